@@ -1,0 +1,46 @@
+# 明镜 — the two commands a newcomer needs: `make run` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-browser test-postgres lint bench setup clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+
+# Reinstall only when the dependency list changes.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+	$(BIN)/mingjing migrate --noinput
+	$(BIN)/mingjing demo
+
+run: setup
+	$(BIN)/mingjing serve --host 127.0.0.1 --port 8000
+
+test: $(STAMP)
+	$(BIN)/mingjing check
+	$(BIN)/python manage.py test --noinput --exclude-tag browser
+	$(BIN)/python manage.py test --noinput --tag browser
+
+# Browser tests alone (they skip themselves when /usr/bin/chromium is missing).
+test-browser: $(STAMP)
+	$(BIN)/python manage.py test --noinput --tag browser
+
+# The suite against PostgreSQL (127.0.0.1:5432, user postgres); the runner creates and drops test_<db>.
+test-postgres: $(STAMP)
+	MINGJING_DATABASE_URL=$${MINGJING_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mingjing_ci} \
+		$(BIN)/python manage.py test --noinput --exclude-tag browser
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+bench: $(STAMP)
+	@for f in bench/*.py; do [ -f "$$f" ] && $(BIN)/python "$$f"; done; true
+
+clean:
+	rm -rf $(VENV) var/

@@ -1,0 +1,98 @@
+"""Writing audit events. Call from inside the service's transaction so the event and the
+change commit or roll back together."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import models, transaction
+
+from mingjing.audit.events import EVENT_PHRASES
+from mingjing.audit.models import AuditEvent
+from mingjing.lib.dates import cn_date
+
+EMPTY = "（空）"
+
+
+def actor_display_name(actor: Any) -> str:
+    """The actor's name as the history shows it: his person record's name where linked."""
+    if actor is None:
+        return "系统"
+    try:
+        return actor.person.name
+    except ObjectDoesNotExist:
+        return actor.first_name or actor.username
+
+
+def display_value(value: Any) -> str:
+    """How a stored value reads in a history line."""
+    if value is None or value == "" or value == []:
+        return EMPTY
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dt.datetime | dt.date):
+        return cn_date(value)
+    if isinstance(value, list | tuple):
+        return "、".join(display_value(v) for v in value)
+    return str(value)
+
+
+def field_display(instance: models.Model, field_name: str, value: Any) -> str:
+    field = instance._meta.get_field(field_name)
+    if getattr(field, "choices", None) and value not in (None, ""):
+        return str(dict(field.flatchoices).get(value, value))
+    return display_value(value)
+
+
+def apply_changes(instance: models.Model, data: dict[str, Any]) -> list[dict[str, str]]:
+    """Set the given fields on `instance` and return what changed, labelled for humans.
+
+    Foreign keys are passed as model instances (or None)."""
+    changes = []
+    for name, new in data.items():
+        field = instance._meta.get_field(name)
+        old = getattr(instance, name)
+        if old == new:
+            continue
+        changes.append(
+            {
+                "field": name,
+                "label": str(field.verbose_name),
+                "old": field_display(instance, name, old),
+                "new": field_display(instance, name, new),
+            }
+        )
+        setattr(instance, name, new)
+    return changes
+
+
+def audit_record(
+    *,
+    actor: Any,
+    event_type: str,
+    obj: models.Model | None = None,
+    organization: Any = None,
+    changes: list[dict[str, str]] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> AuditEvent:
+    if event_type not in EVENT_PHRASES:
+        raise ValueError(f"unknown audit event type {event_type!r}: add it to audit/events.py")
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_record must run inside the service's transaction")
+    from mingjing.accounts.selectors import role_labels_for
+
+    return AuditEvent.objects.create(
+        organization=organization,
+        actor=actor,
+        actor_name=actor_display_name(actor),
+        actor_role=role_labels_for(actor, organization) if actor is not None else "",
+        event_type=event_type,
+        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=obj.pk if obj is not None else None,
+        object_repr=str(obj)[:300] if obj is not None else "",
+        changes=changes or [],
+        extra=extra or {},
+    )

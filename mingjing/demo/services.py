@@ -1,0 +1,174 @@
+"""The demo: a fictional 局 shaped like the one in seed 000, its superior with an organization
+department and a 督导组, an unrelated unit, and a 2025年度 meeting part-way through.
+
+Idempotent: every record is looked up by its natural key first, so running it again (or after
+a partial run) adds only what is missing. Writes go through the services, so the demo's history
+pages read like real use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from mingjing.accounts.models import Membership, Role
+from mingjing.accounts.services import membership_grant
+from mingjing.lib.dates import today
+from mingjing.meetings.models import Meeting
+from mingjing.meetings.services import (
+    meeting_create,
+    meeting_create_next,
+    meeting_step_complete,
+    meeting_supervisor_assign,
+)
+from mingjing.meetings.timeline import STEPS
+from mingjing.organizations.models import Division, Organization, OrgKind, PartyBranch, Person, TeamRole
+from mingjing.organizations.services import branch_create, division_create, organization_create, person_create
+from mingjing.yearconfigs.models import YearConfig
+from mingjing.yearconfigs.presets import sync_presets
+
+DEMO_PASSWORD = "mingjing-demo"
+
+SUPERIOR = {"name": "中共明远市委员会", "short_name": "明远市委", "kind": OrgKind.PARTY_COMMITTEE,
+            "doc_number_prefix": "明委"}
+BUREAU = {"name": "中共明远市农业农村局党组", "short_name": "市农业农村局党组", "kind": OrgKind.PARTY_GROUP,
+          "addressees": "市纪委监委、市委组织部", "doc_number_prefix": "明农党组"}
+OUTSIDER_UNIT = {"name": "中共明远市教育局党组", "short_name": "市教育局党组", "kind": OrgKind.PARTY_GROUP,
+                 "addressees": "市纪委监委、市委组织部", "doc_number_prefix": "明教党组"}
+
+DIVISIONS = ["办公室", "人事科", "计划财务科", "农村经济科", "种植业管理科", "畜牧兽医科", "农业综合执法支队"]
+BRANCHES = ["机关第一党支部", "机关第二党支部", "执法支队党支部"]
+
+# name, post, team role, precedence, supervised divisions, heads division, branch
+PEOPLE = [
+    ("张明", "局党组书记、局长", TeamRole.PRINCIPAL, 1, ["办公室", "人事科"], None, "机关第一党支部"),
+    ("李华", "局党组成员、副局长", TeamRole.MEMBER, 2, ["计划财务科", "农村经济科"], None, "机关第一党支部"),
+    ("王芳", "局党组成员、副局长", TeamRole.MEMBER, 3, ["种植业管理科", "畜牧兽医科"], None, "机关第二党支部"),
+    ("赵强", "局党组成员、副局长", TeamRole.MEMBER, 4, ["农业综合执法支队"], None, "执法支队党支部"),
+    ("孙丽", "办公室主任", TeamRole.NONE, 0, [], "办公室", "机关第一党支部"),
+    ("周伟", "人事科科长", TeamRole.NONE, 0, [], "人事科", "机关第一党支部"),
+    ("吴敏", "计划财务科科长", TeamRole.NONE, 0, [], "计划财务科", "机关第一党支部"),
+    ("郑军", "农村经济科科长", TeamRole.NONE, 0, [], "农村经济科", "机关第二党支部"),
+    ("冯霞", "种植业管理科科长", TeamRole.NONE, 0, [], "种植业管理科", "机关第二党支部"),
+    ("何涛", "畜牧兽医科科长", TeamRole.NONE, 0, [], "畜牧兽医科", "机关第二党支部"),
+    ("高翔", "农业综合执法支队支队长", TeamRole.NONE, 0, [], "农业综合执法支队", "执法支队党支部"),
+    ("黄蕾", "办公室一级科员（党务）", TeamRole.NONE, 0, [], None, "机关第一党支部"),
+    ("钱进", "机关第一党支部党员代表", TeamRole.NONE, 0, [], None, "机关第一党支部"),
+    ("许婷", "机关第二党支部党员代表", TeamRole.NONE, 0, [], None, "机关第二党支部"),
+    ("邓超", "执法支队党支部党员代表", TeamRole.NONE, 0, [], None, "执法支队党支部"),
+]
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    name: str
+    unit: str
+    role: str
+    person: str | None  # the bureau person this account belongs to
+
+
+ACCOUNTS = [
+    DemoAccount("demo-admin", "林涛", "bureau", Role.ADMIN, None),
+    DemoAccount("demo-preparer", "黄蕾", "bureau", Role.PREPARER, "黄蕾"),
+    DemoAccount("demo-principal", "张明", "bureau", Role.PRINCIPAL, "张明"),
+    DemoAccount("demo-member", "李华", "bureau", Role.MEMBER, "李华"),
+    DemoAccount("demo-supervisor", "马骏", "superior", Role.SUPERVISOR, None),
+    DemoAccount("demo-superior", "杜鹃", "superior", Role.SUPERIOR, None),
+    DemoAccount("demo-outsider", "罗斌", "outsider", Role.PREPARER, None),
+]
+
+
+def _unit(spec: dict, parent: Organization | None) -> Organization:
+    existing = Organization.objects.filter(name=spec["name"]).first()
+    return existing or organization_create(actor=None, parent=parent, **spec)
+
+
+def _user(account: DemoAccount):
+    User = get_user_model()
+    user = User.objects.filter(username=account.username).first()
+    if user is None:
+        user = User(username=account.username, first_name=account.name)
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    return user
+
+
+@transaction.atomic
+def load_demo(*, on: dt.date | None = None) -> Meeting:
+    """Load (or complete) the demo; returns the 2025年度 meeting."""
+    on = on or today()
+    sync_presets()
+    superior = _unit(SUPERIOR, None)
+    units = {"superior": superior, "bureau": _unit(BUREAU, superior), "outsider": _unit(OUTSIDER_UNIT, superior)}
+    bureau = units["bureau"]
+    for division in ["市委组织部", "市纪委监委"]:
+        if not Division.objects.filter(organization=superior, name=division).exists():
+            division_create(actor=None, organization=superior, name=division)
+    for i, name in enumerate(DIVISIONS):
+        if not Division.objects.filter(organization=bureau, name=name).exists():
+            division_create(actor=None, organization=bureau, name=name, order=i)
+    for i, name in enumerate(BRANCHES):
+        if not PartyBranch.objects.filter(organization=bureau, name=name).exists():
+            branch_create(actor=None, organization=bureau, name=name, order=i)
+    divisions = {d.name: d for d in Division.objects.filter(organization=bureau)}
+    branches = {b.name: b for b in PartyBranch.objects.filter(organization=bureau)}
+    for name, post, role, precedence, supervised, heads, branch in PEOPLE:
+        if not Person.objects.filter(organization=bureau, name=name).exists():
+            person_create(
+                actor=None, organization=bureau, name=name, post=post, team_role=role, precedence=precedence,
+                supervised_divisions=[divisions[d] for d in supervised],
+                heads_division=divisions.get(heads) if heads else None, branch=branches[branch],
+            )
+
+    users = {}
+    for account in ACCOUNTS:
+        user = users[account.username] = _user(account)
+        unit = units[account.unit]
+        if not Membership.objects.filter(user=user, organization=unit, role=account.role).exists():
+            membership_grant(actor=None, organization=unit, user=user, role=account.role)
+        if account.person:
+            Person.objects.filter(organization=bureau, name=account.person, user__isnull=True).update(user=user)
+    # The outsider's unit has a small team of its own, so its pages are not empty.
+    if not Person.objects.filter(organization=units["outsider"]).exists():
+        person_create(actor=None, organization=units["outsider"], name="罗斌", post="办公室副主任")
+        person_create(actor=None, organization=units["outsider"], name="陶然", post="局党组书记、局长",
+                      team_role=TeamRole.PRINCIPAL, precedence=1)
+
+    preparer = users["demo-preparer"]
+    preparer.refresh_from_db()
+    last_year = _meeting_2024(bureau, preparer)
+    return _meeting_2025(bureau, last_year, preparer, users["demo-supervisor"], on)
+
+
+def _meeting_2024(bureau: Organization, actor) -> Meeting:
+    config = YearConfig.objects.get(preset_code="2024-annual")
+    meeting = Meeting.objects.filter(organization=bureau, config=config).first()
+    if meeting:
+        return meeting
+    held = dt.date(2025, 1, 16)
+    meeting = meeting_create(actor=actor, organization=bureau, config=config, planned_date=held, half_day="am",
+                             place="局机关三楼会议室")
+    for step in STEPS:
+        offset = {"plan_request": -20, "study": -10, "solicitation": -12, "talks": -5, "problems": -4,
+                  "examination": -3, "meeting": 0}.get(step.key, 10)
+        meeting_step_complete(actor=actor, meeting=meeting, step=step.key, completed_on=held + dt.timedelta(offset))
+    return meeting
+
+
+def _meeting_2025(bureau: Organization, previous: Meeting, actor, supervisor, on: dt.date) -> Meeting:
+    config = YearConfig.objects.get(preset_code="2025-annual")
+    meeting = Meeting.objects.filter(organization=bureau, config=config).first()
+    if meeting:
+        return meeting
+    planned = on + dt.timedelta(days=21)
+    meeting = meeting_create_next(actor=actor, previous=previous, config=config, planned_date=planned,
+                                  half_day="pm", place="局机关三楼会议室")
+    meeting_step_complete(actor=actor, meeting=meeting, step="plan_request", completed_on=on - dt.timedelta(days=3),
+                          note="请示已报市委督导组")
+    meeting_step_complete(actor=actor, meeting=meeting, step="study", completed_on=on - dt.timedelta(days=1))
+    meeting_supervisor_assign(actor=actor, meeting=meeting, user=supervisor, title="市委第三督导组组长")
+    return meeting

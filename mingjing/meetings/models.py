@@ -1,0 +1,90 @@
+"""A unit's 民主生活会: when and where, its frozen team roster, its supervisors and its steps."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from mingjing.organizations.models import TeamRole
+from mingjing.yearconfigs.models import MeetingKind
+
+
+class HalfDay(models.TextChoices):
+    MORNING = "am", "上午"
+    AFTERNOON = "pm", "下午"
+
+
+class Meeting(models.Model):
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="meetings", verbose_name="单位"
+    )
+    config = models.ForeignKey(
+        "yearconfigs.YearConfig", on_delete=models.PROTECT, related_name="meetings", verbose_name="年度配置"
+    )
+    kind = models.CharField("类型", max_length=20, choices=MeetingKind.choices, default=MeetingKind.ANNUAL)
+    title = models.CharField("会议名称", max_length=200)
+    planned_date = models.DateField("计划召开日期")
+    half_day = models.CharField("上午/下午", max_length=2, choices=HalfDay.choices, default=HalfDay.MORNING)
+    place = models.CharField("地点", max_length=200, blank=True)
+    previous = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="following", verbose_name="上年度会议"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "民主生活会"
+        ordering = ["-planned_date", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RosterEntry(models.Model):
+    """A team member as he was when the roster was frozen: posts change between years."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="roster")
+    person = models.ForeignKey("organizations.Person", on_delete=models.PROTECT, related_name="roster_entries")
+    name = models.CharField("姓名", max_length=50)
+    post = models.CharField("职务", max_length=200, blank=True)
+    team_role = models.CharField("班子角色", max_length=20, choices=TeamRole.choices)
+    precedence = models.PositiveSmallIntegerField("班子排序", default=0)
+    branch = models.ForeignKey(
+        "organizations.PartyBranch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    supervised_divisions = models.ManyToManyField("organizations.Division", blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = "班子名单"
+        ordering = ["meeting_id", "team_role", "precedence", "id"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="roster_unique_person")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StepCompletion(models.Model):
+    """A lifecycle step marked done. Later modules derive some steps from their own records."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="step_completions")
+    step = models.CharField(max_length=40)
+    completed_on = models.DateField("完成日期")
+    note = models.CharField("说明", max_length=300, blank=True)
+    completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["meeting", "step"], name="step_done_once")]
+
+
+class SupervisorAssignment(models.Model):
+    """A 督导组 member sent by a superior unit to this meeting."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="supervisor_assignments")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supervised_meetings")
+    title = models.CharField("督导职务", max_length=200, blank=True, help_text="如“市委第三督导组组长”")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "user"], name="supervisor_once_per_meeting")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,205 @@
+"""Writes for meetings. Each runs in a transaction, validates, and records one audit event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from mingjing.accounts.models import Membership, Role
+from mingjing.audit.services import actor_display_name, apply_changes, audit_record
+from mingjing.lib.dates import cn_date
+from mingjing.meetings.models import Meeting, RosterEntry, StepCompletion, SupervisorAssignment
+from mingjing.meetings.timeline import STEP_BY_KEY
+from mingjing.organizations.models import Organization
+from mingjing.organizations.selectors import team_of_unit
+from mingjing.yearconfigs.models import YearConfig
+from mingjing.yearconfigs.selectors import configs_for_unit
+
+MEETING_FIELDS = ("title", "kind", "planned_date", "half_day", "place", "config")
+
+
+def default_title(organization: Organization, config: YearConfig) -> str:
+    """'市农业农村局党组领导班子2025年度民主生活会' — the form seed 000 uses."""
+    return f"{organization.short_name}领导班子{config.name}"
+
+
+def _check_config(organization: Organization, config: YearConfig) -> None:
+    if not configs_for_unit(organization=organization).filter(pk=config.pk).exists():
+        raise ValidationError({"config": "该年度配置不适用于本单位"})
+
+
+def _freeze_roster(meeting: Meeting) -> list[RosterEntry]:
+    team = list(team_of_unit(organization=meeting.organization))
+    entries = RosterEntry.objects.bulk_create(
+        RosterEntry(
+            meeting=meeting,
+            person=p,
+            name=p.name,
+            post=p.post,
+            team_role=p.team_role,
+            precedence=p.precedence,
+            branch=p.branch,
+        )
+        for p in team
+    )
+    through = RosterEntry.supervised_divisions.through
+    through.objects.bulk_create(
+        through(rosterentry_id=entry.pk, division_id=d.pk)
+        for entry, person in zip(entries, team, strict=True)
+        for d in person.supervised_divisions.all()
+    )
+    return entries
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    actor: Any,
+    organization: Organization,
+    config: YearConfig,
+    planned_date: dt.date,
+    half_day: str = "am",
+    place: str = "",
+    title: str = "",
+    kind: str = "",
+    previous: Meeting | None = None,
+) -> Meeting:
+    _check_config(organization, config)
+    meeting = Meeting(
+        organization=organization,
+        config=config,
+        kind=kind or config.kind,
+        title=title.strip() or default_title(organization, config),
+        planned_date=planned_date,
+        half_day=half_day,
+        place=place.strip(),
+        previous=previous,
+    )
+    meeting.full_clean()
+    meeting.save()
+    roster = _freeze_roster(meeting)
+    if previous is None:
+        audit_record(
+            actor=actor, event_type="created", obj=meeting, organization=organization,
+            extra={"roster_count": len(roster)},
+        )
+    else:
+        audit_record(
+            actor=actor, event_type="meeting.created_from_previous", obj=meeting, organization=organization,
+            extra={"previous": previous.title, "roster_count": len(roster)},
+        )
+    return meeting
+
+
+@dataclass
+class RosterChange:
+    joined: list[str] = field(default_factory=list)
+    left: list[str] = field(default_factory=list)
+
+
+def roster_change_since(previous: Meeting, meeting: Meeting) -> RosterChange:
+    """Who joined and who left the team between two meetings (for the 'next year' notice)."""
+    before = dict(previous.roster.values_list("person_id", "name"))
+    after = dict(meeting.roster.values_list("person_id", "name"))
+    return RosterChange(
+        joined=[after[k] for k in after if k not in before], left=[before[k] for k in before if k not in after]
+    )
+
+
+def meeting_create_next(
+    *, actor: Any, previous: Meeting, config: YearConfig, planned_date: dt.date, half_day: str = "am",
+    place: str = "", title: str = "",
+) -> Meeting:
+    """Next year's meeting from last year's: same unit and place; the roster is frozen anew
+    from today's team (people leave and join between years) and the link to last year is
+    kept, so its open rectification items carry over."""
+    return meeting_create(
+        actor=actor,
+        organization=previous.organization,
+        config=config,
+        planned_date=planned_date,
+        half_day=half_day,
+        place=place or previous.place,
+        title=title,
+        previous=previous,
+    )
+
+
+@transaction.atomic
+def meeting_update(*, actor: Any, meeting: Meeting, data: dict[str, Any]) -> Meeting:
+    data = {k: v for k, v in data.items() if k in MEETING_FIELDS}
+    if "config" in data and data["config"] != meeting.config:
+        _check_config(meeting.organization, data["config"])
+    changes = apply_changes(meeting, data)
+    if changes:
+        meeting.full_clean()
+        meeting.save(update_fields=[c["field"] for c in changes])
+        audit_record(actor=actor, event_type="updated", obj=meeting, organization=meeting.organization,
+                     changes=changes)
+    return meeting
+
+
+@transaction.atomic
+def meeting_refreeze_roster(*, actor: Any, meeting: Meeting) -> int:
+    """Take the roster again from the unit's current team (before the meeting is held)."""
+    if StepCompletion.objects.filter(meeting=meeting, step="meeting").exists():
+        raise ValidationError("会议已召开，班子名单不能再更新")
+    meeting.roster.all().delete()
+    count = len(_freeze_roster(meeting))
+    audit_record(actor=actor, event_type="meeting.roster_frozen", obj=meeting, organization=meeting.organization,
+                 extra={"count": count})
+    return count
+
+
+@transaction.atomic
+def meeting_step_complete(
+    *, actor: Any, meeting: Meeting, step: str, completed_on: dt.date, note: str = ""
+) -> StepCompletion:
+    if step not in STEP_BY_KEY:
+        raise ValidationError({"step": "没有这个步骤"})
+    if StepCompletion.objects.filter(meeting=meeting, step=step).exists():
+        raise ValidationError({"step": f"“{STEP_BY_KEY[step].label}”已标记为完成"})
+    done = StepCompletion(meeting=meeting, step=step, completed_on=completed_on, note=note.strip(),
+                          completed_by=actor)
+    done.full_clean()
+    done.save()
+    audit_record(actor=actor, event_type="meeting.step_completed", obj=meeting, organization=meeting.organization,
+                 extra={"step": STEP_BY_KEY[step].label, "date": cn_date(completed_on)})
+    return done
+
+
+@transaction.atomic
+def meeting_step_reopen(*, actor: Any, meeting: Meeting, step: str) -> None:
+    deleted, _ = StepCompletion.objects.filter(meeting=meeting, step=step).delete()
+    if not deleted:
+        raise ValidationError({"step": "该步骤尚未完成"})
+    audit_record(actor=actor, event_type="meeting.step_reopened", obj=meeting, organization=meeting.organization,
+                 extra={"step": STEP_BY_KEY[step].label})
+
+
+@transaction.atomic
+def meeting_supervisor_assign(*, actor: Any, meeting: Meeting, user: Any, title: str = "") -> SupervisorAssignment:
+    eligible = Membership.objects.filter(
+        user=user, role=Role.SUPERVISOR, organization_id__in=meeting.organization.ancestor_ids
+    ).exists()
+    if not eligible:
+        raise ValidationError({"user": "只能指派上级单位的督导组成员"})
+    if SupervisorAssignment.objects.filter(meeting=meeting, user=user).exists():
+        raise ValidationError({"user": "该督导组成员已指派到本次会议"})
+    assignment = SupervisorAssignment.objects.create(meeting=meeting, user=user, title=title.strip())
+    audit_record(actor=actor, event_type="meeting.supervisor_assigned", obj=meeting,
+                 organization=meeting.organization, extra={"user": actor_display_name(user)})
+    return assignment
+
+
+@transaction.atomic
+def meeting_supervisor_remove(*, actor: Any, assignment: SupervisorAssignment) -> None:
+    meeting = assignment.meeting
+    name = actor_display_name(assignment.user)
+    assignment.delete()
+    audit_record(actor=actor, event_type="meeting.supervisor_removed", obj=meeting,
+                 organization=meeting.organization, extra={"user": name})

@@ -1,0 +1,118 @@
+"""The lifecycle as a timeline: steps, their due dates (from the year configuration) and states.
+
+Due dates are computed, never stored: plan due = meeting date − plan lead days; report due =
+meeting date + report deadline days; the rest of the preparation is due by the meeting day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from mingjing.accounts.models import Role
+
+PREPARATION, MEETING, AFTER = "preparation", "meeting", "after"
+PHASE_LABELS = {PREPARATION: "会前准备", MEETING: "会议召开", AFTER: "会后工作"}
+SOON_DAYS = 3  # a pending step this close to its due date is flagged "即将到期"
+
+
+def _before_meeting(days_attr: str | None = None) -> Callable[[dt.date, object], dt.date]:
+    def due(meeting_date: dt.date, config: object) -> dt.date:
+        return meeting_date - dt.timedelta(days=getattr(config, days_attr) if days_attr else 0)
+
+    return due
+
+
+def _after_meeting(meeting_date: dt.date, config: object) -> dt.date:
+    return meeting_date + dt.timedelta(days=config.report_deadline_days)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    phase: str
+    label: str
+    responsible: str  # a Role value: whose job the step is
+    due: Callable[[dt.date, object], dt.date]
+
+
+STEPS: tuple[Step, ...] = (
+    Step("plan_request", PREPARATION, "制定方案并向上级请示", Role.PREPARER, _before_meeting("plan_lead_days")),
+    Step("study", PREPARATION, "学习研讨", Role.PREPARER, _before_meeting()),
+    Step("solicitation", PREPARATION, "征求意见", Role.PREPARER, _before_meeting()),
+    Step("talks", PREPARATION, "谈心谈话", Role.PRINCIPAL, _before_meeting()),
+    Step("problems", PREPARATION, "查摆问题、剖析原因", Role.MEMBER, _before_meeting()),
+    Step("examination", PREPARATION, "撰写对照检查材料和发言提纲", Role.PRINCIPAL, _before_meeting()),
+    Step("meeting", MEETING, "召开民主生活会", Role.PRINCIPAL, _before_meeting()),
+    Step("revision", AFTER, "根据点评修改材料", Role.MEMBER, _after_meeting),
+    Step("rectification", AFTER, "制定整改方案和整改清单", Role.PRINCIPAL, _after_meeting),
+    Step("notice", AFTER, "公示通报", Role.PREPARER, _after_meeting),
+    Step("report", AFTER, "向上级报送情况报告", Role.PREPARER, _after_meeting),
+    Step("archive", AFTER, "材料专盒归档", Role.PREPARER, _after_meeting),
+)
+STEP_BY_KEY = {s.key: s for s in STEPS}
+
+DONE, LATE, SOON, PENDING = "done", "late", "soon", "pending"
+STATE_LABELS = {DONE: "已完成", LATE: "已逾期", SOON: "即将到期", PENDING: "未完成"}
+
+
+@dataclass(frozen=True)
+class StepView:
+    step: Step
+    due_on: dt.date
+    state: str
+    completed_on: dt.date | None
+    late_days: int
+    responsible_names: tuple[str, ...]
+
+    @property
+    def state_label(self) -> str:
+        if self.state == DONE and self.completed_on and self.completed_on > self.due_on:
+            return f"已完成（逾期{(self.completed_on - self.due_on).days}天）"
+        if self.state == LATE:
+            return f"已逾期{self.late_days}天"
+        return STATE_LABELS[self.state]
+
+    @property
+    def responsible_label(self) -> str:
+        return str(Role(self.step.responsible).label)
+
+
+def build_timeline(
+    *,
+    planned_date: dt.date,
+    config: object,
+    completed: dict[str, dt.date],
+    responsible: dict[str, Iterable[str]],
+    today: dt.date,
+) -> list[StepView]:
+    views = []
+    for step in STEPS:
+        due_on = step.due(planned_date, config)
+        done_on = completed.get(step.key)
+        if done_on is not None:
+            state = DONE
+        elif today > due_on:
+            state = LATE
+        elif (due_on - today).days <= SOON_DAYS:
+            state = SOON
+        else:
+            state = PENDING
+        views.append(
+            StepView(
+                step=step,
+                due_on=due_on,
+                state=state,
+                completed_on=done_on,
+                late_days=(today - due_on).days if state == LATE else 0,
+                responsible_names=tuple(responsible.get(step.responsible, ())),
+            )
+        )
+    return views
+
+
+def current_step(completed_keys: Iterable[str]) -> Step | None:
+    """The first step not yet done, in lifecycle order; None when all are done."""
+    done = set(completed_keys)
+    return next((s for s in STEPS if s.key not in done), None)

@@ -1,0 +1,208 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from mingjing.accounts.access import Perm, access_for
+from mingjing.accounts.selectors import get_scoped
+from mingjing.audit.selectors import history_for_object
+from mingjing.lib.dates import today
+from mingjing.lib.forms import add_service_errors
+from mingjing.meetings.forms import AssignSupervisorForm, MeetingForm, NextMeetingForm, StepDoneForm
+from mingjing.meetings.models import SupervisorAssignment
+from mingjing.meetings.selectors import (
+    assignable_supervisors,
+    get_meeting_for_user,
+    meeting_current_step_label,
+    meeting_roster,
+    meeting_supervisors,
+    meeting_timeline,
+    meetings_for_user,
+)
+from mingjing.meetings.services import (
+    meeting_create,
+    meeting_create_next,
+    meeting_refreeze_roster,
+    meeting_step_complete,
+    meeting_step_reopen,
+    meeting_supervisor_assign,
+    meeting_supervisor_remove,
+    meeting_update,
+    roster_change_since,
+)
+from mingjing.meetings.timeline import PHASE_LABELS
+from mingjing.organizations.selectors import get_unit_for_user, units_for_user
+from mingjing.yearconfigs.selectors import configs_for_unit, configs_for_user
+
+
+@login_required
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    meetings = meetings_for_user(user=request.user)
+    unit = None
+    if request.GET.get("unit"):
+        unit = get_unit_for_user(user=request.user, pk=request.GET["unit"])
+        meetings = meetings.filter(organization=unit)
+    rows = [(m, meeting_current_step_label(m)) for m in meetings]
+    can_create = units_for_user(user=request.user, perm=Perm.MEETING_WRITE).exists()
+    return render(request, "meetings/list.html", {"rows": rows, "unit": unit, "can_create": can_create})
+
+
+@login_required
+def meeting_new(request: HttpRequest) -> HttpResponse:
+    units = units_for_user(user=request.user, perm=Perm.MEETING_WRITE)
+    if not units.exists():
+        raise PermissionDenied("只有管理员和党务工作人员可以新建民主生活会")
+    form = MeetingForm(request.POST or None, units=units, configs=configs_for_user(user=request.user))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            meeting = meeting_create(actor=request.user, **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"已创建“{meeting.title}”，班子名单已按当前班子冻结（{meeting.roster.count()}人）")
+            return redirect("meetings:detail", meeting_id=meeting.pk)
+    return render(request, "meetings/form.html", {"form": form, "title": "新建民主生活会"})
+
+
+@login_required
+def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id)
+    access = access_for(request.user)
+    timeline = meeting_timeline(meeting=meeting)
+    phases = [(label, [v for v in timeline if v.step.phase == key]) for key, label in PHASE_LABELS.items()]
+    can_write = access.can(Perm.MEETING_WRITE, meeting.organization)
+    can_assign = access.can(Perm.MEETING_ASSIGN, meeting.organization)
+    roster = list(meeting_roster(meeting=meeting))
+    context = {
+        "meeting": meeting,
+        "phases": phases,
+        "late": [v for v in timeline if v.state == "late"],
+        "roster": roster,
+        "has_principal": any(e.team_role == "principal" for e in roster),
+        "supervisors": meeting_supervisors(meeting=meeting),
+        "can_write": can_write,
+        "can_assign": can_assign,
+        "assign_form": AssignSupervisorForm(candidates=assignable_supervisors(meeting=meeting)) if can_assign else None,
+        "today": today(),
+        "history": history_for_object(meeting),
+        "roster_change": roster_change_since(meeting.previous, meeting) if meeting.previous else None,
+        "current_step": meeting_current_step_label(meeting),
+    }
+    return render(request, "meetings/detail.html", context)
+
+
+@login_required
+def meeting_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, perm=Perm.MEETING_WRITE)
+    fields = ["config", "kind", "title", "planned_date", "half_day", "place"]
+    form = MeetingForm(request.POST or None, configs=configs_for_unit(organization=meeting.organization),
+                       initial={f: getattr(meeting, f) for f in fields})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["kind"] = data["kind"] or data["config"].kind
+        try:
+            meeting_update(actor=request.user, meeting=meeting, data=data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "会议信息已保存")
+            return redirect("meetings:detail", meeting_id=meeting.pk)
+    return render(request, "meetings/form.html", {"form": form, "title": f"修改“{meeting.title}”", "meeting": meeting})
+
+
+@login_required
+def meeting_next(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    previous = get_meeting_for_user(user=request.user, pk=meeting_id, perm=Perm.MEETING_WRITE)
+    configs = configs_for_unit(organization=previous.organization)
+    suggested = configs.filter(year=previous.config.year + 1, kind=previous.config.kind).order_by("-id").first()
+    form = NextMeetingForm(request.POST or None, configs=configs,
+                           initial={"config": suggested, "half_day": previous.half_day, "place": previous.place})
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = meeting_create_next(actor=request.user, previous=previous, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            change = roster_change_since(previous, meeting)
+            note = ""
+            if change.joined or change.left:
+                note = f"（新进班子：{'、'.join(change.joined) or '无'}；离开班子：{'、'.join(change.left) or '无'}）"
+            messages.success(request, f"已依据上年度会议创建“{meeting.title}”{note}")
+            return redirect("meetings:detail", meeting_id=meeting.pk)
+    return render(request, "meetings/form.html",
+                  {"form": form, "title": f"依据“{previous.title}”创建下一年度会议", "meeting": previous})
+
+
+@login_required
+@require_POST
+def roster_refreeze(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, perm=Perm.MEETING_WRITE)
+    try:
+        count = meeting_refreeze_roster(actor=request.user, meeting=meeting)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已按当前班子重新冻结名单（{count}人）")
+    return redirect("meetings:detail", meeting_id=meeting.pk)
+
+
+@login_required
+@require_POST
+def step_done(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, perm=Perm.MEETING_WRITE)
+    form = StepDoneForm(request.POST)
+    if form.is_valid():
+        try:
+            meeting_step_complete(actor=request.user, meeting=meeting, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, "已标记完成")
+    else:
+        messages.error(request, "请填写完成日期（格式：2026-01-05）")
+    return redirect("meetings:detail", meeting_id=meeting.pk)
+
+
+@login_required
+@require_POST
+def step_reopen(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, perm=Perm.MEETING_WRITE)
+    try:
+        meeting_step_reopen(actor=request.user, meeting=meeting, step=request.POST.get("step", ""))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("meetings:detail", meeting_id=meeting.pk)
+
+
+@login_required
+@require_POST
+def supervisor_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, perm=Perm.MEETING_ASSIGN)
+    form = AssignSupervisorForm(request.POST, candidates=assignable_supervisors(meeting=meeting))
+    if form.is_valid():
+        try:
+            meeting_supervisor_assign(actor=request.user, meeting=meeting, user=form.cleaned_data["membership"].user,
+                                      title=form.cleaned_data["title"])
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, "已指派督导组成员")
+    else:
+        messages.error(request, "请选择督导组成员")
+    return redirect("meetings:detail", meeting_id=meeting.pk)
+
+
+@login_required
+@require_POST
+def supervisor_remove(request: HttpRequest, meeting_id: int, assignment_id: int) -> HttpResponse:
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, perm=Perm.MEETING_ASSIGN)
+    assignment = get_scoped(SupervisorAssignment.objects.filter(meeting=meeting).select_related("user", "meeting"),
+                            assignment_id)
+    meeting_supervisor_remove(actor=request.user, assignment=assignment)
+    messages.success(request, "已撤销督导组成员指派")
+    return redirect("meetings:detail", meeting_id=meeting.pk)

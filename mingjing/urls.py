@@ -1,0 +1,14 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from mingjing.accounts import views as account_views
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("mingjing.accounts.urls")),
+    path("units/", include("mingjing.organizations.urls")),
+    path("configs/", include("mingjing.yearconfigs.urls")),
+    path("meetings/", include("mingjing.meetings.urls")),
+]

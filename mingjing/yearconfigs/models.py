@@ -1,0 +1,85 @@
+"""One year's (or one 专题 meeting's) configuration: theme, aspects, talk rules, deadlines.
+
+Everything a superior may change from year to year lives here as data, never in code.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class MeetingKind(models.TextChoices):
+    ANNUAL = "annual", "年度"
+    SPECIAL = "special", "专题"
+    THEME_EDUCATION = "theme_education", "主题教育"
+
+
+class TalkRule(models.TextChoices):
+    """The 四个必谈: which pairs must have a one-to-one talk before the meeting."""
+
+    PRINCIPAL_MEMBER = "principal_member", "主要负责同志与每位班子成员"
+    MEMBER_MEMBER = "member_member", "班子成员相互之间"
+    MEMBER_DIVISION_HEADS = "member_division_heads", "班子成员与分管科室负责同志"
+    MEMBER_BRANCH_REPS = "member_branch_reps", "班子成员与所在党支部党员代表"
+
+
+class YearConfig(models.Model):
+    # Shipped presets have a code and no owner; units add their own (owner set, no code).
+    preset_code = models.CharField(max_length=40, blank=True, default="", editable=False)
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="year_configs",
+        verbose_name="适用单位",
+        help_text="为空表示系统预置，所有单位可用；否则本单位及下级单位可用",
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    kind = models.CharField("类型", max_length=20, choices=MeetingKind.choices, default=MeetingKind.ANNUAL)
+    name = models.CharField("名称", max_length=100, help_text="如“2025年度民主生活会”")
+    theme = models.TextField("主题", blank=True)
+    talk_rules = models.JSONField("谈心谈话必谈范围", default=list, blank=True)
+    extra_agenda_items = models.JSONField("增加的会议议程", default=list, blank=True)
+    requires_case_analysis = models.BooleanField("须作典型案例剖析", default=False)
+    plan_lead_days = models.PositiveSmallIntegerField("请示提前天数", default=15)
+    report_deadline_days = models.PositiveSmallIntegerField("情况报告期限（会后天数）", default=15)
+    source_note = models.TextField("依据与说明", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "年度配置"
+        ordering = ["-year", "kind", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["preset_code"], condition=~models.Q(preset_code=""), name="yearconfig_unique_preset"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_preset(self) -> bool:
+        return bool(self.preset_code)
+
+    def talk_rule_labels(self) -> list[str]:
+        labels = dict(TalkRule.choices)
+        return [str(labels.get(code, code)) for code in self.talk_rules]
+
+
+class Aspect(models.Model):
+    """One 对照检查重点方面, in the order the notice lists them."""
+
+    config = models.ForeignKey(YearConfig, on_delete=models.CASCADE, related_name="aspects")
+    order = models.PositiveSmallIntegerField("序号")
+    title = models.CharField("标题", max_length=300)
+    text = models.TextField("全文", blank=True)
+
+    class Meta:
+        verbose_name = "重点方面"
+        ordering = ["config_id", "order"]
+        constraints = [models.UniqueConstraint(fields=["config", "order"], name="aspect_unique_order")]
+
+    def __str__(self) -> str:
+        return self.title
