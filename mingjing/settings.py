@@ -165,6 +165,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns at start-up when it is missing
 # Serve straight from the app folders: no collectstatic step on an offline intranet box.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -189,3 +190,6 @@ LOGGING = {
         "mingjing": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     },
 }
+if TESTING:
+    # Expected 403/404s in tests are not news; real errors still show.
+    LOGGING["loggers"]["django.request"] = {"handlers": ["console"], "level": "ERROR", "propagate": False}

@@ -26,9 +26,7 @@ class Membership(models.Model):
     class Meta:
         verbose_name = "角色"
         ordering = ["organization_id", "role", "user_id"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "organization", "role"], name="membership_unique_role")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "organization", "role"], name="membership_unique_role")]
 
     def __str__(self) -> str:
         return f"{self.get_role_display()}"

@@ -27,8 +27,13 @@ def user_create(*, actor: Any, organization: Organization, username: str, displa
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
-    audit_record(actor=actor, event_type="user.created", obj=organization, organization=organization,
-                 extra={"user": f"{user.first_name}（{user.username}）"})
+    audit_record(
+        actor=actor,
+        event_type="user.created",
+        obj=organization,
+        organization=organization,
+        extra={"user": f"{user.first_name}（{user.username}）"},
+    )
     return user
 
 
@@ -39,8 +44,13 @@ def membership_grant(*, actor: Any, organization: Organization, user: Any, role:
     if Membership.objects.filter(user=user, organization=organization, role=role).exists():
         raise ValidationError({"role": f"{actor_display_name(user)}已有“{Role(role).label}”角色"})
     membership = Membership.objects.create(user=user, organization=organization, role=role)
-    audit_record(actor=actor, event_type="membership.granted", obj=organization, organization=organization,
-                 extra={"user": actor_display_name(user), "role": str(Role(role).label)})
+    audit_record(
+        actor=actor,
+        event_type="membership.granted",
+        obj=organization,
+        organization=organization,
+        extra={"user": actor_display_name(user), "role": str(Role(role).label)},
+    )
     return membership
 
 
@@ -49,5 +59,4 @@ def membership_revoke(*, actor: Any, membership: Membership) -> None:
     organization = membership.organization
     extra = {"user": actor_display_name(membership.user), "role": membership.get_role_display()}
     membership.delete()
-    audit_record(actor=actor, event_type="membership.revoked", obj=organization, organization=organization,
-                 extra=extra)
+    audit_record(actor=actor, event_type="membership.revoked", obj=organization, organization=organization, extra=extra)

@@ -22,9 +22,7 @@ from mingjing.organizations.selectors import get_unit_for_user
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     access = access_for(request.user)
-    roles = (
-        Membership.objects.filter(user=request.user).select_related("organization").order_by("organization__path")
-    )
+    roles = Membership.objects.filter(user=request.user).select_related("organization").order_by("organization__path")
     meetings = list(meetings_for_user(user=request.user)[:20])
     rows = [(m, meeting_current_step_label(m)) for m in meetings]
     return render(request, "accounts/home.html", {"roles": roles, "rows": rows, "has_roles": bool(access.held)})
@@ -41,8 +39,11 @@ def unit_roles(request: HttpRequest, unit_id: int) -> HttpResponse:
                 user = get_user_model().objects.filter(username=data["username"].strip()).first()
                 if user is None:
                     user = user_create(
-                        actor=request.user, organization=unit, username=data["username"],
-                        display_name=data["display_name"], password=data["password"],
+                        actor=request.user,
+                        organization=unit,
+                        username=data["username"],
+                        display_name=data["display_name"],
+                        password=data["password"],
                     )
                 membership_grant(actor=request.user, organization=unit, user=user, role=data["role"])
         except ValidationError as exc:

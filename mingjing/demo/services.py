@@ -32,12 +32,26 @@ from mingjing.yearconfigs.presets import sync_presets
 
 DEMO_PASSWORD = "mingjing-demo"
 
-SUPERIOR = {"name": "中共明远市委员会", "short_name": "明远市委", "kind": OrgKind.PARTY_COMMITTEE,
-            "doc_number_prefix": "明委"}
-BUREAU = {"name": "中共明远市农业农村局党组", "short_name": "市农业农村局党组", "kind": OrgKind.PARTY_GROUP,
-          "addressees": "市纪委监委、市委组织部", "doc_number_prefix": "明农党组"}
-OUTSIDER_UNIT = {"name": "中共明远市教育局党组", "short_name": "市教育局党组", "kind": OrgKind.PARTY_GROUP,
-                 "addressees": "市纪委监委、市委组织部", "doc_number_prefix": "明教党组"}
+SUPERIOR = {
+    "name": "中共明远市委员会",
+    "short_name": "明远市委",
+    "kind": OrgKind.PARTY_COMMITTEE,
+    "doc_number_prefix": "明委",
+}
+BUREAU = {
+    "name": "中共明远市农业农村局党组",
+    "short_name": "市农业农村局党组",
+    "kind": OrgKind.PARTY_GROUP,
+    "addressees": "市纪委监委、市委组织部",
+    "doc_number_prefix": "明农党组",
+}
+OUTSIDER_UNIT = {
+    "name": "中共明远市教育局党组",
+    "short_name": "市教育局党组",
+    "kind": OrgKind.PARTY_GROUP,
+    "addressees": "市纪委监委、市委组织部",
+    "doc_number_prefix": "明教党组",
+}
 
 DIVISIONS = ["办公室", "人事科", "计划财务科", "农村经济科", "种植业管理科", "畜牧兽医科", "农业综合执法支队"]
 BRANCHES = ["机关第一党支部", "机关第二党支部", "执法支队党支部"]
@@ -119,9 +133,15 @@ def load_demo(*, on: dt.date | None = None) -> Meeting:
     for name, post, role, precedence, supervised, heads, branch in PEOPLE:
         if not Person.objects.filter(organization=bureau, name=name).exists():
             person_create(
-                actor=None, organization=bureau, name=name, post=post, team_role=role, precedence=precedence,
+                actor=None,
+                organization=bureau,
+                name=name,
+                post=post,
+                team_role=role,
+                precedence=precedence,
                 supervised_divisions=[divisions[d] for d in supervised],
-                heads_division=divisions.get(heads) if heads else None, branch=branches[branch],
+                heads_division=divisions.get(heads) if heads else None,
+                branch=branches[branch],
             )
 
     users = {}
@@ -135,8 +155,14 @@ def load_demo(*, on: dt.date | None = None) -> Meeting:
     # The outsider's unit has a small team of its own, so its pages are not empty.
     if not Person.objects.filter(organization=units["outsider"]).exists():
         person_create(actor=None, organization=units["outsider"], name="罗斌", post="办公室副主任")
-        person_create(actor=None, organization=units["outsider"], name="陶然", post="局党组书记、局长",
-                      team_role=TeamRole.PRINCIPAL, precedence=1)
+        person_create(
+            actor=None,
+            organization=units["outsider"],
+            name="陶然",
+            post="局党组书记、局长",
+            team_role=TeamRole.PRINCIPAL,
+            precedence=1,
+        )
 
     preparer = users["demo-preparer"]
     preparer.refresh_from_db()
@@ -150,11 +176,19 @@ def _meeting_2024(bureau: Organization, actor) -> Meeting:
     if meeting:
         return meeting
     held = dt.date(2025, 1, 16)
-    meeting = meeting_create(actor=actor, organization=bureau, config=config, planned_date=held, half_day="am",
-                             place="局机关三楼会议室")
+    meeting = meeting_create(
+        actor=actor, organization=bureau, config=config, planned_date=held, half_day="am", place="局机关三楼会议室"
+    )
     for step in STEPS:
-        offset = {"plan_request": -20, "study": -10, "solicitation": -12, "talks": -5, "problems": -4,
-                  "examination": -3, "meeting": 0}.get(step.key, 10)
+        offset = {
+            "plan_request": -20,
+            "study": -10,
+            "solicitation": -12,
+            "talks": -5,
+            "problems": -4,
+            "examination": -3,
+            "meeting": 0,
+        }.get(step.key, 10)
         meeting_step_complete(actor=actor, meeting=meeting, step=step.key, completed_on=held + dt.timedelta(offset))
     return meeting
 
@@ -165,10 +199,16 @@ def _meeting_2025(bureau: Organization, previous: Meeting, actor, supervisor, on
     if meeting:
         return meeting
     planned = on + dt.timedelta(days=21)
-    meeting = meeting_create_next(actor=actor, previous=previous, config=config, planned_date=planned,
-                                  half_day="pm", place="局机关三楼会议室")
-    meeting_step_complete(actor=actor, meeting=meeting, step="plan_request", completed_on=on - dt.timedelta(days=3),
-                          note="请示已报市委督导组")
+    meeting = meeting_create_next(
+        actor=actor, previous=previous, config=config, planned_date=planned, half_day="pm", place="局机关三楼会议室"
+    )
+    meeting_step_complete(
+        actor=actor,
+        meeting=meeting,
+        step="plan_request",
+        completed_on=on - dt.timedelta(days=3),
+        note="请示已报市委督导组",
+    )
     meeting_step_complete(actor=actor, meeting=meeting, step="study", completed_on=on - dt.timedelta(days=1))
     meeting_supervisor_assign(actor=actor, meeting=meeting, user=supervisor, title="市委第三督导组组长")
     return meeting

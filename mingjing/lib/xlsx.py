@@ -54,22 +54,29 @@ def _display_width(value: Any) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in longest)
 
 
-def _fill(ws: Any, rows: Iterable[Row | str], *, bold_first: bool, max_width: int, wrap: bool) -> None:
+def _fill(ws: Any, rows: Iterable[Row | str], *, max_width: int, wrap: bool) -> None:
+    """Append the rows, bold the first, and size the columns to their content.
+
+    A one-cell row (a plain line of notes) spills over the empty cells beside it, so it neither
+    widens nor wraps its column unless every row is a plain line."""
     widths: dict[int, int] = {}
-    for index, row in enumerate(rows):
+    line_width = 0
+    for index, row in enumerate(rows, start=1):
         cells = [row] if isinstance(row, str) else list(row)
         ws.append([neutralise(v) for v in cells])
+        if len(cells) == 1:
+            line_width = max(line_width, _display_width(cells[0]))
+            continue
         for col, value in enumerate(cells, start=1):
             widths[col] = max(widths.get(col, 0), _display_width(value))
-        if index == 0 and bold_first:
-            for cell in ws[1]:
-                cell.font = Font(bold=True)
+            if wrap:
+                ws.cell(row=index, column=col).alignment = Alignment(wrap_text=True, vertical="top")
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    if not widths:
+        widths[1] = line_width
     for col, width in widths.items():
         ws.column_dimensions[get_column_letter(col)].width = min(max(width + 2, MIN_WIDTH), max_width)
-    if wrap:
-        for row in ws.iter_rows():
-            for cell in row:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def write_sheet(
@@ -79,15 +86,15 @@ def write_sheet(
     title: str,
     notes: Iterable[Row | str] | None = None,
 ) -> bytes:
-    """One sheet `title` with a bold, frozen header row; `notes` (rows of cells, or plain lines)
-    go on a second sheet "填写说明". Returns the .xlsx file's bytes."""
+    """One sheet `title` with a bold, frozen header row; `notes` (rows of cells, or plain lines;
+    the first one bold) go on a second sheet "填写说明". Returns the .xlsx file's bytes."""
     wb = Workbook()
     ws = wb.active
     ws.title = title
-    _fill(ws, [list(headers), *rows], bold_first=True, max_width=MAX_WIDTH, wrap=False)
+    _fill(ws, [list(headers), *rows], max_width=MAX_WIDTH, wrap=False)
     ws.freeze_panes = "A2"
     if notes is not None:
-        _fill(wb.create_sheet(NOTES_TITLE), notes, bold_first=False, max_width=MAX_NOTES_WIDTH, wrap=True)
+        _fill(wb.create_sheet(NOTES_TITLE), notes, max_width=MAX_NOTES_WIDTH, wrap=True)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

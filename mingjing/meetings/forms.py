@@ -12,8 +12,12 @@ class MeetingForm(forms.Form):
     organization = forms.ModelChoiceField(label="单位", queryset=None)
     config = forms.ModelChoiceField(label="年度配置", queryset=None)
     kind = forms.ChoiceField(label="类型", choices=[("", "按年度配置"), *MeetingKind.choices], required=False)
-    title = forms.CharField(label="会议名称", max_length=200, required=False,
-                            help_text="留空则自动生成，如“市农业农村局党组领导班子2025年度民主生活会”")
+    title = forms.CharField(
+        label="会议名称",
+        max_length=200,
+        required=False,
+        help_text="留空则自动生成，如“市农业农村局党组领导班子2025年度民主生活会”",
+    )
     planned_date = forms.DateField(label="计划召开日期", widget=DateInput())
     half_day = forms.ChoiceField(label="上午/下午", choices=HalfDay.choices)
     place = forms.CharField(label="地点", max_length=200, required=False)
@@ -52,6 +56,6 @@ class AssignSupervisorForm(forms.Form):
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["membership"].queryset = candidates
-        self.fields["membership"].label_from_instance = (
-            lambda m: f"{m.user.first_name or m.user.username}（{m.organization.short_name}）"
+        self.fields["membership"].label_from_instance = lambda m: (
+            f"{m.user.first_name or m.user.username}（{m.organization.short_name}）"
         )

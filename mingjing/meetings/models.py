@@ -55,7 +55,7 @@ class RosterEntry(models.Model):
 
     class Meta:
         verbose_name = "班子名单"
-        ordering = ["meeting_id", "team_role", "precedence", "id"]
+        ordering = ["meeting_id", "precedence", "id"]
         constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="roster_unique_person")]
 
     def __str__(self) -> str:
@@ -73,6 +73,9 @@ class StepCompletion(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["meeting", "step"], name="step_done_once")]
+
+    def __str__(self) -> str:
+        return f"{self.step} {self.completed_on}"
 
 
 class SupervisorAssignment(models.Model):

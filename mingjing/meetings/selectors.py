@@ -14,7 +14,7 @@ from mingjing.audit.services import actor_display_name
 from mingjing.lib.dates import today
 from mingjing.meetings.models import Meeting, RosterEntry, StepCompletion, SupervisorAssignment
 from mingjing.meetings.timeline import StepView, build_timeline, current_step
-from mingjing.organizations.models import Division, TeamRole
+from mingjing.organizations.models import Division, TeamRole, team_rank
 
 
 def meetings_for_user(*, user: Any) -> QuerySet[Meeting]:
@@ -46,7 +46,7 @@ def meeting_roster(*, meeting: Meeting) -> QuerySet[RosterEntry]:
         RosterEntry.objects.filter(meeting=meeting)
         .select_related("branch", "person")
         .prefetch_related(Prefetch("supervised_divisions", queryset=Division.objects.order_by("order", "id")))
-        .order_by("team_role", "precedence", "id")
+        .order_by(team_rank(), "precedence", "id")
     )
 
 

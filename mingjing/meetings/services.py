@@ -84,12 +84,18 @@ def meeting_create(
     roster = _freeze_roster(meeting)
     if previous is None:
         audit_record(
-            actor=actor, event_type="created", obj=meeting, organization=organization,
+            actor=actor,
+            event_type="created",
+            obj=meeting,
+            organization=organization,
             extra={"roster_count": len(roster)},
         )
     else:
         audit_record(
-            actor=actor, event_type="meeting.created_from_previous", obj=meeting, organization=organization,
+            actor=actor,
+            event_type="meeting.created_from_previous",
+            obj=meeting,
+            organization=organization,
             extra={"previous": previous.title, "roster_count": len(roster)},
         )
     return meeting
@@ -111,8 +117,14 @@ def roster_change_since(previous: Meeting, meeting: Meeting) -> RosterChange:
 
 
 def meeting_create_next(
-    *, actor: Any, previous: Meeting, config: YearConfig, planned_date: dt.date, half_day: str = "am",
-    place: str = "", title: str = "",
+    *,
+    actor: Any,
+    previous: Meeting,
+    config: YearConfig,
+    planned_date: dt.date,
+    half_day: str = "am",
+    place: str = "",
+    title: str = "",
 ) -> Meeting:
     """Next year's meeting from last year's: same unit and place; the roster is frozen anew
     from today's team (people leave and join between years) and the link to last year is
@@ -138,8 +150,7 @@ def meeting_update(*, actor: Any, meeting: Meeting, data: dict[str, Any]) -> Mee
     if changes:
         meeting.full_clean()
         meeting.save(update_fields=[c["field"] for c in changes])
-        audit_record(actor=actor, event_type="updated", obj=meeting, organization=meeting.organization,
-                     changes=changes)
+        audit_record(actor=actor, event_type="updated", obj=meeting, organization=meeting.organization, changes=changes)
     return meeting
 
 
@@ -150,8 +161,13 @@ def meeting_refreeze_roster(*, actor: Any, meeting: Meeting) -> int:
         raise ValidationError("会议已召开，班子名单不能再更新")
     meeting.roster.all().delete()
     count = len(_freeze_roster(meeting))
-    audit_record(actor=actor, event_type="meeting.roster_frozen", obj=meeting, organization=meeting.organization,
-                 extra={"count": count})
+    audit_record(
+        actor=actor,
+        event_type="meeting.roster_frozen",
+        obj=meeting,
+        organization=meeting.organization,
+        extra={"count": count},
+    )
     return count
 
 
@@ -163,12 +179,16 @@ def meeting_step_complete(
         raise ValidationError({"step": "没有这个步骤"})
     if StepCompletion.objects.filter(meeting=meeting, step=step).exists():
         raise ValidationError({"step": f"“{STEP_BY_KEY[step].label}”已标记为完成"})
-    done = StepCompletion(meeting=meeting, step=step, completed_on=completed_on, note=note.strip(),
-                          completed_by=actor)
+    done = StepCompletion(meeting=meeting, step=step, completed_on=completed_on, note=note.strip(), completed_by=actor)
     done.full_clean()
     done.save()
-    audit_record(actor=actor, event_type="meeting.step_completed", obj=meeting, organization=meeting.organization,
-                 extra={"step": STEP_BY_KEY[step].label, "date": cn_date(completed_on)})
+    audit_record(
+        actor=actor,
+        event_type="meeting.step_completed",
+        obj=meeting,
+        organization=meeting.organization,
+        extra={"step": STEP_BY_KEY[step].label, "date": cn_date(completed_on)},
+    )
     return done
 
 
@@ -177,8 +197,13 @@ def meeting_step_reopen(*, actor: Any, meeting: Meeting, step: str) -> None:
     deleted, _ = StepCompletion.objects.filter(meeting=meeting, step=step).delete()
     if not deleted:
         raise ValidationError({"step": "该步骤尚未完成"})
-    audit_record(actor=actor, event_type="meeting.step_reopened", obj=meeting, organization=meeting.organization,
-                 extra={"step": STEP_BY_KEY[step].label})
+    audit_record(
+        actor=actor,
+        event_type="meeting.step_reopened",
+        obj=meeting,
+        organization=meeting.organization,
+        extra={"step": STEP_BY_KEY[step].label},
+    )
 
 
 @transaction.atomic
@@ -191,8 +216,13 @@ def meeting_supervisor_assign(*, actor: Any, meeting: Meeting, user: Any, title:
     if SupervisorAssignment.objects.filter(meeting=meeting, user=user).exists():
         raise ValidationError({"user": "该督导组成员已指派到本次会议"})
     assignment = SupervisorAssignment.objects.create(meeting=meeting, user=user, title=title.strip())
-    audit_record(actor=actor, event_type="meeting.supervisor_assigned", obj=meeting,
-                 organization=meeting.organization, extra={"user": actor_display_name(user)})
+    audit_record(
+        actor=actor,
+        event_type="meeting.supervisor_assigned",
+        obj=meeting,
+        organization=meeting.organization,
+        extra={"user": actor_display_name(user)},
+    )
     return assignment
 
 
@@ -201,5 +231,10 @@ def meeting_supervisor_remove(*, actor: Any, assignment: SupervisorAssignment) -
     meeting = assignment.meeting
     name = actor_display_name(assignment.user)
     assignment.delete()
-    audit_record(actor=actor, event_type="meeting.supervisor_removed", obj=meeting,
-                 organization=meeting.organization, extra={"user": name})
+    audit_record(
+        actor=actor,
+        event_type="meeting.supervisor_removed",
+        obj=meeting,
+        organization=meeting.organization,
+        extra={"user": name},
+    )

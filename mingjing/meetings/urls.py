@@ -13,6 +13,5 @@ urlpatterns = [
     path("<int:meeting_id>/steps/done/", views.step_done, name="step_done"),
     path("<int:meeting_id>/steps/reopen/", views.step_reopen, name="step_reopen"),
     path("<int:meeting_id>/supervisors/add/", views.supervisor_add, name="supervisor_add"),
-    path("<int:meeting_id>/supervisors/<int:assignment_id>/remove/", views.supervisor_remove,
-         name="supervisor_remove"),
+    path("<int:meeting_id>/supervisors/<int:assignment_id>/remove/", views.supervisor_remove, name="supervisor_remove"),
 ]

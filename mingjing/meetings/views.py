@@ -64,7 +64,9 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"已创建“{meeting.title}”，班子名单已按当前班子冻结（{meeting.roster.count()}人）")
+            messages.success(
+                request, f"已创建“{meeting.title}”，班子名单已按当前班子冻结（{meeting.roster.count()}人）"
+            )
             return redirect("meetings:detail", meeting_id=meeting.pk)
     return render(request, "meetings/form.html", {"form": form, "title": "新建民主生活会"})
 
@@ -100,8 +102,11 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def meeting_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = get_meeting_for_user(user=request.user, pk=meeting_id, perm=Perm.MEETING_WRITE)
     fields = ["config", "kind", "title", "planned_date", "half_day", "place"]
-    form = MeetingForm(request.POST or None, configs=configs_for_unit(organization=meeting.organization),
-                       initial={f: getattr(meeting, f) for f in fields})
+    form = MeetingForm(
+        request.POST or None,
+        configs=configs_for_unit(organization=meeting.organization),
+        initial={f: getattr(meeting, f) for f in fields},
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["kind"] = data["kind"] or data["config"].kind
@@ -120,8 +125,11 @@ def meeting_next(request: HttpRequest, meeting_id: int) -> HttpResponse:
     previous = get_meeting_for_user(user=request.user, pk=meeting_id, perm=Perm.MEETING_WRITE)
     configs = configs_for_unit(organization=previous.organization)
     suggested = configs.filter(year=previous.config.year + 1, kind=previous.config.kind).order_by("-id").first()
-    form = NextMeetingForm(request.POST or None, configs=configs,
-                           initial={"config": suggested, "half_day": previous.half_day, "place": previous.place})
+    form = NextMeetingForm(
+        request.POST or None,
+        configs=configs,
+        initial={"config": suggested, "half_day": previous.half_day, "place": previous.place},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             meeting = meeting_create_next(actor=request.user, previous=previous, **form.cleaned_data)
@@ -134,8 +142,11 @@ def meeting_next(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 note = f"（新进班子：{'、'.join(change.joined) or '无'}；离开班子：{'、'.join(change.left) or '无'}）"
             messages.success(request, f"已依据上年度会议创建“{meeting.title}”{note}")
             return redirect("meetings:detail", meeting_id=meeting.pk)
-    return render(request, "meetings/form.html",
-                  {"form": form, "title": f"依据“{previous.title}”创建下一年度会议", "meeting": previous})
+    return render(
+        request,
+        "meetings/form.html",
+        {"form": form, "title": f"依据“{previous.title}”创建下一年度会议", "meeting": previous},
+    )
 
 
 @login_required
@@ -186,8 +197,12 @@ def supervisor_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     form = AssignSupervisorForm(request.POST, candidates=assignable_supervisors(meeting=meeting))
     if form.is_valid():
         try:
-            meeting_supervisor_assign(actor=request.user, meeting=meeting, user=form.cleaned_data["membership"].user,
-                                      title=form.cleaned_data["title"])
+            meeting_supervisor_assign(
+                actor=request.user,
+                meeting=meeting,
+                user=form.cleaned_data["membership"].user,
+                title=form.cleaned_data["title"],
+            )
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
         else:
@@ -201,8 +216,9 @@ def supervisor_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @require_POST
 def supervisor_remove(request: HttpRequest, meeting_id: int, assignment_id: int) -> HttpResponse:
     meeting = get_meeting_for_user(user=request.user, pk=meeting_id, perm=Perm.MEETING_ASSIGN)
-    assignment = get_scoped(SupervisorAssignment.objects.filter(meeting=meeting).select_related("user", "meeting"),
-                            assignment_id)
+    assignment = get_scoped(
+        SupervisorAssignment.objects.filter(meeting=meeting).select_related("user", "meeting"), assignment_id
+    )
     meeting_supervisor_remove(actor=request.user, assignment=assignment)
     messages.success(request, "已撤销督导组成员指派")
     return redirect("meetings:detail", meeting_id=meeting.pk)

@@ -20,7 +20,14 @@ class PersonForm(forms.ModelForm):
     class Meta:
         model = Person
         fields = [
-            "name", "post", "team_role", "precedence", "supervised_divisions", "heads_division", "branch", "is_active",
+            "name",
+            "post",
+            "team_role",
+            "precedence",
+            "supervised_divisions",
+            "heads_division",
+            "branch",
+            "is_active",
         ]
         widgets = {"supervised_divisions": forms.CheckboxSelectMultiple}
 

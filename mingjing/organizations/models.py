@@ -53,9 +53,13 @@ class Division(models.Model):
     class Meta:
         verbose_name = "科室"
         ordering = ["order", "id"]
-        constraints = [models.UniqueConstraint(
-                fields=["organization", "name"], name="division_unique_name", violation_error_message="本单位已有同名科室"
-            )]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "name"],
+                name="division_unique_name",
+                violation_error_message="本单位已有同名科室",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -69,9 +73,13 @@ class PartyBranch(models.Model):
     class Meta:
         verbose_name = "党支部"
         ordering = ["order", "id"]
-        constraints = [models.UniqueConstraint(
-                fields=["organization", "name"], name="branch_unique_name", violation_error_message="本单位已有同名党支部"
-            )]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "name"],
+                name="branch_unique_name",
+                violation_error_message="本单位已有同名党支部",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -81,6 +89,18 @@ class TeamRole(models.TextChoices):
     PRINCIPAL = "principal", "主要负责同志"
     MEMBER = "member", "班子成员"
     NONE = "none", "非班子成员"
+
+
+def team_rank() -> models.Case:
+    """Order by place in the team: the principal first, then members, then everyone else.
+
+    (Ordering by the stored codes would sort alphabetically: member, none, principal.)"""
+    return models.Case(
+        models.When(team_role=TeamRole.PRINCIPAL, then=0),
+        models.When(team_role=TeamRole.MEMBER, then=1),
+        default=2,
+        output_field=models.IntegerField(),
+    )
 
 
 class Person(models.Model):

@@ -81,14 +81,25 @@ def _field_max_length(name: str) -> int:
 def _notes() -> list[tuple[str, ...]]:
     return [
         ("列名", "是否必填", "填写说明"),
-        (NAME, "必填", f"人员姓名，最多{_field_max_length('name')}字。本单位内不能重名，"
-         "同名的请在姓名后加以区分，如“张伟（大）”。"),
+        (
+            NAME,
+            "必填",
+            f"人员姓名，最多{_field_max_length('name')}字。本单位内不能重名，"
+            "同名的请在姓名后加以区分，如“张伟（大）”。",
+        ),
         (POST, "选填", "按公文写法填写，如“局党组书记、局长”。"),
-        (ROLE, "选填", "填“主要负责同志”或“班子成员”；不是班子成员的留空或填“非班子成员”。"
-         "在职人员中只能有一位主要负责同志。"),
+        (
+            ROLE,
+            "选填",
+            "填“主要负责同志”或“班子成员”；不是班子成员的留空或填“非班子成员”。在职人员中只能有一位主要负责同志。",
+        ),
         (PRECEDENCE, "选填", "班子成员的排列顺序，填非负整数，数字越小越靠前；留空按 0 处理。"),
-        (SUPERVISES, "选填", "分管的科室，可填多个，用顿号“、”或逗号分隔，如“办公室、财务科”。"
-         "科室须先在单位页面添加，名称要与之完全一致。"),
+        (
+            SUPERVISES,
+            "选填",
+            "分管的科室，可填多个，用顿号“、”或逗号分隔，如“办公室、财务科”。"
+            "科室须先在单位页面添加，名称要与之完全一致。",
+        ),
         (HEADS, "选填", "本人负责（担任负责人）的科室，只填一个，须是本单位已有的科室。"),
         (BRANCH, "选填", "本人所在的党支部，须是本单位已有的党支部。"),
         (ACTIVE, "选填", "填“是”或“否”，留空视为“是”。已调离、退休的人员填“否”。"),
@@ -224,9 +235,7 @@ class _RowParser:
         if record[BRANCH]:
             branch = self.branches.get(record[BRANCH])
             if branch is None:
-                self.error(
-                    number, BRANCH, f"本单位没有名为“{record[BRANCH]}”的党支部，请先在单位页面添加"
-                )
+                self.error(number, BRANCH, f"本单位没有名为“{record[BRANCH]}”的党支部，请先在单位页面添加")
 
         is_active = ACTIVE_FROM_TEXT.get(record[ACTIVE])
         if is_active is None:
@@ -249,8 +258,9 @@ def _rows_label(rows: list[_Row]) -> str:
     return "、".join(f"第{r.number}行" for r in rows)
 
 
-def _validate(organization: Organization, records: list[tuple[int, dict[str, str]]],
-              existing: dict[str, Person]) -> list[_Row]:
+def _validate(
+    organization: Organization, records: list[tuple[int, dict[str, str]]], existing: dict[str, Person]
+) -> list[_Row]:
     parser = _RowParser(organization)
     rows = [parser.parse(number, record) for number, record in records]
     errors = parser.errors
@@ -267,7 +277,8 @@ def _validate(organization: Organization, records: list[tuple[int, dict[str, str
     # The unit ends up with at most one active principal, counting people the sheet leaves alone.
     principals = [r for r in rows if r.is_active and r.team_role == TeamRole.PRINCIPAL]
     outside = [
-        p for name, p in existing.items()
+        p
+        for name, p in existing.items()
         if name not in first_seen and p.is_active and p.team_role == TeamRole.PRINCIPAL
     ]
     if len(principals) > 1:

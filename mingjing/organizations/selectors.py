@@ -8,7 +8,7 @@ from django.db.models import Prefetch, QuerySet
 
 from mingjing.accounts.access import Perm, access_for
 from mingjing.accounts.selectors import get_scoped, require
-from mingjing.organizations.models import Division, Organization, PartyBranch, Person, TeamRole
+from mingjing.organizations.models import Division, Organization, PartyBranch, Person, TeamRole, team_rank
 
 
 def units_for_user(*, user: Any, perm: Perm = Perm.UNIT_READ) -> QuerySet[Organization]:
@@ -29,7 +29,7 @@ def people_of_unit(*, organization: Organization) -> QuerySet[Person]:
         Person.objects.filter(organization=organization)
         .select_related("branch", "heads_division", "user")
         .prefetch_related(Prefetch("supervised_divisions", queryset=Division.objects.order_by("order", "id")))
-        .order_by("-is_active", "team_role", "precedence", "id")
+        .order_by("-is_active", team_rank(), "precedence", "id")
     )
 
 
@@ -38,7 +38,7 @@ def team_of_unit(*, organization: Organization) -> QuerySet[Person]:
     return (
         people_of_unit(organization=organization)
         .filter(is_active=True, team_role__in=[TeamRole.PRINCIPAL, TeamRole.MEMBER])
-        .order_by("team_role", "precedence", "id")
+        .order_by(team_rank(), "precedence", "id")
     )
 
 

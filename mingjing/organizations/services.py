@@ -13,6 +13,7 @@ from mingjing.audit.services import apply_changes, audit_record
 from mingjing.organizations.models import Division, Organization, OrgKind, PartyBranch, Person, TeamRole
 
 UNIT_FIELDS = ("kind", "name", "short_name", "addressees", "doc_number_prefix")
+DUPLICATE_PERSON = "本单位已有同名人员，请在姓名后加以区分，如“张伟（大）”"
 PERSON_FIELDS = ("name", "post", "team_role", "precedence", "heads_division", "branch", "is_active")
 
 
@@ -57,6 +58,7 @@ def organization_update(*, actor: Any, organization: Organization, data: dict[st
 @transaction.atomic
 def division_create(*, actor: Any, organization: Organization, name: str, order: int = 0) -> Division:
     division = Division(organization=organization, name=name.strip(), order=order)
+    _check_name_free(Division, organization, division.name, "本单位已有同名科室")
     division.full_clean()
     division.save()
     audit_record(actor=actor, event_type="created", obj=division, organization=organization)
@@ -66,6 +68,7 @@ def division_create(*, actor: Any, organization: Organization, name: str, order:
 @transaction.atomic
 def branch_create(*, actor: Any, organization: Organization, name: str, order: int = 0) -> PartyBranch:
     branch = PartyBranch(organization=organization, name=name.strip(), order=order)
+    _check_name_free(PartyBranch, organization, branch.name, "本单位已有同名党支部")
     branch.full_clean()
     branch.save()
     audit_record(actor=actor, event_type="created", obj=branch, organization=organization)
@@ -74,6 +77,7 @@ def branch_create(*, actor: Any, organization: Organization, name: str, order: i
 
 @transaction.atomic
 def division_rename(*, actor: Any, division: Division, name: str, order: int) -> Division:
+    _check_name_free(Division, division.organization, name.strip(), "本单位已有同名科室", pk=division.pk)
     changes = apply_changes(division, {"name": name.strip(), "order": order})
     if changes:
         division.full_clean()
@@ -86,12 +90,19 @@ def division_rename(*, actor: Any, division: Division, name: str, order: int) ->
 
 @transaction.atomic
 def branch_rename(*, actor: Any, branch: PartyBranch, name: str, order: int) -> PartyBranch:
+    _check_name_free(PartyBranch, branch.organization, name.strip(), "本单位已有同名党支部", pk=branch.pk)
     changes = apply_changes(branch, {"name": name.strip(), "order": order})
     if changes:
         branch.full_clean()
         branch.save(update_fields=[c["field"] for c in changes])
         audit_record(actor=actor, event_type="updated", obj=branch, organization=branch.organization, changes=changes)
     return branch
+
+
+def _check_name_free(model: type, organization: Organization, name: str, message: str, pk: int | None = None) -> None:
+    """Report a taken name on the name field (a multi-field constraint would report it on the form)."""
+    if model.objects.filter(organization=organization, name=name).exclude(pk=pk).exists():
+        raise ValidationError({"name": message})
 
 
 def _check_links(organization: Organization, person: Person, divisions: Iterable[Division]) -> None:
@@ -135,6 +146,7 @@ def person_create(
         user=user,
     )
     divisions = list(supervised_divisions)
+    _check_name_free(Person, organization, person.name, DUPLICATE_PERSON)
     _check_links(organization, person, divisions)
     person.full_clean()
     person.save()
@@ -156,6 +168,7 @@ def person_update(
     """Apply the changes and return them (empty when nothing changed)."""
     changes = apply_changes(person, {k: v for k, v in data.items() if k in PERSON_FIELDS})
     divisions = None if supervised_divisions is None else list(supervised_divisions)
+    _check_name_free(Person, person.organization, person.name, DUPLICATE_PERSON, pk=person.pk)
     _check_links(person.organization, person, divisions or [])
     if divisions is not None:
         old = sorted(d.name for d in person.supervised_divisions.all())
@@ -163,8 +176,12 @@ def person_update(
         if old != new:
             person.supervised_divisions.set(divisions)
             changes.append(
-                {"field": "supervised_divisions", "label": "分管科室", "old": "、".join(old) or "（空）",
-                 "new": "、".join(new) or "（空）"}
+                {
+                    "field": "supervised_divisions",
+                    "label": "分管科室",
+                    "old": "、".join(old) or "（空）",
+                    "new": "、".join(new) or "（空）",
+                }
             )
     if changes:
         person.full_clean()

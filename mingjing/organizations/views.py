@@ -73,8 +73,11 @@ def unit_create(request: HttpRequest, unit_id: int) -> HttpResponse:
         else:
             messages.success(request, f"已新建单位“{unit.name}”")
             return redirect("organizations:detail", unit_id=unit.pk)
-    return render(request, "organizations/form.html", {"form": form, "title": f"在“{parent.short_name}”下新建单位",
-                                                       "back": parent})
+    return render(
+        request,
+        "organizations/form.html",
+        {"form": form, "title": f"在“{parent.short_name}”下新建单位", "back": parent},
+    )
 
 
 @login_required
@@ -89,8 +92,7 @@ def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
         else:
             messages.success(request, "单位信息已保存")
             return redirect("organizations:detail", unit_id=unit.pk)
-    return render(request, "organizations/form.html", {"form": form, "title": f"修改“{unit.short_name}”",
-                                                       "back": unit})
+    return render(request, "organizations/form.html", {"form": form, "title": f"修改“{unit.short_name}”", "back": unit})
 
 
 def _named_create(request: HttpRequest, unit_id: int, prefix: str, create) -> HttpResponse:
@@ -98,8 +100,12 @@ def _named_create(request: HttpRequest, unit_id: int, prefix: str, create) -> Ht
     form = NamedForm(request.POST, prefix=prefix)
     if form.is_valid():
         try:
-            create(actor=request.user, organization=unit, name=form.cleaned_data["name"],
-                   order=form.cleaned_data["order"] or 0)
+            create(
+                actor=request.user,
+                organization=unit,
+                name=form.cleaned_data["name"],
+                order=form.cleaned_data["order"] or 0,
+            )
         except ValidationError as exc:
             for error in exc.messages:
                 messages.error(request, error)
@@ -139,15 +145,23 @@ def _named_edit(request: HttpRequest, obj, rename, title: str) -> HttpResponse:
 @login_required
 def division_edit(request: HttpRequest, division_id: int) -> HttpResponse:
     division = get_division_for_user(user=request.user, pk=division_id)
-    return _named_edit(request, division, lambda a, o, n, k: division_rename(actor=a, division=o, name=n, order=k),
-                       f"修改科室“{division.name}”")
+    return _named_edit(
+        request,
+        division,
+        lambda a, o, n, k: division_rename(actor=a, division=o, name=n, order=k),
+        f"修改科室“{division.name}”",
+    )
 
 
 @login_required
 def branch_edit(request: HttpRequest, branch_id: int) -> HttpResponse:
     branch = get_branch_for_user(user=request.user, pk=branch_id)
-    return _named_edit(request, branch, lambda a, o, n, k: branch_rename(actor=a, branch=o, name=n, order=k),
-                       f"修改党支部“{branch.name}”")
+    return _named_edit(
+        request,
+        branch,
+        lambda a, o, n, k: branch_rename(actor=a, branch=o, name=n, order=k),
+        f"修改党支部“{branch.name}”",
+    )
 
 
 @login_required
@@ -164,8 +178,9 @@ def person_add(request: HttpRequest, unit_id: int) -> HttpResponse:
         else:
             messages.success(request, f"已添加人员“{person.name}”")
             return redirect("organizations:detail", unit_id=unit.pk)
-    return render(request, "organizations/form.html", {"form": form, "title": f"为“{unit.short_name}”添加人员",
-                                                       "back": unit})
+    return render(
+        request, "organizations/form.html", {"form": form, "title": f"为“{unit.short_name}”添加人员", "back": unit}
+    )
 
 
 @login_required
@@ -182,9 +197,15 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 @login_required
 def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_person_for_user(user=request.user, pk=person_id, perm=Perm.UNIT_MANAGE)
-    form = PersonForm(request.POST or None, instance=None, organization=person.organization,
-                      initial={**{f: getattr(person, f) for f in PersonForm.Meta.fields if f != "supervised_divisions"},
-                               "supervised_divisions": list(person.supervised_divisions.all())})
+    form = PersonForm(
+        request.POST or None,
+        instance=None,
+        organization=person.organization,
+        initial={
+            **{f: getattr(person, f) for f in PersonForm.Meta.fields if f != "supervised_divisions"},
+            "supervised_divisions": list(person.supervised_divisions.all()),
+        },
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         divisions = data.pop("supervised_divisions")
@@ -195,8 +216,9 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
         else:
             messages.success(request, "人员信息已保存")
             return redirect("organizations:person", person_id=person.pk)
-    return render(request, "organizations/form.html", {"form": form, "title": f"修改“{person.name}”",
-                                                       "back": person.organization})
+    return render(
+        request, "organizations/form.html", {"form": form, "title": f"修改“{person.name}”", "back": person.organization}
+    )
 
 
 @login_required
@@ -222,7 +244,8 @@ def roster_import(request: HttpRequest, unit_id: int) -> HttpResponse:
         except roster.RosterImportError as exc:
             errors = exc.errors
         else:
-            messages.success(request, f"导入完成：新增{result.created}人，更新{result.updated}人，"
-                                      f"未变化{result.unchanged}人")
+            messages.success(
+                request, f"导入完成：新增{result.created}人，更新{result.updated}人，未变化{result.unchanged}人"
+            )
             return redirect("organizations:detail", unit_id=unit.pk)
     return render(request, "organizations/roster_import.html", {"unit": unit, "form": form, "errors": errors})

@@ -14,8 +14,16 @@ from django.db import transaction
 
 PRESETS_FILE = Path(__file__).with_name("presets.json")
 CONFIG_FIELDS = (
-    "year", "kind", "name", "theme", "talk_rules", "extra_agenda_items",
-    "requires_case_analysis", "plan_lead_days", "report_deadline_days", "source_note",
+    "year",
+    "kind",
+    "name",
+    "theme",
+    "talk_rules",
+    "extra_agenda_items",
+    "requires_case_analysis",
+    "plan_lead_days",
+    "report_deadline_days",
+    "source_note",
 )
 
 

@@ -12,8 +12,16 @@ from mingjing.organizations.models import Organization
 from mingjing.yearconfigs.models import Aspect, TalkRule, YearConfig
 
 CONFIG_FIELDS = (
-    "year", "kind", "name", "theme", "talk_rules", "extra_agenda_items", "requires_case_analysis",
-    "plan_lead_days", "report_deadline_days", "source_note",
+    "year",
+    "kind",
+    "name",
+    "theme",
+    "talk_rules",
+    "extra_agenda_items",
+    "requires_case_analysis",
+    "plan_lead_days",
+    "report_deadline_days",
+    "source_note",
 )
 
 
@@ -43,8 +51,9 @@ def yearconfig_create(
     Aspect.objects.bulk_create(
         Aspect(config=config, order=i, title=a["title"], text=a["text"]) for i, a in enumerate(cleaned, start=1)
     )
-    audit_record(actor=actor, event_type="created", obj=config, organization=organization,
-                 extra={"aspect_count": len(cleaned)})
+    audit_record(
+        actor=actor, event_type="created", obj=config, organization=organization, extra={"aspect_count": len(cleaned)}
+    )
     return config
 
 
@@ -62,8 +71,13 @@ def yearconfig_copy(*, actor: Any, source: YearConfig, organization: Organizatio
     Aspect.objects.bulk_create(
         Aspect(config=config, order=a.order, title=a.title, text=a.text) for a in source.aspects.order_by("order")
     )
-    audit_record(actor=actor, event_type="yearconfig.copied", obj=config, organization=organization,
-                 extra={"source": source.name})
+    audit_record(
+        actor=actor,
+        event_type="yearconfig.copied",
+        obj=config,
+        organization=organization,
+        extra={"source": source.name},
+    )
     return config
 
 
@@ -79,18 +93,20 @@ def yearconfig_update(
         if old != cleaned:
             config.aspects.all().delete()
             Aspect.objects.bulk_create(
-                Aspect(config=config, order=i, title=a["title"], text=a["text"])
-                for i, a in enumerate(cleaned, start=1)
+                Aspect(config=config, order=i, title=a["title"], text=a["text"]) for i, a in enumerate(cleaned, start=1)
             )
-            changes.append({
-                "field": "aspects", "label": "对照检查重点方面",
-                "old": "；".join(a["title"] for a in old), "new": "；".join(a["title"] for a in cleaned),
-            })
+            changes.append(
+                {
+                    "field": "aspects",
+                    "label": "对照检查重点方面",
+                    "old": "；".join(a["title"] for a in old),
+                    "new": "；".join(a["title"] for a in cleaned),
+                }
+            )
     if changes:
         config.full_clean()
         scalar = [c["field"] for c in changes if c["field"] != "aspects"]
         if scalar:
             config.save(update_fields=scalar)
-        audit_record(actor=actor, event_type="updated", obj=config, organization=config.organization,
-                     changes=changes)
+        audit_record(actor=actor, event_type="updated", obj=config, organization=config.organization, changes=changes)
     return config

@@ -50,8 +50,9 @@ def config_create(request: HttpRequest) -> HttpResponse:
     units = _admin_units(request.user)
     if not units.exists():
         raise PermissionDenied("只有单位管理员可以新建年度配置")
-    form = ConfigForm(request.POST or None, units=units, initial={"talk_rules": [], "plan_lead_days": 15,
-                                                                   "report_deadline_days": 15})
+    form = ConfigForm(
+        request.POST or None, units=units, initial={"talk_rules": [], "plan_lead_days": 15, "report_deadline_days": 15}
+    )
     formset = AspectFormSet(request.POST or None, prefix="aspects", initial=[{}, {}, {}])
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = dict(form.cleaned_data)
@@ -73,20 +74,23 @@ def config_edit(request: HttpRequest, config_id: int) -> HttpResponse:
     initial["extra_agenda_items"] = "\n".join(config.extra_agenda_items)
     form = ConfigForm(request.POST or None, initial=initial)
     formset = AspectFormSet(
-        request.POST or None, prefix="aspects",
+        request.POST or None,
+        prefix="aspects",
         initial=[{"title": a.title, "text": a.text} for a in config_aspects(config=config)],
     )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
-            yearconfig_update(actor=request.user, config=config, data=form.cleaned_data,
-                              aspects=_aspects_from(formset))
+            yearconfig_update(actor=request.user, config=config, data=form.cleaned_data, aspects=_aspects_from(formset))
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, "年度配置已保存")
             return redirect("yearconfigs:detail", config_id=config.pk)
-    return render(request, "yearconfigs/form.html",
-                  {"form": form, "formset": formset, "title": f"修改“{config.name}”", "config": config})
+    return render(
+        request,
+        "yearconfigs/form.html",
+        {"form": form, "formset": formset, "title": f"修改“{config.name}”", "config": config},
+    )
 
 
 @login_required
@@ -95,8 +99,9 @@ def config_copy(request: HttpRequest, config_id: int) -> HttpResponse:
     units = _admin_units(request.user)
     if not units.exists():
         raise PermissionDenied("只有单位管理员可以新建年度配置")
-    form = CopyForm(request.POST or None, units=units,
-                    initial={"year": source.year + 1, "name": f"{source.year + 1}年度民主生活会"})
+    form = CopyForm(
+        request.POST or None, units=units, initial={"year": source.year + 1, "name": f"{source.year + 1}年度民主生活会"}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             config = yearconfig_copy(actor=request.user, source=source, **form.cleaned_data)

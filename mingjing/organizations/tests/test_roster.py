@@ -55,23 +55,35 @@ class RosterTestBase(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.user = get_user_model().objects.create_user(username="clerk", password="x")
-        cls.unit = organization_create(
-            actor=None, parent=None, name="明州市农业农村局党组", short_name="局党组"
-        )
+        cls.unit = organization_create(actor=None, parent=None, name="明州市农业农村局党组", short_name="局党组")
         cls.office = division_create(actor=None, organization=cls.unit, name="办公室", order=1)
         cls.finance = division_create(actor=None, organization=cls.unit, name="财务科", order=2)
         cls.branch = branch_create(actor=None, organization=cls.unit, name="机关第一党支部")
         cls.chief = person_create(
-            actor=None, organization=cls.unit, name="李明", post="局党组书记、局长",
-            team_role=TeamRole.PRINCIPAL, precedence=1, branch=cls.branch,
+            actor=None,
+            organization=cls.unit,
+            name="李明",
+            post="局党组书记、局长",
+            team_role=TeamRole.PRINCIPAL,
+            precedence=1,
+            branch=cls.branch,
         )
         cls.deputy = person_create(
-            actor=None, organization=cls.unit, name="王芳", post="局党组成员、副局长",
-            team_role=TeamRole.MEMBER, precedence=2, supervised_divisions=[cls.office, cls.finance],
+            actor=None,
+            organization=cls.unit,
+            name="王芳",
+            post="局党组成员、副局长",
+            team_role=TeamRole.MEMBER,
+            precedence=2,
+            supervised_divisions=[cls.office, cls.finance],
             branch=cls.branch,
         )
         cls.staff = person_create(
-            actor=None, organization=cls.unit, name="赵强", post="办公室主任", heads_division=cls.office,
+            actor=None,
+            organization=cls.unit,
+            name="赵强",
+            post="办公室主任",
+            heads_division=cls.office,
         )
 
     def import_rows(self, rows, **kwargs) -> RosterImportResult:
@@ -145,8 +157,9 @@ class ExportImportTests(RosterTestBase):
         self.assertEqual(result, RosterImportResult(created=0, updated=1, unchanged=2))
         after = snapshot(self.unit)
         self.assertEqual(after["王芳"][3], ("办公室",))
-        self.assertEqual({k: v for k, v in after.items() if k != "王芳"},
-                         {k: v for k, v in before.items() if k != "王芳"})
+        self.assertEqual(
+            {k: v for k, v in after.items() if k != "王芳"}, {k: v for k, v in before.items() if k != "王芳"}
+        )
         event = AuditEvent.objects.get(event_type="roster.imported")
         self.assertEqual(event.extra, {"created": 0, "updated": 1})
         self.assertEqual((event.organization, event.actor), (self.unit, self.user))
@@ -172,13 +185,13 @@ class ExportImportTests(RosterTestBase):
         self.assertEqual(event.extra, {"created": 2, "updated": 0})
 
     def test_formula_is_neutralised_on_export_and_round_trips(self):
-        person_create(actor=None, organization=self.unit, name="钱多", post="=HYPERLINK(\"http://x\")")
+        person_create(actor=None, organization=self.unit, name="钱多", post='=HYPERLINK("http://x")')
         person_create(actor=None, organization=self.unit, name="钱少", post="@SUM(1)")
         data = roster_export_xlsx(organization=self.unit)
 
         ws = load_workbook(io.BytesIO(data)).active
         posts = {row[0].value: row[1] for row in ws.iter_rows(min_row=2)}
-        self.assertEqual(posts["钱多"].value, "'=HYPERLINK(\"http://x\")")
+        self.assertEqual(posts["钱多"].value, '\'=HYPERLINK("http://x")')
         self.assertEqual(posts["钱多"].data_type, "s")
         self.assertEqual(posts["钱少"].value, "'@SUM(1)")
 
@@ -263,9 +276,7 @@ class ImportErrorTests(RosterTestBase):
     def test_missing_header_columns_are_named(self):
         headers = [h for h in COLUMNS if h not in ("在职", "分管科室")]
         with self.assertRaises(RosterImportError) as caught:
-            roster_import(
-                actor=self.user, organization=self.unit, fileobj=xlsx([["陈静"] + [""] * 5], headers=headers)
-            )
+            roster_import(actor=self.user, organization=self.unit, fileobj=xlsx([["陈静"] + [""] * 5], headers=headers))
         self.assertIn("「分管科室」、「在职」", caught.exception.errors[0])
 
     def test_empty_sheet(self):
@@ -282,8 +293,9 @@ class ImportErrorTests(RosterTestBase):
 
 class LargeImportTests(RosterTestBase):
     def test_two_thousand_rows(self):
-        rows = [[f"人员{i:04d}", "科员", "", "", "财务科" if i % 2 else "", "", "机关第一党支部", "是"]
-                for i in range(2000)]
+        rows = [
+            [f"人员{i:04d}", "科员", "", "", "财务科" if i % 2 else "", "", "机关第一党支部", "是"] for i in range(2000)
+        ]
         result = self.import_rows(rows)
         self.assertEqual(result, RosterImportResult(created=2000, updated=0, unchanged=0))
         self.assertEqual(Person.objects.filter(organization=self.unit).count(), 2003)
@@ -292,8 +304,9 @@ class LargeImportTests(RosterTestBase):
 
 class XlsxHelperTests(TestCase):
     def test_read_sheet_values(self):
-        data = xlsx([["a", 3.0, 2.5, None], [None, None, None, None], ["  b ", 7, True, "'=1+1"]],
-                    headers=["x", "y", "z", "w"])
+        data = xlsx(
+            [["a", 3.0, 2.5, None], [None, None, None, None], ["  b ", 7, True, "'=1+1"]], headers=["x", "y", "z", "w"]
+        )
         self.assertEqual(
             read_sheet(data, required=["x"]),
             [

@@ -16,7 +16,9 @@ class Command(MingjingCommand):
     def handle(self, *args, unit: str | None = None, **options) -> None:
         meetings = Meeting.objects.select_related("organization", "config").prefetch_related("step_completions")
         if unit:
-            meetings = meetings.filter(Q(organization__name__contains=unit) | Q(organization__short_name__contains=unit))
+            meetings = meetings.filter(
+                Q(organization__name__contains=unit) | Q(organization__short_name__contains=unit)
+            )
         rows = [
             [str(m.pk), m.organization.short_name, str(m.config.year), m.title, meeting_current_step_label(m)]
             for m in meetings.order_by("id")

@@ -1,0 +1,377 @@
+"""Every URL of the project × every persona (and an anonymous visitor) → the expected status.
+
+The expectations live in one table, MATRIX, read against mingjing/accounts/access.py. The test
+walks the URL resolver: a URL that is missing from the table fails the suite (so a new URL must be
+added here), and so does a row for a URL that no longer exists.
+
+Each request runs in its own savepoint that is rolled back, so a POST that succeeds (302) changes
+nothing for the next request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from mingjing.accounts.models import Membership, Role
+from mingjing.accounts.services import membership_grant
+from mingjing.meetings.models import SupervisorAssignment
+from mingjing.meetings.services import meeting_create
+from mingjing.organizations.models import Division, PartyBranch, Person
+from mingjing.organizations.services import branch_create, division_create
+from mingjing.test import PERSONAS, BaseTestCase
+from mingjing.yearconfigs.models import YearConfig
+from mingjing.yearconfigs.services import yearconfig_copy
+
+ANON = "anonymous"
+COLUMNS = (*PERSONAS, ANON)
+LOGIN_URL = "/login/"
+
+
+@dataclass(frozen=True)
+class Case:
+    """One request. `objs` maps a URL kwarg to a fixture object's name (MatrixTest.fixtures);
+    in `data` and `query`, a value "@name" stands for that fixture object's pk."""
+
+    expect: tuple[int, ...]  # one status per column of COLUMNS
+    objs: dict[str, str] = field(default_factory=dict)
+    method: str = "get"
+    data: dict[str, str] = field(default_factory=dict)
+    query: dict[str, str] = field(default_factory=dict)
+    note: str = ""
+
+
+def GET(expect, note="", query=None, **objs) -> Case:  # noqa: N802
+    return Case(expect=expect, objs=objs, note=note, query=query or {})
+
+
+def POST(expect, note="", data=None, **objs) -> Case:  # noqa: N802
+    return Case(expect=expect, objs=objs, method="post", data=data or {}, note=note)
+
+
+# Columns:   admin preparer principal member supervisor superior outsider anonymous
+#
+# admin, preparer, principal, member: roles in the bureau 市农业农村局党组.
+# supervisor (督导组) and superior (组织部门): roles in the 市委 above it; the supervisor is assigned
+# to the 2025 meeting only. outsider: preparer of the sibling 市教育局党组.
+EVERYONE = (200, 200, 200, 200, 200, 200, 200, 302)
+# UNIT_READ on the bureau (the supervisor's reads stop at his own unit and his assigned meetings).
+BUREAU_READ = (200, 200, 200, 200, 404, 200, 404, 302)
+# UNIT_MANAGE on the bureau: admin (subtree) and preparer (own unit).
+BUREAU_MANAGE = (200, 200, 403, 403, 404, 403, 404, 302)
+BUREAU_MANAGE_POST = (302, 302, 403, 403, 404, 403, 404, 302)
+# UNIT_ADMIN on the bureau: its admin only.
+BUREAU_ADMIN = (200, 403, 403, 403, 404, 403, 404, 302)
+# The outsider's unit: only the superior (subtree) and the outsider himself see it.
+OTHER_READ = (404, 404, 404, 404, 404, 200, 200, 302)
+OTHER_MANAGE = (404, 404, 404, 404, 404, 403, 200, 302)
+OTHER_MANAGE_POST = (404, 404, 404, 404, 404, 403, 302, 302)
+# Writes to the bureau's 2025 meeting (the supervisor reads it, so he gets 403, not 404).
+MEETING_WRITE = (200, 200, 403, 403, 403, 403, 404, 302)
+MEETING_WRITE_POST = (302, 302, 403, 403, 403, 403, 404, 302)
+# 指派督导组: the superior holds MEETING_ASSIGN over his subtree (access.py).
+MEETING_ASSIGN_POST = (302, 302, 403, 403, 403, 302, 404, 302)
+# Only unit administrators may create year configs.
+CONFIG_ADMIN_ONLY = (200, 403, 403, 403, 403, 403, 403, 302)
+
+STEP_DONE = {"step": "solicitation", "completed_on": "2026-11-02"}
+
+MATRIX: dict[str, list[Case]] = {
+    "home": [GET(EVERYONE)],
+    "login": [GET((302, 302, 302, 302, 302, 302, 302, 200), "signed-in users go home")],
+    "logout": [POST((302, 302, 302, 302, 302, 302, 302, 302))],
+    # --- accounts -------------------------------------------------------------------------------
+    "accounts:unit_roles": [
+        GET(BUREAU_ADMIN, unit_id="bureau"),
+        GET((404, 404, 404, 404, 404, 403, 403, 302), unit_id="outsider_unit"),
+    ],
+    # Memberships are listed to unit administrators only, so for anyone else one is not found.
+    "accounts:role_revoke": [
+        POST((302, 404, 404, 404, 404, 404, 404, 302), membership_id="member_membership"),
+        POST((404, 404, 404, 404, 404, 404, 404, 302), membership_id="outsider_membership"),
+    ],
+    # --- organizations --------------------------------------------------------------------------
+    "organizations:list": [GET(EVERYONE)],
+    "organizations:detail": [
+        GET(BUREAU_READ, unit_id="bureau"),
+        GET(OTHER_READ, unit_id="outsider_unit"),
+        GET((404, 404, 404, 404, 200, 200, 404, 302), unit_id="superior_unit"),
+        GET((404, 404, 404, 404, 404, 404, 404, 302), "no such unit", unit_id="missing"),
+    ],
+    "organizations:edit": [
+        GET(BUREAU_ADMIN, unit_id="bureau"),
+        GET((404, 404, 404, 404, 404, 403, 403, 302), unit_id="outsider_unit"),
+    ],
+    "organizations:create_child": [
+        GET(BUREAU_ADMIN, unit_id="bureau"),
+        GET((404, 404, 404, 404, 404, 403, 403, 302), unit_id="outsider_unit"),
+    ],
+    "organizations:division_add": [
+        POST(BUREAU_MANAGE_POST, data={"division-name": "新设科室", "division-order": "9"}, unit_id="bureau"),
+        POST(OTHER_MANAGE_POST, data={"division-name": "新设科室", "division-order": "9"}, unit_id="outsider_unit"),
+    ],
+    "organizations:branch_add": [
+        POST(BUREAU_MANAGE_POST, data={"branch-name": "新设党支部", "branch-order": "9"}, unit_id="bureau"),
+        POST(OTHER_MANAGE_POST, data={"branch-name": "新设党支部", "branch-order": "9"}, unit_id="outsider_unit"),
+    ],
+    "organizations:person_add": [
+        GET(BUREAU_MANAGE, unit_id="bureau"),
+        GET(OTHER_MANAGE, unit_id="outsider_unit"),
+    ],
+    "organizations:roster_template": [
+        GET(BUREAU_MANAGE, unit_id="bureau"),
+        GET(OTHER_MANAGE, unit_id="outsider_unit"),
+    ],
+    "organizations:roster_export": [
+        GET(BUREAU_READ, unit_id="bureau"),
+        GET(OTHER_READ, unit_id="outsider_unit"),
+    ],
+    "organizations:roster_import": [
+        GET(BUREAU_MANAGE, unit_id="bureau"),
+        GET(OTHER_MANAGE, unit_id="outsider_unit"),
+    ],
+    "organizations:division_edit": [
+        GET(BUREAU_MANAGE, division_id="division"),
+        GET(OTHER_MANAGE, division_id="outsider_division"),
+    ],
+    "organizations:branch_edit": [
+        GET(BUREAU_MANAGE, branch_id="branch"),
+        GET(OTHER_MANAGE, branch_id="outsider_branch"),
+    ],
+    "organizations:person": [
+        GET(BUREAU_READ, person_id="person"),
+        GET(OTHER_READ, person_id="outsider_person"),
+    ],
+    "organizations:person_edit": [
+        GET(BUREAU_MANAGE, person_id="person"),
+        GET(OTHER_MANAGE, person_id="outsider_person"),
+    ],
+    # --- year configs ---------------------------------------------------------------------------
+    "yearconfigs:list": [GET(EVERYONE)],
+    "yearconfigs:create": [GET(CONFIG_ADMIN_ONLY)],
+    "yearconfigs:detail": [
+        GET(EVERYONE, "presets are shared by every unit", config_id="preset"),
+        GET(BUREAU_READ, config_id="bureau_config"),
+        GET(OTHER_READ, config_id="outsider_config"),
+    ],
+    "yearconfigs:edit": [
+        GET((403, 403, 403, 403, 403, 403, 403, 302), "presets are read-only: copy one", config_id="preset"),
+        GET(BUREAU_ADMIN, config_id="bureau_config"),
+        GET((404, 404, 404, 404, 404, 403, 403, 302), config_id="outsider_config"),
+    ],
+    "yearconfigs:copy": [
+        GET(CONFIG_ADMIN_ONLY, config_id="preset"),
+        GET(BUREAU_ADMIN, config_id="bureau_config"),
+        GET((404, 404, 404, 404, 404, 403, 403, 302), config_id="outsider_config"),
+    ],
+    # --- meetings -------------------------------------------------------------------------------
+    "meetings:list": [
+        GET(EVERYONE),
+        GET(BUREAU_READ, "filtered by a unit", query={"unit": "@bureau"}),
+        GET(OTHER_READ, "filtered by a unit", query={"unit": "@outsider_unit"}),
+    ],
+    # Preparers (of any unit, the outsider too) and admins hold MEETING_WRITE somewhere.
+    "meetings:create": [GET((200, 200, 403, 403, 403, 403, 200, 302))],
+    "meetings:detail": [
+        GET((200, 200, 200, 200, 200, 200, 404, 302), "the supervisor is assigned to it", meeting_id="meeting"),
+        GET(BUREAU_READ, "the supervisor is not assigned to 2024", meeting_id="last_meeting"),
+        GET(OTHER_READ, meeting_id="outsider_meeting"),
+    ],
+    "meetings:edit": [
+        GET(MEETING_WRITE, meeting_id="meeting"),
+        GET((200, 200, 403, 403, 404, 403, 404, 302), meeting_id="last_meeting"),
+        GET(OTHER_MANAGE, meeting_id="outsider_meeting"),
+    ],
+    "meetings:next": [
+        GET(MEETING_WRITE, meeting_id="meeting"),
+        GET(OTHER_MANAGE, meeting_id="outsider_meeting"),
+    ],
+    "meetings:roster_refreeze": [
+        POST(MEETING_WRITE_POST, meeting_id="meeting"),
+        POST(OTHER_MANAGE_POST, meeting_id="outsider_meeting"),
+    ],
+    "meetings:step_done": [
+        POST(MEETING_WRITE_POST, data=STEP_DONE, meeting_id="meeting"),
+        POST(OTHER_MANAGE_POST, data=STEP_DONE, meeting_id="outsider_meeting"),
+        GET((405, 405, 405, 405, 405, 405, 405, 302), "POST only", meeting_id="meeting"),
+    ],
+    "meetings:step_reopen": [
+        POST(MEETING_WRITE_POST, data={"step": "study"}, meeting_id="meeting"),
+    ],
+    "meetings:supervisor_add": [
+        POST(MEETING_ASSIGN_POST, data={"membership": "@spare_supervisor_membership", "title": "市委第三督导组成员"},
+             meeting_id="meeting"),
+        POST((404, 404, 404, 404, 404, 302, 302, 302), data={"membership": "@spare_supervisor_membership"},
+             meeting_id="outsider_meeting"),
+    ],
+    "meetings:supervisor_remove": [
+        POST(MEETING_ASSIGN_POST, meeting_id="meeting", assignment_id="assignment"),
+        # The assignment belongs to the 2025 meeting: it is not found through the 2024 one.
+        POST((404, 404, 403, 403, 404, 404, 404, 302), meeting_id="last_meeting", assignment_id="assignment"),
+    ],
+}
+
+
+def url_names(patterns=None, prefix: str = "") -> list[str]:
+    """Every URL pattern of the project as its full name ('meetings:detail')."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    names: list[str] = []
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            names += url_names(p.url_patterns, f"{prefix}{p.namespace}:" if p.namespace else prefix)
+        elif isinstance(p, URLPattern):
+            names.append(f"{prefix}{p.name}" if p.name else f"<unnamed: {prefix}{p.pattern}>")
+    return names
+
+
+class MatrixTest(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        bureau, outsider_unit = cls.bureau, cls.outsider_unit
+        outsider_division = division_create(actor=None, organization=outsider_unit, name="办公室")
+        outsider_branch = branch_create(actor=None, organization=outsider_unit, name="机关党支部")
+        preset = YearConfig.objects.get(preset_code="2025-annual")
+        # A second 督导组 member, so that assigning one to the meeting really happens.
+        spare = cls.supervisor.__class__.objects.create(username="spare-supervisor", first_name="韩冰")
+        spare_membership = membership_grant(actor=None, organization=cls.superior_unit, user=spare,
+                                            role=Role.SUPERVISOR)
+        cls.fixtures = {
+            "bureau": bureau,
+            "superior_unit": cls.superior_unit,
+            "outsider_unit": outsider_unit,
+            "meeting": cls.meeting,
+            "last_meeting": cls.last_meeting,
+            "outsider_meeting": meeting_create(actor=None, organization=outsider_unit, config=preset,
+                                               planned_date=cls.meeting.planned_date),
+            "person": Person.objects.get(organization=bureau, name="孙丽"),
+            "outsider_person": Person.objects.get(organization=outsider_unit, name="陶然"),
+            "division": Division.objects.get(organization=bureau, name="办公室"),
+            "outsider_division": outsider_division,
+            "branch": PartyBranch.objects.get(organization=bureau, name="机关第一党支部"),
+            "outsider_branch": outsider_branch,
+            "member_membership": Membership.objects.get(user=cls.member, organization=bureau, role=Role.MEMBER),
+            "outsider_membership": Membership.objects.get(user=cls.outsider, organization=outsider_unit),
+            "spare_supervisor_membership": spare_membership,
+            "assignment": SupervisorAssignment.objects.get(meeting=cls.meeting, user=cls.supervisor),
+            "preset": preset,
+            "bureau_config": yearconfig_copy(actor=None, source=preset, organization=bureau, year=2026,
+                                             name="2026年度民主生活会"),
+            "outsider_config": yearconfig_copy(actor=None, source=preset, organization=outsider_unit, year=2026,
+                                               name="2026年度民主生活会"),
+        }
+
+    def pk(self, name: str) -> int:
+        return 999_999 if name == "missing" else self.fixtures[name].pk
+
+    def resolve(self, value: str) -> str:
+        return str(self.pk(value[1:])) if value.startswith("@") else value
+
+    def url(self, name: str, case: Case) -> str:
+        url = reverse(name, kwargs={k: self.pk(v) for k, v in case.objs.items()})
+        if case.query:
+            url += "?" + urlencode({k: self.resolve(v) for k, v in case.query.items()})
+        return url
+
+    def request(self, persona: str, url: str, case: Case):
+        """One request as `persona`, in a savepoint that is rolled back."""
+        with transaction.atomic():
+            client = Client()
+            if persona != ANON:
+                client.force_login(getattr(self, persona))
+            data = {k: self.resolve(v) for k, v in case.data.items()}
+            response = client.post(url, data) if case.method == "post" else client.get(url)
+            transaction.set_rollback(True)
+        return response
+
+    def test_every_url_is_in_the_matrix(self) -> None:
+        names = url_names()
+        self.assertEqual(len(names), len(set(names)), "two URL patterns share a name")
+        missing = sorted(set(names) - set(MATRIX))
+        self.assertEqual(missing, [], "URLs missing from MATRIX: add a row with the expected status per persona")
+
+    def test_matrix_names_only_existing_urls(self) -> None:
+        stale = sorted(set(MATRIX) - set(url_names()))
+        self.assertEqual(stale, [], "MATRIX rows for URLs that no longer exist")
+
+    def test_matrix_rows_are_well_formed(self) -> None:
+        for name, cases in MATRIX.items():
+            self.assertTrue(cases, name)
+            for case in cases:
+                with self.subTest(name=name, case=case):
+                    self.assertEqual(len(case.expect), len(COLUMNS))
+                    # Anonymous visitors are sent to the login page everywhere but on it.
+                    self.assertEqual(case.expect[-1], 200 if name == "login" else 302)
+                    self.assertEqual(set(case.objs.values()) - {"missing"} - set(self.fixtures), set())
+
+    def test_permission_matrix(self) -> None:
+        for name, cases in MATRIX.items():
+            for case in cases:
+                url = self.url(name, case)
+                for persona, expected in zip(COLUMNS, case.expect, strict=True):
+                    with self.subTest(url=name, path=url, method=case.method, persona=persona, note=case.note):
+                        response = self.request(persona, url, case)
+                        self.assertEqual(response.status_code, expected)
+                        if persona == ANON and expected == 302:
+                            self.assertTrue(response["Location"].startswith(LOGIN_URL), response["Location"])
+                        if persona != ANON and expected == 302 and name != "logout":
+                            # A signed-in user is never bounced to the login page.
+                            self.assertFalse(response["Location"].startswith(LOGIN_URL), response["Location"])
+
+
+class MeetingListScopeTest(BaseTestCase):
+    """Lists show only what the user may read; the matrix checks statuses, this checks contents."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        preset = YearConfig.objects.get(preset_code="2025-annual")
+        cls.outsider_meeting = meeting_create(actor=None, organization=cls.outsider_unit, config=preset,
+                                              planned_date=cls.meeting.planned_date)
+
+    def detail_link(self, meeting) -> str:
+        return f'href="{reverse("meetings:detail", args=[meeting.pk])}"'
+
+    def test_superior_sees_the_bureau_meetings(self) -> None:
+        self.login("superior")
+        response = self.client.get(reverse("meetings:list"))
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, self.meeting.title)
+        for m in (self.meeting, self.last_meeting, self.outsider_meeting):
+            self.assertContains(response, self.detail_link(m))
+
+    def test_outsider_does_not_see_the_bureau_meetings(self) -> None:
+        self.login("outsider")
+        response = self.client.get(reverse("meetings:list"))
+        self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, self.bureau.short_name)
+        self.assertNotContains(response, self.detail_link(self.meeting))
+        self.assertNotContains(response, self.detail_link(self.last_meeting))
+        self.assertContains(response, self.detail_link(self.outsider_meeting))
+
+    def test_supervisor_sees_only_his_assigned_meeting(self) -> None:
+        self.login("supervisor")
+        response = self.client.get(reverse("meetings:list"))
+        self.assertContains(response, self.detail_link(self.meeting))
+        self.assertNotContains(response, self.detail_link(self.last_meeting))
+        self.assertNotContains(response, self.detail_link(self.outsider_meeting))
+
+    def test_bureau_preparer_sees_only_his_unit(self) -> None:
+        self.login("preparer")
+        response = self.client.get(reverse("meetings:list"))
+        self.assertContains(response, self.detail_link(self.meeting))
+        self.assertContains(response, self.detail_link(self.last_meeting))
+        self.assertNotContains(response, self.detail_link(self.outsider_meeting))
+
+    def test_home_page_follows_the_same_scope(self) -> None:
+        self.login("superior")
+        self.assertContains(self.client.get(reverse("home")), self.detail_link(self.meeting))
+        self.login("outsider")
+        response = self.client.get(reverse("home"))
+        self.assertNotContains(response, self.detail_link(self.meeting))
+        self.assertContains(response, self.detail_link(self.outsider_meeting))

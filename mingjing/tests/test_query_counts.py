@@ -1,0 +1,110 @@
+"""Every list page runs a fixed number of queries, however many rows it shows.
+
+For each page: add 10 rows and check the hard-coded count (a regression shows up as a changed
+number), then add 190 more and check the count has not moved. A count that grows with the rows is
+an N+1: a related lookup per row that the page's selector should select_related/prefetch_related.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from mingjing.meetings.services import meeting_create, meeting_step_complete
+from mingjing.organizations.models import Division, PartyBranch, TeamRole
+from mingjing.organizations.services import organization_create, person_create
+from mingjing.test import BaseTestCase
+from mingjing.yearconfigs.models import YearConfig
+from mingjing.yearconfigs.services import yearconfig_create
+
+SMALL, LARGE = 10, 200
+
+# Queries per page with SMALL extra rows, signed in (session and user lookups included).
+EXPECTED = {
+    "meetings:list": 0,
+    "organizations:list": 0,
+    "organizations:detail": 0,
+    "yearconfigs:list": 0,
+    "home": 0,
+}
+
+
+class QueryCountTest(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.preset = YearConfig.objects.get(preset_code="2025-annual")
+        cls.divisions = list(Division.objects.filter(organization=cls.bureau).order_by("order"))
+        cls.branches = list(PartyBranch.objects.filter(organization=cls.bureau).order_by("order"))
+
+    def assert_fixed_count(self, persona: str, name: str, add_rows: Callable[[int, int], None],
+                           shows: Callable[[int], str], **kwargs) -> None:
+        """add_rows(start, stop) adds rows numbered start..stop-1; shows(i) is text row i puts on the page."""
+        self.login(persona)
+        url = reverse(name, kwargs=kwargs)
+        add_rows(0, SMALL)
+        self.assertContains(self.client.get(url), shows(SMALL - 1))  # warm up caches (content types, ...)
+        with CaptureQueriesContext(connection) as small:
+            self.client.get(url)
+        with self.subTest(f"{name}: {SMALL} rows, the hard-coded count"):
+            with self.assertNumQueries(EXPECTED[name]):
+                self.client.get(url)
+        add_rows(SMALL, LARGE)
+        with self.subTest(f"{name}: {LARGE} rows, the same count as with {SMALL}"):
+            with self.assertNumQueries(len(small)):
+                response = self.client.get(url)
+            self.assertContains(response, shows(LARGE - 1))
+
+    # --- row makers -------------------------------------------------------------------------------
+
+    def add_meetings(self, start: int, stop: int) -> None:
+        """Meetings in the bureau and in the outsider's unit (the superior sees both), some with steps done."""
+        for i in range(start, stop):
+            unit = self.bureau if i % 2 else self.outsider_unit
+            meeting = meeting_create(actor=self.preparer, organization=unit, config=self.preset,
+                                     planned_date=dt.date(2027, 1, 1) + dt.timedelta(days=i), title=f"测试会议{i:03d}")
+            if i % 3:
+                meeting_step_complete(actor=None, meeting=meeting, step="plan_request", completed_on=dt.date(2026, 12, 1))
+
+    def add_units(self, start: int, stop: int) -> None:
+        for i in range(start, stop):
+            organization_create(actor=self.admin, parent=self.bureau, name=f"测试下级党支部{i:03d}",
+                                short_name=f"下级{i:03d}")
+
+    def add_people(self, start: int, stop: int) -> None:
+        d, b = self.divisions, self.branches
+        for i in range(start, stop):
+            person_create(
+                actor=self.preparer, organization=self.bureau, name=f"测试人员{i:03d}", post="科员",
+                team_role=TeamRole.MEMBER if i % 4 == 0 else TeamRole.NONE, precedence=10 + i,
+                supervised_divisions=[d[i % len(d)], d[(i + 1) % len(d)]],
+                heads_division=d[i % len(d)], branch=b[i % len(b)], is_active=bool(i % 5),
+            )
+
+    def add_configs(self, start: int, stop: int) -> None:
+        for i in range(start, stop):
+            yearconfig_create(actor=self.admin, organization=self.bureau, year=2030 + i, name=f"测试配置{i:03d}",
+                              aspects=[{"title": "方面一"}, {"title": "方面二"}])
+
+    # --- pages ------------------------------------------------------------------------------------
+
+    def test_meeting_list(self) -> None:
+        self.assert_fixed_count("superior", "meetings:list", self.add_meetings, lambda i: f"测试会议{i:03d}")
+
+    def test_unit_list(self) -> None:
+        self.assert_fixed_count("admin", "organizations:list", self.add_units, lambda i: f"测试下级党支部{i:03d}")
+
+    def test_unit_detail_people_table(self) -> None:
+        self.assert_fixed_count("preparer", "organizations:detail", self.add_people, lambda i: f"测试人员{i:03d}",
+                                unit_id=self.bureau.pk)
+
+    def test_config_list(self) -> None:
+        self.assert_fixed_count("admin", "yearconfigs:list", self.add_configs, lambda i: f"测试配置{i:03d}")
+
+    def test_home(self) -> None:
+        # The home page shows the 20 latest meetings: 12 rows with SMALL, 20 with LARGE.
+        self.assert_fixed_count("superior", "home", self.add_meetings, lambda i: f"测试会议{i:03d}")

@@ -1,0 +1,148 @@
+from mingjing.audit.models import AuditEvent
+from mingjing.test import BaseTestCase
+from mingjing.yearconfigs.models import YearConfig
+from mingjing.yearconfigs.presets import sync_presets
+
+
+class PresetsTest(BaseTestCase):
+    def test_the_five_presets_are_shipped_with_their_aspects(self):
+        expected = {
+            "2021-party-history": (2021, "special", False, 2),
+            "2022-annual": (2022, "annual", False, 6),
+            "2023-theme-education": (2023, "theme_education", False, 6),
+            "2024-annual": (2024, "annual", True, 4),
+            "2025-annual": (2025, "annual", True, 5),
+        }
+        for code, (year, kind, case, aspects) in expected.items():
+            config = YearConfig.objects.get(preset_code=code)
+            self.assertEqual(
+                (config.year, config.kind, config.requires_case_analysis, config.aspects.count()),
+                (year, kind, case, aspects),
+                code,
+            )
+            self.assertEqual((config.plan_lead_days, config.report_deadline_days), (15, 15))
+            self.assertEqual(len(config.talk_rules), 4)
+        config = YearConfig.objects.get(preset_code="2025-annual")
+        self.assertEqual(config.extra_agenda_items, ["通报深入贯彻中央八项规定精神学习教育整改整治情况"])
+        self.assertEqual(config.aspects.first().title, "带头强化政治忠诚、提高政治能力")
+
+    def test_sync_never_overwrites_an_edited_preset(self):
+        config = YearConfig.objects.get(preset_code="2024-annual")
+        config.theme = "已按本地通知修改"
+        config.save()
+        self.assertEqual(sync_presets(), 0)
+        config.refresh_from_db()
+        self.assertEqual(config.theme, "已按本地通知修改")
+
+    def test_everyone_sees_presets_but_nobody_edits_them(self):
+        config = YearConfig.objects.get(preset_code="2025-annual")
+        for persona in ("admin", "member", "outsider"):
+            self.login(persona)
+            self.assertContains(self.client.get("/configs/"), "2025年度民主生活会")
+            self.assertEqual(self.client.get(f"/configs/{config.pk}/edit/").status_code, 403)
+
+
+class AdminAddsNextYearTest(BaseTestCase):
+    def post_config(self, **overrides):
+        data = {
+            "organization": self.bureau.pk,
+            "year": 2026,
+            "kind": "annual",
+            "name": "2026年度民主生活会",
+            "theme": "新一年的主题",
+            "talk_rules": ["principal_member", "member_member"],
+            "extra_agenda_items": "通报某项工作情况\n\n通报另一项工作",
+            "requires_case_analysis": "on",
+            "plan_lead_days": 10,
+            "report_deadline_days": 20,
+            "source_note": "",
+            "aspects-TOTAL_FORMS": 3,
+            "aspects-INITIAL_FORMS": 0,
+            "aspects-0-title": "带头第一个方面",
+            "aspects-0-text": "第一个方面的全文",
+            "aspects-1-title": "带头第二个方面",
+            "aspects-1-text": "",
+            "aspects-2-title": "",
+            "aspects-2-text": "",
+        }
+        data.update(overrides)
+        return self.client.post("/configs/new/", data)
+
+    def test_admin_adds_a_configuration_in_the_browser_and_the_preparer_uses_it(self):
+        self.login("admin")
+        response = self.post_config()
+        config = YearConfig.objects.get(name="2026年度民主生活会")
+        self.assertRedirects(response, f"/configs/{config.pk}/")
+        self.assertEqual(config.organization, self.bureau)
+        self.assertEqual(list(config.aspects.values_list("title", flat=True)), ["带头第一个方面", "带头第二个方面"])
+        self.assertEqual(config.extra_agenda_items, ["通报某项工作情况", "通报另一项工作"])
+        self.assertTrue(config.requires_case_analysis)
+        self.login("preparer")
+        self.assertContains(self.client.get("/meetings/new/"), "2026年度民主生活会")
+        response = self.client.post(
+            "/meetings/new/",
+            {
+                "organization": self.bureau.pk,
+                "config": config.pk,
+                "kind": "",
+                "title": "",
+                "planned_date": "2027-12-20",
+                "half_day": "am",
+                "place": "",
+            },
+        )
+        self.assertEqual(response.status_code, 302)
+        # The outsider's unit is not below the bureau: the configuration is not offered there.
+        self.login("outsider")
+        self.assertNotContains(self.client.get("/meetings/new/"), ">2026年度民主生活会</option>")
+
+    def test_a_configuration_needs_at_least_one_aspect(self):
+        self.login("admin")
+        response = self.post_config(**{"aspects-0-title": "", "aspects-1-title": ""})
+        self.assertContains(response, "至少需要一个对照检查重点方面")
+        self.assertFalse(YearConfig.objects.filter(name="2026年度民主生活会").exists())
+
+    def test_admin_copies_a_preset_and_edits_the_copy_for_a_special_meeting(self):
+        source = YearConfig.objects.get(preset_code="2025-annual")
+        self.login("admin")
+        response = self.client.post(
+            f"/configs/{source.pk}/copy/",
+            {"organization": self.bureau.pk, "year": 2026, "name": "巡察整改专题民主生活会"},
+        )
+        copy = YearConfig.objects.get(name="巡察整改专题民主生活会")
+        self.assertRedirects(response, f"/configs/{copy.pk}/edit/")
+        self.assertEqual(copy.aspects.count(), 5)
+        edit = {
+            "year": 2026,
+            "kind": "special",
+            "name": "巡察整改专题民主生活会",
+            "theme": copy.theme,
+            "talk_rules": copy.talk_rules,
+            "extra_agenda_items": "",
+            "plan_lead_days": 15,
+            "report_deadline_days": 15,
+            "source_note": "",
+            "aspects-TOTAL_FORMS": 2,
+            "aspects-INITIAL_FORMS": 0,
+            "aspects-0-title": "对照巡察反馈问题深刻剖析",
+            "aspects-0-text": "",
+            "aspects-1-title": "对照整改责任查找差距",
+            "aspects-1-text": "",
+        }
+        self.client.post(f"/configs/{copy.pk}/edit/", edit)
+        copy.refresh_from_db()
+        self.assertEqual(copy.kind, "special")
+        self.assertEqual(
+            list(copy.aspects.values_list("title", flat=True)), ["对照巡察反馈问题深刻剖析", "对照整改责任查找差距"]
+        )
+        event = AuditEvent.objects.filter(object_id=copy.pk, event_type="updated").latest("id")
+        self.assertIn("对照检查重点方面", [c["label"] for c in event.changes])
+        page = self.client.get(f"/configs/{copy.pk}/").content.decode()
+        self.assertIn("将类型由“年度”改为“专题”", page)
+        # The preset itself is untouched.
+        self.assertEqual(source.aspects.count(), 5)
+
+    def test_only_admins_add_configurations(self):
+        for persona in ("preparer", "principal", "superior"):
+            self.login(persona)
+            self.assertEqual(self.post_config().status_code, 403, persona)
