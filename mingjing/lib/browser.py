@@ -98,6 +98,8 @@ class BrowserTestCase(StaticLiveServerTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.meeting = load_demo(on=DEMO_DAY)
+        self.broken_assets: dict[str, int] = {}
+        self.addCleanup(self._check_assets)
 
     def new_page(self) -> Any:
         """A page in a fresh browser context: no cookies carried over from another persona."""
@@ -107,16 +109,16 @@ class BrowserTestCase(StaticLiveServerTestCase):
         context.set_default_timeout(TIMEOUT_MS)
         self.addCleanup(context.close)
         page = context.new_page()
-        broken: list[str] = []
-
-        def check(response: Any) -> None:
-            if response.status >= 400 and "/static/" in response.url:
-                broken.append(f"{response.status} {response.url}")
-
-        page.on("response", check)
-        # An unstyled page is a failure too. Cleanups run last-in first-out: this one first.
-        self.addCleanup(lambda: self.assertEqual(broken, [], "静态文件加载失败 (static files failed to load)"))
+        page.on("response", self._note_broken_asset)
         return page
+
+    def _note_broken_asset(self, response: Any) -> None:
+        if response.status >= 400 and "/static/" in response.url:
+            self.broken_assets[response.url.removeprefix(self.live_server_url)] = response.status
+
+    def _check_assets(self) -> None:
+        """An unstyled page is a failure too: every stylesheet and script must load."""
+        self.assertEqual(self.broken_assets, {}, "静态文件加载失败 (static files failed to load)")
 
     def login(self, page: Any, username: str) -> None:
         """Log in through the form at /login/ and wait for the home page."""

@@ -69,7 +69,9 @@ class StepCompletion(models.Model):
     step = models.CharField(max_length=40)
     completed_on = models.DateField("完成日期")
     note = models.CharField("说明", max_length=300, blank=True)
-    completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["meeting", "step"], name="step_done_once")]

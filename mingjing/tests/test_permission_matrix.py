@@ -203,10 +203,16 @@ MATRIX: dict[str, list[Case]] = {
         POST(MEETING_WRITE_POST, data={"step": "study"}, meeting_id="meeting"),
     ],
     "meetings:supervisor_add": [
-        POST(MEETING_ASSIGN_POST, data={"membership": "@spare_supervisor_membership", "title": "市委第三督导组成员"},
-             meeting_id="meeting"),
-        POST((404, 404, 404, 404, 404, 302, 302, 302), data={"membership": "@spare_supervisor_membership"},
-             meeting_id="outsider_meeting"),
+        POST(
+            MEETING_ASSIGN_POST,
+            data={"membership": "@spare_supervisor_membership", "title": "市委第三督导组成员"},
+            meeting_id="meeting",
+        ),
+        POST(
+            (404, 404, 404, 404, 404, 302, 302, 302),
+            data={"membership": "@spare_supervisor_membership"},
+            meeting_id="outsider_meeting",
+        ),
     ],
     "meetings:supervisor_remove": [
         POST(MEETING_ASSIGN_POST, meeting_id="meeting", assignment_id="assignment"),
@@ -239,16 +245,18 @@ class MatrixTest(BaseTestCase):
         preset = YearConfig.objects.get(preset_code="2025-annual")
         # A second 督导组 member, so that assigning one to the meeting really happens.
         spare = cls.supervisor.__class__.objects.create(username="spare-supervisor", first_name="韩冰")
-        spare_membership = membership_grant(actor=None, organization=cls.superior_unit, user=spare,
-                                            role=Role.SUPERVISOR)
+        spare_membership = membership_grant(
+            actor=None, organization=cls.superior_unit, user=spare, role=Role.SUPERVISOR
+        )
         cls.fixtures = {
             "bureau": bureau,
             "superior_unit": cls.superior_unit,
             "outsider_unit": outsider_unit,
             "meeting": cls.meeting,
             "last_meeting": cls.last_meeting,
-            "outsider_meeting": meeting_create(actor=None, organization=outsider_unit, config=preset,
-                                               planned_date=cls.meeting.planned_date),
+            "outsider_meeting": meeting_create(
+                actor=None, organization=outsider_unit, config=preset, planned_date=cls.meeting.planned_date
+            ),
             "person": Person.objects.get(organization=bureau, name="孙丽"),
             "outsider_person": Person.objects.get(organization=outsider_unit, name="陶然"),
             "division": Division.objects.get(organization=bureau, name="办公室"),
@@ -260,10 +268,12 @@ class MatrixTest(BaseTestCase):
             "spare_supervisor_membership": spare_membership,
             "assignment": SupervisorAssignment.objects.get(meeting=cls.meeting, user=cls.supervisor),
             "preset": preset,
-            "bureau_config": yearconfig_copy(actor=None, source=preset, organization=bureau, year=2026,
-                                             name="2026年度民主生活会"),
-            "outsider_config": yearconfig_copy(actor=None, source=preset, organization=outsider_unit, year=2026,
-                                               name="2026年度民主生活会"),
+            "bureau_config": yearconfig_copy(
+                actor=None, source=preset, organization=bureau, year=2026, name="2026年度民主生活会"
+            ),
+            "outsider_config": yearconfig_copy(
+                actor=None, source=preset, organization=outsider_unit, year=2026, name="2026年度民主生活会"
+            ),
         }
 
     def pk(self, name: str) -> int:
@@ -331,8 +341,9 @@ class MeetingListScopeTest(BaseTestCase):
     def setUpTestData(cls) -> None:
         super().setUpTestData()
         preset = YearConfig.objects.get(preset_code="2025-annual")
-        cls.outsider_meeting = meeting_create(actor=None, organization=cls.outsider_unit, config=preset,
-                                              planned_date=cls.meeting.planned_date)
+        cls.outsider_meeting = meeting_create(
+            actor=None, organization=cls.outsider_unit, config=preset, planned_date=cls.meeting.planned_date
+        )
 
     def detail_link(self, meeting) -> str:
         return f'href="{reverse("meetings:detail", args=[meeting.pk])}"'

@@ -234,3 +234,15 @@ class MeetingsCommandTest(BaseTestCase):
         self.assertIn("征求意见", row)
         last = next(line for line in lines if line.startswith(str(self.last_meeting.pk) + " "))
         self.assertIn("已全部完成", last)
+
+
+class SystemActorTest(BaseTestCase):
+    def test_a_step_can_be_completed_by_the_system(self):
+        from mingjing.meetings.services import meeting_step_complete
+
+        meeting_step_complete(actor=None, meeting=self.meeting, step="talks", completed_on=DEMO_DAY)
+        self.assertContains(self.client_for("preparer").get(f"/meetings/{self.meeting.pk}/"), "系统 于")
+
+    def client_for(self, persona):
+        self.login(persona)
+        return self.client
