@@ -164,6 +164,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# Project-wide assets (site.css, vendored htmx) live beside the apps, not inside one.
+STATICFILES_DIRS = [BASE_DIR / "mingjing" / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns at start-up when it is missing
 # Serve straight from the app folders: no collectstatic step on an offline intranet box.

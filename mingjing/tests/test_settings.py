@@ -25,3 +25,11 @@ class DatabaseUrlTest(SimpleTestCase):
         with mock.patch.dict(os.environ, {"MINGJING_DATABASE_URL": "mysql://x@y/z"}), \
                 self.assertRaisesMessage(ValueError, "仅支持 postgres://"):
             settings._database()
+
+
+class StaticFilesTest(SimpleTestCase):
+    def test_vendored_assets_are_found(self):
+        from django.contrib.staticfiles import finders
+
+        for asset in ("mingjing/site.css", "mingjing/vendor/htmx-2.0.11.min.js"):
+            self.assertIsNotNone(finders.find(asset), asset)
