@@ -89,6 +89,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "supervisors": meeting_supervisors(meeting=meeting),
         "can_write": can_write,
         "can_assign": can_assign,
+        "can_read_unit": access.can(Perm.UNIT_READ, meeting.organization),
         "assign_form": AssignSupervisorForm(candidates=assignable_supervisors(meeting=meeting)) if can_assign else None,
         "today": today(),
         "history": history_for_object(meeting),

@@ -209,7 +209,10 @@ class SupervisorTest(BaseTestCase):
         )
         self.assertTrue(SupervisorAssignment.objects.filter(meeting=self.meeting, user=self.supervisor).exists())
         self.login("supervisor")
-        self.assertContains(self.client.get(f"/meetings/{self.meeting.pk}/"), "市委第三督导组组长")
+        page = self.client.get(f"/meetings/{self.meeting.pk}/")
+        self.assertContains(page, "市委第三督导组组长")
+        # He may not open the unit's own pages, so the page does not link there.
+        self.assertNotContains(page, f'href="/units/{self.bureau.pk}/"')
         self.assertEqual(self.client.get(f"/meetings/{self.last_meeting.pk}/").status_code, 404)
 
     def test_only_supervisors_of_units_above_can_be_assigned(self):
