@@ -40,7 +40,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 bench: $(STAMP)
-	@for f in bench/*.py; do [ -f "$$f" ] && $(BIN)/python "$$f"; done; true
+	@for f in bench/[a-z]*.py; do echo "== $$f"; MINGJING_ALLOWED_HOSTS=testserver $(BIN)/python "$$f" || exit 1; done
 
 clean:
 	rm -rf $(VENV) var/
