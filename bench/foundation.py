@@ -53,9 +53,8 @@ def main() -> None:
         roster_import(actor=None, organization=unit, fileobj=io.BytesIO(sheet))
 
     times = timed(import_once, 3)
-    print(
-        f"roster import, 2000 rows: median {statistics.median(times):.2f} s (runs: {', '.join(f'{t:.2f}' for t in times)})"
-    )
+    runs = ", ".join(f"{t:.2f}" for t in times)
+    print(f"roster import, 2000 rows: median {statistics.median(times):.2f} s (runs: {runs})")
 
     for _ in range(198):
         meeting_create(
