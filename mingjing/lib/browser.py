@@ -85,9 +85,7 @@ class BrowserTestCase(StaticLiveServerTestCase):
         cls.playwright = sync_playwright().start()
         # Class cleanups run last-in first-out: the browser closes before the server stops.
         cls.addClassCleanup(cls._stop_browser)
-        cls.browser = cls.playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
+        cls.browser = cls.playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
 
     @classmethod
     def _stop_browser(cls) -> None:

@@ -9,8 +9,8 @@ from mingjing.yearconfigs.models import MeetingKind
 
 
 class MeetingForm(forms.Form):
-    organization = forms.ModelChoiceField(label="单位", queryset=None)
-    config = forms.ModelChoiceField(label="年度配置", queryset=None)
+    organization = forms.ModelChoiceField(label="单位", queryset=None, empty_label="请选择")
+    config = forms.ModelChoiceField(label="年度配置", queryset=None, empty_label="请选择")
     kind = forms.ChoiceField(label="类型", choices=[("", "按年度配置"), *MeetingKind.choices], required=False)
     title = forms.CharField(
         label="会议名称",
@@ -32,7 +32,7 @@ class MeetingForm(forms.Form):
 
 
 class NextMeetingForm(forms.Form):
-    config = forms.ModelChoiceField(label="年度配置", queryset=None)
+    config = forms.ModelChoiceField(label="年度配置", queryset=None, empty_label="请选择")
     title = forms.CharField(label="会议名称", max_length=200, required=False, help_text="留空则自动生成")
     planned_date = forms.DateField(label="计划召开日期", widget=DateInput())
     half_day = forms.ChoiceField(label="上午/下午", choices=HalfDay.choices)
@@ -50,7 +50,7 @@ class StepDoneForm(forms.Form):
 
 
 class AssignSupervisorForm(forms.Form):
-    membership = forms.ModelChoiceField(label="督导组成员", queryset=None)
+    membership = forms.ModelChoiceField(label="督导组成员", queryset=None, empty_label="请选择")
     title = forms.CharField(label="督导职务", max_length=200, required=False, help_text="如“市委第三督导组组长”")
 
     def __init__(self, *args, candidates, **kwargs):

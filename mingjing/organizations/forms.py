@@ -38,6 +38,8 @@ class PersonForm(forms.ModelForm):
         self.fields["supervised_divisions"].queryset = divisions
         self.fields["heads_division"].queryset = divisions
         self.fields["branch"].queryset = PartyBranch.objects.filter(organization=organization)
+        self.fields["heads_division"].empty_label = "无"
+        self.fields["branch"].empty_label = "无"
 
     def _post_clean(self) -> None:
         # Uniqueness and model rules are checked by the service, which reports them on the form.

@@ -18,12 +18,16 @@ class DatabaseUrlTest(SimpleTestCase):
         url = "postgres://mj:p%40ss@db.example:5433/mingjing_prod"
         with mock.patch.dict(os.environ, {"MINGJING_DATABASE_URL": url}):
             db = settings._database()
-        self.assertEqual((db["ENGINE"], db["NAME"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]),
-                         ("django.db.backends.postgresql", "mingjing_prod", "mj", "p@ss", "db.example", "5433"))
+        self.assertEqual(
+            (db["ENGINE"], db["NAME"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]),
+            ("django.db.backends.postgresql", "mingjing_prod", "mj", "p@ss", "db.example", "5433"),
+        )
 
     def test_other_schemes_are_refused_with_a_chinese_message(self):
-        with mock.patch.dict(os.environ, {"MINGJING_DATABASE_URL": "mysql://x@y/z"}), \
-                self.assertRaisesMessage(ValueError, "仅支持 postgres://"):
+        with (
+            mock.patch.dict(os.environ, {"MINGJING_DATABASE_URL": "mysql://x@y/z"}),
+            self.assertRaisesMessage(ValueError, "仅支持 postgres://"),
+        ):
             settings._database()
 
 

@@ -6,7 +6,9 @@ from mingjing.yearconfigs.models import MeetingKind, TalkRule
 
 
 class ConfigForm(forms.Form):
-    organization = forms.ModelChoiceField(label="适用单位", queryset=None, help_text="本单位及下级单位可使用此配置")
+    organization = forms.ModelChoiceField(
+        label="适用单位", queryset=None, empty_label="请选择", help_text="本单位及下级单位可使用此配置"
+    )
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     kind = forms.ChoiceField(label="类型", choices=MeetingKind.choices)
     name = forms.CharField(label="名称", max_length=100, help_text="如“2026年度民主生活会”")
@@ -42,7 +44,7 @@ AspectFormSet = forms.formset_factory(AspectForm, extra=2, can_delete=True)
 
 
 class CopyForm(forms.Form):
-    organization = forms.ModelChoiceField(label="适用单位", queryset=None)
+    organization = forms.ModelChoiceField(label="适用单位", queryset=None, empty_label="请选择")
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     name = forms.CharField(label="名称", max_length=100)
 
