@@ -23,6 +23,21 @@ class TalkRule(models.TextChoices):
     MEMBER_BRANCH_REPS = "member_branch_reps", "班子成员与所在党支部党员代表"
 
 
+# What a configuration consists of, besides its aspects: copied, imported and edited as one set.
+CONFIG_FIELDS = (
+    "year",
+    "kind",
+    "name",
+    "theme",
+    "talk_rules",
+    "extra_agenda_items",
+    "requires_case_analysis",
+    "plan_lead_days",
+    "report_deadline_days",
+    "source_note",
+)
+
+
 class YearConfig(models.Model):
     # Shipped presets have a code and no owner; units add their own (owner set, no code).
     preset_code = models.CharField(max_length=40, blank=True, default="", editable=False)

@@ -13,18 +13,6 @@ from typing import Any
 from django.db import transaction
 
 PRESETS_FILE = Path(__file__).with_name("presets.json")
-CONFIG_FIELDS = (
-    "year",
-    "kind",
-    "name",
-    "theme",
-    "talk_rules",
-    "extra_agenda_items",
-    "requires_case_analysis",
-    "plan_lead_days",
-    "report_deadline_days",
-    "source_note",
-)
 
 
 def load_presets() -> list[dict[str, Any]]:
@@ -34,7 +22,7 @@ def load_presets() -> list[dict[str, Any]]:
 @transaction.atomic
 def sync_presets() -> int:
     """Create the presets that are missing; return how many were created."""
-    from mingjing.yearconfigs.models import Aspect, YearConfig
+    from mingjing.yearconfigs.models import CONFIG_FIELDS, Aspect, YearConfig
 
     existing = set(YearConfig.objects.exclude(preset_code="").values_list("preset_code", flat=True))
     created = 0

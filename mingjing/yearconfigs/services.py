@@ -9,20 +9,7 @@ from django.db import transaction
 
 from mingjing.audit.services import apply_changes, audit_record
 from mingjing.organizations.models import Organization
-from mingjing.yearconfigs.models import Aspect, TalkRule, YearConfig
-
-CONFIG_FIELDS = (
-    "year",
-    "kind",
-    "name",
-    "theme",
-    "talk_rules",
-    "extra_agenda_items",
-    "requires_case_analysis",
-    "plan_lead_days",
-    "report_deadline_days",
-    "source_note",
-)
+from mingjing.yearconfigs.models import CONFIG_FIELDS, Aspect, TalkRule, YearConfig
 
 
 def _clean_aspects(aspects: list[dict[str, str]]) -> list[dict[str, str]]:

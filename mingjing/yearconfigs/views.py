@@ -11,8 +11,9 @@ from mingjing.audit.selectors import history_for_object
 from mingjing.lib.forms import add_service_errors
 from mingjing.organizations.selectors import units_for_user
 from mingjing.yearconfigs.forms import AspectFormSet, ConfigForm, CopyForm
+from mingjing.yearconfigs.models import CONFIG_FIELDS
 from mingjing.yearconfigs.selectors import config_aspects, configs_for_user, get_config_for_user
-from mingjing.yearconfigs.services import CONFIG_FIELDS, yearconfig_copy, yearconfig_create, yearconfig_update
+from mingjing.yearconfigs.services import yearconfig_copy, yearconfig_create, yearconfig_update
 
 
 def _admin_units(user):
