@@ -23,6 +23,7 @@ from mingjing.meetings.models import SupervisorAssignment
 from mingjing.meetings.services import meeting_create
 from mingjing.organizations.models import Division, PartyBranch, Person
 from mingjing.organizations.services import branch_create, division_create
+from mingjing.talks.services import talk_record
 from mingjing.test import PERSONAS, BaseTestCase
 from mingjing.yearconfigs.models import YearConfig
 from mingjing.yearconfigs.services import yearconfig_copy
@@ -79,6 +80,7 @@ MEETING_ASSIGN_POST = (302, 302, 403, 403, 403, 302, 404, 302)
 CONFIG_ADMIN_ONLY = (200, 403, 403, 403, 403, 403, 403, 302)
 
 STEP_DONE = {"step": "solicitation", "completed_on": "2026-11-02"}
+TALK = {"talk_date": "2026-11-02", "member": "@principal_entry", "counterpart_kind": "branch_reps", "branch": "@branch"}
 
 MATRIX: dict[str, list[Case]] = {
     "home": [GET(EVERYONE)],
@@ -219,6 +221,18 @@ MATRIX: dict[str, list[Case]] = {
         # The assignment belongs to the 2025 meeting: it is not found through the 2024 one.
         POST((404, 404, 403, 403, 404, 404, 404, 302), meeting_id="last_meeting", assignment_id="assignment"),
     ],
+    # --- talks ----------------------------------------------------------------------------------
+    "talks:list": [
+        GET((200, 200, 200, 200, 200, 200, 404, 302), "the supervisor is assigned to it", meeting_id="meeting"),
+        GET(OTHER_READ, meeting_id="outsider_meeting"),
+    ],
+    "talks:create": [
+        GET(MEETING_WRITE, meeting_id="meeting"),
+        POST(MEETING_WRITE_POST, data=TALK, meeting_id="meeting"),
+        GET(OTHER_MANAGE, meeting_id="outsider_meeting"),
+    ],
+    "talks:edit": [GET(MEETING_WRITE, talk_id="talk")],
+    "talks:delete": [POST(MEETING_WRITE_POST, talk_id="talk")],
 }
 
 
@@ -268,6 +282,15 @@ class MatrixTest(BaseTestCase):
             "spare_supervisor_membership": spare_membership,
             "assignment": SupervisorAssignment.objects.get(meeting=cls.meeting, user=cls.supervisor),
             "preset": preset,
+            "principal_entry": cls.meeting.roster.get(name="张明"),
+            "talk": talk_record(
+                actor=None,
+                meeting=cls.meeting,
+                talk_date=cls.meeting.planned_date,
+                member=cls.meeting.roster.get(name="张明"),
+                counterpart_kind="member",
+                other_member=cls.meeting.roster.get(name="李华"),
+            ),
             "bureau_config": yearconfig_copy(
                 actor=None, source=preset, organization=bureau, year=2026, name="2026年度民主生活会"
             ),

@@ -1,0 +1,60 @@
+"""Reads about talks, reached through the meeting the user may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from mingjing.accounts.access import Perm
+from mingjing.accounts.selectors import get_scoped, require
+from mingjing.meetings.models import Meeting
+from mingjing.meetings.selectors import meeting_roster, meetings_for_user
+from mingjing.talks.coverage import Coverage, Member, coverage, member_key, required_talks
+from mingjing.talks.models import Counterpart, Talk
+
+
+def talks_of_meeting(*, meeting: Meeting) -> QuerySet[Talk]:
+    return Talk.objects.filter(meeting=meeting).select_related("member", "other_member", "division", "branch")
+
+
+def get_talk_for_user(*, user: Any, pk: Any, perm: Perm = Perm.MEETING_READ) -> Talk:
+    qs = Talk.objects.filter(meeting__in=meetings_for_user(user=user)).select_related(
+        "meeting", "meeting__organization", "member", "other_member", "division", "branch"
+    )
+    talk = get_scoped(qs, pk, missing="没有找到该谈话记录")
+    if perm is not Perm.MEETING_READ:
+        require(user, perm, talk.meeting.organization)
+    return talk
+
+
+def talk_key(talk: Talk) -> tuple | None:
+    if talk.counterpart_kind == Counterpart.MEMBER and talk.other_member_id:
+        return member_key(talk.member_id, talk.other_member_id)
+    if talk.counterpart_kind == Counterpart.DIVISION_HEADS and talk.division_id:
+        return ("division", talk.member_id, talk.division_id)
+    if talk.counterpart_kind == Counterpart.BRANCH_REPS and talk.branch_id:
+        return ("branch", talk.member_id, talk.branch_id)
+    return None
+
+
+def talk_coverage(*, meeting: Meeting, talks: list[Talk] | None = None) -> Coverage:
+    """Required pairs from the year's talk rules and the frozen roster; done where a record exists."""
+    roster = list(meeting_roster(meeting=meeting))
+    members = [
+        Member(
+            entry_id=e.pk,
+            name=e.name,
+            is_principal=e.team_role == "principal",
+            division_ids=tuple(d.pk for d in e.supervised_divisions.all()),
+            branch_id=e.branch_id,
+        )
+        for e in roster
+    ]
+    division_names = {d.pk: d.name for e in roster for d in e.supervised_divisions.all()}
+    branch_names = {e.branch_id: e.branch.name for e in roster if e.branch_id}
+    required = required_talks(
+        rules=meeting.config.talk_rules, members=members, division_names=division_names, branch_names=branch_names
+    )
+    talks = talks if talks is not None else list(talks_of_meeting(meeting=meeting))
+    return coverage(required, {k for k in map(talk_key, talks) if k})

@@ -1,0 +1,110 @@
+"""Recording talks. Each write runs in a transaction and records one audit event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from mingjing.audit.services import apply_changes, audit_record
+from mingjing.meetings.models import Meeting, RosterEntry
+from mingjing.organizations.models import Division, PartyBranch
+from mingjing.talks.models import Counterpart, Talk
+
+TALK_FIELDS = (
+    "talk_date",
+    "member",
+    "counterpart_kind",
+    "other_member",
+    "division",
+    "branch",
+    "participants",
+    "topics",
+    "criticism_discussed",
+)
+
+
+def _check(talk: Talk) -> None:
+    """The counterpart must match its kind and belong to this meeting's roster or unit."""
+    meeting = talk.meeting
+    errors: dict[str, str] = {}
+    if talk.member.meeting_id != meeting.pk:
+        errors["member"] = "只能选择本次会议班子名单中的成员"
+    if talk.counterpart_kind == Counterpart.MEMBER:
+        if talk.other_member is None:
+            errors["other_member"] = "请选择谈话对象"
+        elif talk.other_member.meeting_id != meeting.pk:
+            errors["other_member"] = "只能选择本次会议班子名单中的成员"
+        elif talk.other_member_id == talk.member_id:
+            errors["other_member"] = "谈话双方不能是同一人"
+        talk.division = talk.branch = None
+    elif talk.counterpart_kind == Counterpart.DIVISION_HEADS:
+        if talk.division is None:
+            errors["division"] = "请选择科室"
+        elif talk.division.organization_id != meeting.organization_id:
+            errors["division"] = "只能选择本单位的科室"
+        talk.other_member = talk.branch = None
+    elif talk.counterpart_kind == Counterpart.BRANCH_REPS:
+        if talk.branch is None:
+            errors["branch"] = "请选择党支部"
+        elif talk.branch.organization_id != meeting.organization_id:
+            errors["branch"] = "只能选择本单位的党支部"
+        talk.other_member = talk.division = None
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def talk_record(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    talk_date: dt.date,
+    member: RosterEntry,
+    counterpart_kind: str,
+    other_member: RosterEntry | None = None,
+    division: Division | None = None,
+    branch: PartyBranch | None = None,
+    participants: str = "",
+    topics: str = "",
+    criticism_discussed: bool = False,
+) -> Talk:
+    talk = Talk(
+        meeting=meeting,
+        talk_date=talk_date,
+        member=member,
+        counterpart_kind=counterpart_kind,
+        other_member=other_member,
+        division=division,
+        branch=branch,
+        participants=participants.strip(),
+        topics=topics.strip(),
+        criticism_discussed=criticism_discussed,
+    )
+    _check(talk)
+    talk.full_clean()
+    talk.save()
+    audit_record(actor=actor, event_type="created", obj=talk, organization=meeting.organization)
+    return talk
+
+
+@transaction.atomic
+def talk_update(*, actor: Any, talk: Talk, data: dict[str, Any]) -> Talk:
+    changes = apply_changes(talk, {k: v for k, v in data.items() if k in TALK_FIELDS})
+    _check(talk)
+    if changes:
+        talk.full_clean()
+        talk.save()
+        audit_record(
+            actor=actor, event_type="updated", obj=talk, organization=talk.meeting.organization, changes=changes
+        )
+    return talk
+
+
+@transaction.atomic
+def talk_delete(*, actor: Any, talk: Talk) -> None:
+    organization = talk.meeting.organization
+    audit_record(actor=actor, event_type="deleted", obj=talk, organization=organization)
+    talk.delete()
