@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "mingjing.accounts",
     "mingjing.yearconfigs",
     "mingjing.meetings",
+    "mingjing.studies",
     "mingjing.talks",
     "mingjing.demo",
 ]

@@ -11,5 +11,6 @@ urlpatterns = [
     path("units/", include("mingjing.organizations.urls")),
     path("configs/", include("mingjing.yearconfigs.urls")),
     path("meetings/", include("mingjing.meetings.urls")),
+    path("", include("mingjing.studies.urls")),
     path("", include("mingjing.talks.urls")),
 ]

@@ -23,6 +23,7 @@ from mingjing.meetings.models import SupervisorAssignment
 from mingjing.meetings.services import meeting_create
 from mingjing.organizations.models import Division, PartyBranch, Person
 from mingjing.organizations.services import branch_create, division_create
+from mingjing.studies.services import study_session_record
 from mingjing.talks.services import talk_record
 from mingjing.test import PERSONAS, BaseTestCase
 from mingjing.yearconfigs.models import YearConfig
@@ -80,6 +81,7 @@ MEETING_ASSIGN_POST = (302, 302, 403, 403, 403, 302, 404, 302)
 CONFIG_ADMIN_ONLY = (200, 403, 403, 403, 403, 403, 403, 302)
 
 STEP_DONE = {"step": "solicitation", "completed_on": "2026-11-02"}
+STUDY = {"session_date": "2026-11-02", "form": "collective", "materials": "党章", "participants": "@principal_entry"}
 TALK = {"talk_date": "2026-11-02", "member": "@principal_entry", "counterpart_kind": "branch_reps", "branch": "@branch"}
 
 MATRIX: dict[str, list[Case]] = {
@@ -221,6 +223,18 @@ MATRIX: dict[str, list[Case]] = {
         # The assignment belongs to the 2025 meeting: it is not found through the 2024 one.
         POST((404, 404, 403, 403, 404, 404, 404, 302), meeting_id="last_meeting", assignment_id="assignment"),
     ],
+    # --- studies --------------------------------------------------------------------------------
+    "studies:list": [
+        GET((200, 200, 200, 200, 200, 200, 404, 302), "the supervisor is assigned to it", meeting_id="meeting"),
+        GET(OTHER_READ, meeting_id="outsider_meeting"),
+    ],
+    "studies:create": [
+        GET(MEETING_WRITE, meeting_id="meeting"),
+        POST(MEETING_WRITE_POST, data=STUDY, meeting_id="meeting"),
+        GET(OTHER_MANAGE, meeting_id="outsider_meeting"),
+    ],
+    "studies:edit": [GET(MEETING_WRITE, session_id="study")],
+    "studies:delete": [POST(MEETING_WRITE_POST, session_id="study")],
     # --- talks ----------------------------------------------------------------------------------
     "talks:list": [
         GET((200, 200, 200, 200, 200, 200, 404, 302), "the supervisor is assigned to it", meeting_id="meeting"),
@@ -283,6 +297,9 @@ class MatrixTest(BaseTestCase):
             "assignment": SupervisorAssignment.objects.get(meeting=cls.meeting, user=cls.supervisor),
             "preset": preset,
             "principal_entry": cls.meeting.roster.get(name="张明"),
+            "study": study_session_record(
+                actor=None, meeting=cls.meeting, session_date=cls.meeting.planned_date, form="seminar", materials="党章"
+            ),
             "talk": talk_record(
                 actor=None,
                 meeting=cls.meeting,

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from django import forms
+
+from mingjing.lib.forms import DateInput
+from mingjing.meetings.models import Meeting, RosterEntry
+from mingjing.studies.models import StudyForm
+
+
+class StudySessionForm(forms.Form):
+    session_date = forms.DateField(label="日期", widget=DateInput())
+    form = forms.ChoiceField(label="形式", choices=StudyForm.choices)
+    materials = forms.CharField(label="学习内容", widget=forms.Textarea(attrs={"rows": 4}), help_text="每行一项")
+    participants = forms.ModelMultipleChoiceField(
+        label="参加的班子成员", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    minutes = forms.CharField(label="简要记录", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = RosterEntry.objects.filter(meeting=meeting).order_by("precedence", "id")

@@ -1,0 +1,35 @@
+"""Reads about study sessions, reached through the meeting the user may see."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from mingjing.accounts.access import Perm
+from mingjing.accounts.selectors import get_scoped, require
+from mingjing.meetings.models import Meeting, RosterEntry
+from mingjing.meetings.selectors import meetings_for_user
+from mingjing.studies.models import StudyForm, StudySession
+
+
+def sessions_of_meeting(*, meeting: Meeting) -> QuerySet[StudySession]:
+    roster = RosterEntry.objects.order_by("precedence", "id")
+    return StudySession.objects.filter(meeting=meeting).prefetch_related(Prefetch("participants", queryset=roster))
+
+
+def session_counts(sessions: list[StudySession]) -> dict[str, int]:
+    """{"集中学习": 2, "研讨": 1, "个人自学": 0} in the order of the forms, for the page and the report."""
+    counts = Counter(s.form for s in sessions)
+    return {str(label): counts.get(value, 0) for value, label in StudyForm.choices}
+
+
+def get_session_for_user(*, user: Any, pk: Any, perm: Perm = Perm.MEETING_READ) -> StudySession:
+    qs = StudySession.objects.filter(meeting__in=meetings_for_user(user=user)).select_related(
+        "meeting", "meeting__organization"
+    )
+    session = get_scoped(qs, pk, missing="没有找到该学习研讨记录")
+    if perm is not Perm.MEETING_READ:
+        require(user, perm, session.meeting.organization)
+    return session

@@ -1,0 +1,83 @@
+"""Recording study sessions. Each write runs in a transaction and records one audit event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from mingjing.audit.services import apply_changes, audit_record
+from mingjing.meetings.models import Meeting, RosterEntry
+from mingjing.studies.models import StudySession
+
+SESSION_FIELDS = ("session_date", "form", "materials", "minutes")
+
+
+def _check_participants(meeting: Meeting, participants: list[RosterEntry]) -> None:
+    if any(p.meeting_id != meeting.pk for p in participants):
+        raise ValidationError({"participants": "只能选择本次会议班子名单中的成员"})
+
+
+def _names(entries: Iterable[RosterEntry]) -> str:
+    return "、".join(e.name for e in sorted(entries, key=lambda e: (e.precedence, e.pk))) or "（空）"
+
+
+@transaction.atomic
+def study_session_record(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    session_date: dt.date,
+    form: str,
+    materials: str,
+    participants: Iterable[RosterEntry] = (),
+    minutes: str = "",
+) -> StudySession:
+    people = list(participants)
+    _check_participants(meeting, people)
+    session = StudySession(
+        meeting=meeting, session_date=session_date, form=form, materials=materials.strip(), minutes=minutes.strip()
+    )
+    session.full_clean()
+    session.save()
+    session.participants.set(people)
+    audit_record(
+        actor=actor,
+        event_type="created",
+        obj=session,
+        organization=meeting.organization,
+        changes=[{"field": "participants", "label": "参加的班子成员", "old": "", "new": _names(people)}],
+    )
+    return session
+
+
+@transaction.atomic
+def study_session_update(
+    *, actor: Any, session: StudySession, data: dict[str, Any], participants: Iterable[RosterEntry] | None = None
+) -> StudySession:
+    changes = apply_changes(session, {k: v for k, v in data.items() if k in SESSION_FIELDS})
+    if participants is not None:
+        people = list(participants)
+        _check_participants(session.meeting, people)
+        old, new = _names(session.participants.all()), _names(people)
+        if old != new:
+            session.participants.set(people)
+            changes.append({"field": "participants", "label": "参加的班子成员", "old": old, "new": new})
+    if changes:
+        session.full_clean()
+        scalar = [c["field"] for c in changes if c["field"] != "participants"]
+        if scalar:
+            session.save(update_fields=scalar)
+        audit_record(
+            actor=actor, event_type="updated", obj=session, organization=session.meeting.organization, changes=changes
+        )
+    return session
+
+
+@transaction.atomic
+def study_session_delete(*, actor: Any, session: StudySession) -> None:
+    audit_record(actor=actor, event_type="deleted", obj=session, organization=session.meeting.organization)
+    session.delete()

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from mingjing.accounts.access import Perm, access_for
+from mingjing.audit.selectors import history_for_object
+from mingjing.lib.forms import add_service_errors
+from mingjing.meetings.selectors import get_meeting_for_user
+from mingjing.studies.forms import StudySessionForm
+from mingjing.studies.selectors import get_session_for_user, session_counts, sessions_of_meeting
+from mingjing.studies.services import (
+    SESSION_FIELDS,
+    study_session_delete,
+    study_session_record,
+    study_session_update,
+)
+
+
+@login_required
+def session_list(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id)
+    sessions = list(sessions_of_meeting(meeting=meeting))
+    context = {
+        "meeting": meeting,
+        "sessions": sessions,
+        "counts": session_counts(sessions),
+        "can_write": access_for(request.user).can(Perm.MEETING_WRITE, meeting.organization),
+    }
+    return render(request, "studies/list.html", context)
+
+
+@login_required
+def session_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, perm=Perm.MEETING_WRITE)
+    form = StudySessionForm(request.POST or None, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            study_session_record(actor=request.user, meeting=meeting, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "学习研讨记录已保存")
+            return redirect("studies:list", meeting_id=meeting.pk)
+    return render(request, "studies/form.html", {"form": form, "meeting": meeting, "title": "登记学习研讨"})
+
+
+@login_required
+def session_edit(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = get_session_for_user(user=request.user, pk=session_id, perm=Perm.MEETING_WRITE)
+    initial = {f: getattr(session, f) for f in SESSION_FIELDS}
+    initial["participants"] = list(session.participants.all())
+    form = StudySessionForm(request.POST or None, meeting=session.meeting, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        participants = data.pop("participants")
+        try:
+            study_session_update(actor=request.user, session=session, data=data, participants=participants)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "学习研讨记录已保存")
+            return redirect("studies:list", meeting_id=session.meeting_id)
+    context = {
+        "form": form,
+        "meeting": session.meeting,
+        "title": f"修改：{session}",
+        "session": session,
+        "history": history_for_object(session),
+    }
+    return render(request, "studies/form.html", context)
+
+
+@login_required
+@require_POST
+def session_remove(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = get_session_for_user(user=request.user, pk=session_id, perm=Perm.MEETING_WRITE)
+    meeting_id = session.meeting_id
+    study_session_delete(actor=request.user, session=session)
+    messages.success(request, "学习研讨记录已删除")
+    return redirect("studies:list", meeting_id=meeting_id)
