@@ -35,6 +35,20 @@ def get_meeting_for_user(*, user: Any, pk: Any, perm: Perm = Perm.MEETING_READ) 
     return meeting
 
 
+def get_meeting_record_for_user(
+    *, model: type, user: Any, pk: Any, perm: Perm = Perm.MEETING_READ, missing: str = "没有找到该记录"
+) -> Any:
+    """A record that belongs to a meeting (a talk, a study session …), reached only through a
+    meeting the user may see: 404 outside it, 403 when he may read but not `perm`."""
+    qs = model.objects.filter(meeting__in=meetings_for_user(user=user)).select_related(
+        "meeting", "meeting__organization", "meeting__config"
+    )
+    record = get_scoped(qs, pk, missing=missing)
+    if perm is not Perm.MEETING_READ:
+        require(user, perm, record.meeting.organization)
+    return record
+
+
 def meeting_current_step_label(meeting: Meeting) -> str:
     """Uses the prefetched completions: no query per row in lists."""
     step = current_step(c.step for c in meeting.step_completions.all())

@@ -8,9 +8,8 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from mingjing.accounts.access import Perm
-from mingjing.accounts.selectors import get_scoped, require
 from mingjing.meetings.models import Meeting, RosterEntry
-from mingjing.meetings.selectors import meetings_for_user
+from mingjing.meetings.selectors import get_meeting_record_for_user
 from mingjing.studies.models import StudyForm, StudySession
 
 
@@ -26,10 +25,6 @@ def session_counts(sessions: list[StudySession]) -> dict[str, int]:
 
 
 def get_session_for_user(*, user: Any, pk: Any, perm: Perm = Perm.MEETING_READ) -> StudySession:
-    qs = StudySession.objects.filter(meeting__in=meetings_for_user(user=user)).select_related(
-        "meeting", "meeting__organization"
+    return get_meeting_record_for_user(
+        model=StudySession, user=user, pk=pk, perm=perm, missing="没有找到该学习研讨记录"
     )
-    session = get_scoped(qs, pk, missing="没有找到该学习研讨记录")
-    if perm is not Perm.MEETING_READ:
-        require(user, perm, session.meeting.organization)
-    return session

@@ -7,9 +7,8 @@ from typing import Any
 from django.db.models import QuerySet
 
 from mingjing.accounts.access import Perm
-from mingjing.accounts.selectors import get_scoped, require
 from mingjing.meetings.models import Meeting
-from mingjing.meetings.selectors import meeting_roster, meetings_for_user
+from mingjing.meetings.selectors import get_meeting_record_for_user, meeting_roster
 from mingjing.talks.coverage import Coverage, Member, coverage, member_key, required_talks
 from mingjing.talks.models import Counterpart, Talk
 
@@ -19,13 +18,7 @@ def talks_of_meeting(*, meeting: Meeting) -> QuerySet[Talk]:
 
 
 def get_talk_for_user(*, user: Any, pk: Any, perm: Perm = Perm.MEETING_READ) -> Talk:
-    qs = Talk.objects.filter(meeting__in=meetings_for_user(user=user)).select_related(
-        "meeting", "meeting__organization", "member", "other_member", "division", "branch"
-    )
-    talk = get_scoped(qs, pk, missing="没有找到该谈话记录")
-    if perm is not Perm.MEETING_READ:
-        require(user, perm, talk.meeting.organization)
-    return talk
+    return get_meeting_record_for_user(model=Talk, user=user, pk=pk, perm=perm, missing="没有找到该谈话记录")
 
 
 def talk_key(talk: Talk) -> tuple | None:
