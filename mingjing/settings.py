@@ -83,6 +83,12 @@ INSTALLED_APPS = [
     "mingjing.meetings",
     "mingjing.studies",
     "mingjing.talks",
+    "mingjing.plans",
+    "mingjing.opinions",
+    "mingjing.problems",
+    "mingjing.materials",
+    "mingjing.minutes",
+    "mingjing.documents",
     "mingjing.demo",
 ]
 

@@ -13,4 +13,10 @@ urlpatterns = [
     path("meetings/", include("mingjing.meetings.urls")),
     path("", include("mingjing.studies.urls")),
     path("", include("mingjing.talks.urls")),
+    path("", include("mingjing.plans.urls")),
+    path("", include("mingjing.opinions.urls")),
+    path("", include("mingjing.problems.urls")),
+    path("", include("mingjing.materials.urls")),
+    path("", include("mingjing.minutes.urls")),
+    path("", include("mingjing.documents.urls")),
 ]

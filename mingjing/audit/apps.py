@@ -1,6 +1,23 @@
-from django.apps import AppConfig
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import AppConfig, apps
 
 
 class AuditConfig(AppConfig):
     name = "mingjing.audit"
     verbose_name = "审计"
+
+    def ready(self) -> None:
+        # Each domain app may declare its own event types in `<app>/events.py` (EVENT_PHRASES),
+        # so apps add phrases without editing one shared file.
+        from mingjing.audit.events import EVENT_PHRASES
+
+        for config in apps.get_app_configs():
+            if config.name.startswith("mingjing.") and config.name != self.name:
+                module_name = f"{config.name}.events"
+                if find_spec(module_name) is not None:
+                    for key, phrase in import_module(module_name).EVENT_PHRASES.items():
+                        if key in EVENT_PHRASES and EVENT_PHRASES[key] != phrase:
+                            raise RuntimeError(f"event type {key!r} declared twice")
+                        EVENT_PHRASES[key] = phrase

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from importlib import import_module
+from importlib.util import find_spec
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
@@ -167,7 +170,19 @@ def load_demo(*, on: dt.date | None = None) -> Meeting:
     preparer = users["demo-preparer"]
     preparer.refresh_from_db()
     last_year = _meeting_2024(bureau, preparer)
-    return _meeting_2025(bureau, last_year, preparer, users["demo-supervisor"], on)
+    meeting = _meeting_2025(bureau, last_year, preparer, users["demo-supervisor"], on)
+    _app_demo_records(meeting=meeting, actor=preparer, on=on)
+    return meeting
+
+
+def _app_demo_records(*, meeting: Meeting, actor, on: dt.date) -> None:
+    """Each domain app may add its records to the demo in `<app>/demo.py`:
+    `load_demo_records(*, meeting, actor, on)`, idempotent, called in INSTALLED_APPS order so an
+    app can build on the records of the apps listed before it."""
+    for config in apps.get_app_configs():
+        module_name = f"{config.name}.demo"
+        if config.name.startswith("mingjing.") and find_spec(module_name) is not None:
+            import_module(module_name).load_demo_records(meeting=meeting, actor=actor, on=on)
 
 
 def _meeting_2024(bureau: Organization, actor) -> Meeting:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
 
 from mingjing.accounts.access import Perm, access_for
@@ -47,6 +49,77 @@ def get_meeting_record_for_user(
     if perm is not Perm.MEETING_READ:
         require(user, perm, record.meeting.organization)
     return record
+
+
+@dataclass(frozen=True)
+class MeetingAccess:
+    """What one user may do in one meeting, beyond reading it.
+
+    - write: the unit's preparer or administrator (MEETING_WRITE) keeps every record;
+    - review: a 督导组 member assigned to the meeting, or the superior's organization department
+      above the unit, replies to the request and reviews the team's material;
+    - entry: the user's own line in the frozen roster, when he is on the team; a member writes his
+      own problems and outline, the principal drafts the team's material and approves outlines.
+    """
+
+    meeting: Meeting
+    write: bool
+    review: bool
+    entry: RosterEntry | None
+
+    @property
+    def is_principal(self) -> bool:
+        return self.entry is not None and self.entry.team_role == TeamRole.PRINCIPAL
+
+    def owns(self, entry: RosterEntry | None) -> bool:
+        """A member's own record; `None` stands for the team's record, which the principal owns."""
+        if entry is None:
+            return self.is_principal
+        return self.entry is not None and self.entry.pk == entry.pk
+
+    def can_edit_for(self, entry: RosterEntry | None) -> bool:
+        return self.write or self.owns(entry)
+
+    def require_edit_for(self, entry: RosterEntry | None) -> None:
+        if not self.can_edit_for(entry):
+            raise PermissionDenied("只有本人或党务工作人员可以修改此记录")
+
+    def require_write(self) -> None:
+        if not self.write:
+            raise PermissionDenied("您没有执行此操作的权限")
+
+    def require_review(self) -> None:
+        if not self.review:
+            raise PermissionDenied("只有督导组或上级组织部门可以执行此操作")
+
+    def require_principal(self) -> None:
+        if not self.is_principal:
+            raise PermissionDenied("只有主要负责同志可以执行此操作")
+
+
+def meeting_access(*, user: Any, meeting: Meeting) -> MeetingAccess:
+    """For a meeting already reached through get_meeting_for_user (so the user may read it)."""
+    access = access_for(user)
+    path = meeting.organization.path
+    above = any(
+        h.role == Role.SUPERIOR and h.organization_id != meeting.organization_id and path.startswith(h.path)
+        for h in access.held
+    )
+    assigned = (
+        access.user_id is not None
+        and SupervisorAssignment.objects.filter(meeting=meeting, user_id=access.user_id).exists()
+    )
+    entry = (
+        RosterEntry.objects.filter(meeting=meeting, person__user_id=access.user_id).first()
+        if access.user_id is not None
+        else None
+    )
+    return MeetingAccess(
+        meeting=meeting,
+        write=access.can(Perm.MEETING_WRITE, meeting.organization),
+        review=above or assigned,
+        entry=entry,
+    )
 
 
 def meeting_current_step_label(meeting: Meeting) -> str:

@@ -171,6 +171,9 @@ def meeting_refreeze_roster(*, actor: Any, meeting: Meeting) -> int:
     return count
 
 
+AUTO_NOTE = "依据记录自动完成"
+
+
 @transaction.atomic
 def meeting_step_complete(
     *, actor: Any, meeting: Meeting, step: str, completed_on: dt.date, note: str = ""
@@ -204,6 +207,27 @@ def meeting_step_reopen(*, actor: Any, meeting: Meeting, step: str) -> None:
         organization=meeting.organization,
         extra={"step": STEP_BY_KEY[step].label},
     )
+
+
+@transaction.atomic
+def meeting_step_sync(*, meeting: Meeting, step: str, done_on: dt.date | None, note: str = "") -> None:
+    """Derive a step's completion from records (a complete talk coverage, an approved request …).
+
+    Called by other apps' services inside their own transaction, with done_on None when the
+    records no longer complete the step. Only changes are written; the actor is the system, since
+    the step follows from the records, not from someone's decision."""
+    current = StepCompletion.objects.filter(meeting=meeting, step=step).first()
+    if done_on is None:
+        if current is not None and current.completed_by_id is None and current.note.startswith(AUTO_NOTE):
+            meeting_step_reopen(actor=None, meeting=meeting, step=step)
+        return
+    if current is None:
+        meeting_step_complete(
+            actor=None, meeting=meeting, step=step, completed_on=done_on, note=f"{AUTO_NOTE}{note}".strip()
+        )
+    elif current.completed_by_id is None and current.note.startswith(AUTO_NOTE) and current.completed_on != done_on:
+        current.completed_on = done_on
+        current.save(update_fields=["completed_on"])
 
 
 @transaction.atomic

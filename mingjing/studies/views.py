@@ -2,14 +2,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from mingjing.accounts.access import Perm, access_for
 from mingjing.audit.selectors import history_for_object
-from mingjing.lib.forms import add_service_errors
+from mingjing.lib.views import form_page
 from mingjing.meetings.selectors import get_meeting_for_user
 from mingjing.studies.forms import StudySessionForm
 from mingjing.studies.selectors import get_session_for_user, session_counts, sessions_of_meeting
@@ -37,16 +37,15 @@ def session_list(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 def session_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = get_meeting_for_user(user=request.user, pk=meeting_id, perm=Perm.MEETING_WRITE)
-    form = StudySessionForm(request.POST or None, meeting=meeting)
-    if request.method == "POST" and form.is_valid():
-        try:
-            study_session_record(actor=request.user, meeting=meeting, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "学习研讨记录已保存")
-            return redirect("studies:list", meeting_id=meeting.pk)
-    return render(request, "studies/form.html", {"form": form, "meeting": meeting, "title": "登记学习研讨"})
+    return form_page(
+        request,
+        form=StudySessionForm(request.POST or None, meeting=meeting),
+        save=lambda data: study_session_record(actor=request.user, meeting=meeting, **data),
+        success="学习研讨记录已保存",
+        next_url=reverse("studies:list", args=[meeting.pk]),
+        template="studies/form.html",
+        context={"meeting": meeting, "title": "登记学习研讨"},
+    )
 
 
 @login_required
@@ -54,25 +53,26 @@ def session_edit(request: HttpRequest, session_id: int) -> HttpResponse:
     session = get_session_for_user(user=request.user, pk=session_id, perm=Perm.MEETING_WRITE)
     initial = {f: getattr(session, f) for f in SESSION_FIELDS}
     initial["participants"] = list(session.participants.all())
-    form = StudySessionForm(request.POST or None, meeting=session.meeting, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def save(data: dict) -> None:
+        data = dict(data)
         participants = data.pop("participants")
-        try:
-            study_session_update(actor=request.user, session=session, data=data, participants=participants)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "学习研讨记录已保存")
-            return redirect("studies:list", meeting_id=session.meeting_id)
-    context = {
-        "form": form,
-        "meeting": session.meeting,
-        "title": f"修改：{session}",
-        "session": session,
-        "history": history_for_object(session),
-    }
-    return render(request, "studies/form.html", context)
+        study_session_update(actor=request.user, session=session, data=data, participants=participants)
+
+    return form_page(
+        request,
+        form=StudySessionForm(request.POST or None, meeting=session.meeting, initial=initial),
+        save=save,
+        success="学习研讨记录已保存",
+        next_url=reverse("studies:list", args=[session.meeting_id]),
+        template="studies/form.html",
+        context={
+            "meeting": session.meeting,
+            "title": f"修改：{session}",
+            "session": session,
+            "history": history_for_object(session),
+        },
+    )
 
 
 @login_required

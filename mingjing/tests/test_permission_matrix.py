@@ -1,6 +1,7 @@
 """Every URL of the project × every persona (and an anonymous visitor) → the expected status.
 
-The expectations live in one table, MATRIX, read against mingjing/accounts/access.py. The test
+The expectations live in one table, MATRIX here for the foundation's URLs plus each domain app's
+`tests/permissions.py` (see mingjing/tests/matrix.py), read against mingjing/accounts/access.py. The test
 walks the URL resolver: a URL that is missing from the table fails the suite (so a new URL must be
 added here), and so does a row for a URL that no longer exists.
 
@@ -10,9 +11,11 @@ nothing for the next request.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from importlib import import_module
+from importlib.util import find_spec
 from urllib.parse import urlencode
 
+from django.apps import apps
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -23,66 +26,31 @@ from mingjing.meetings.models import SupervisorAssignment
 from mingjing.meetings.services import meeting_create
 from mingjing.organizations.models import Division, PartyBranch, Person
 from mingjing.organizations.services import branch_create, division_create
-from mingjing.studies.services import study_session_record
-from mingjing.talks.services import talk_record
-from mingjing.test import PERSONAS, BaseTestCase
+from mingjing.test import BaseTestCase
+from mingjing.tests.matrix import (
+    ANON,
+    BUREAU_ADMIN,
+    BUREAU_MANAGE,
+    BUREAU_MANAGE_POST,
+    BUREAU_READ,
+    COLUMNS,
+    CONFIG_ADMIN_ONLY,
+    EVERYONE,
+    GET,
+    LOGIN_URL,
+    MEETING_ASSIGN_POST,
+    MEETING_WRITE,
+    MEETING_WRITE_POST,
+    OTHER_MANAGE,
+    OTHER_MANAGE_POST,
+    OTHER_READ,
+    POST,
+    Case,
+)
 from mingjing.yearconfigs.models import YearConfig
 from mingjing.yearconfigs.services import yearconfig_copy
 
-ANON = "anonymous"
-COLUMNS = (*PERSONAS, ANON)
-LOGIN_URL = "/login/"
-
-
-@dataclass(frozen=True)
-class Case:
-    """One request. `objs` maps a URL kwarg to a fixture object's name (MatrixTest.fixtures);
-    in `data` and `query`, a value "@name" stands for that fixture object's pk."""
-
-    expect: tuple[int, ...]  # one status per column of COLUMNS
-    objs: dict[str, str] = field(default_factory=dict)
-    method: str = "get"
-    data: dict[str, str] = field(default_factory=dict)
-    query: dict[str, str] = field(default_factory=dict)
-    note: str = ""
-
-
-def GET(expect, note="", query=None, **objs) -> Case:  # noqa: N802
-    return Case(expect=expect, objs=objs, note=note, query=query or {})
-
-
-def POST(expect, note="", data=None, **objs) -> Case:  # noqa: N802
-    return Case(expect=expect, objs=objs, method="post", data=data or {}, note=note)
-
-
-# Columns:   admin preparer principal member supervisor superior outsider anonymous
-#
-# admin, preparer, principal, member: roles in the bureau 市农业农村局党组.
-# supervisor (督导组) and superior (组织部门): roles in the 市委 above it; the supervisor is assigned
-# to the 2025 meeting only. outsider: preparer of the sibling 市教育局党组.
-EVERYONE = (200, 200, 200, 200, 200, 200, 200, 302)
-# UNIT_READ on the bureau (the supervisor's reads stop at his own unit and his assigned meetings).
-BUREAU_READ = (200, 200, 200, 200, 404, 200, 404, 302)
-# UNIT_MANAGE on the bureau: admin (subtree) and preparer (own unit).
-BUREAU_MANAGE = (200, 200, 403, 403, 404, 403, 404, 302)
-BUREAU_MANAGE_POST = (302, 302, 403, 403, 404, 403, 404, 302)
-# UNIT_ADMIN on the bureau: its admin only.
-BUREAU_ADMIN = (200, 403, 403, 403, 404, 403, 404, 302)
-# The outsider's unit: only the superior (subtree) and the outsider himself see it.
-OTHER_READ = (404, 404, 404, 404, 404, 200, 200, 302)
-OTHER_MANAGE = (404, 404, 404, 404, 404, 403, 200, 302)
-OTHER_MANAGE_POST = (404, 404, 404, 404, 404, 403, 302, 302)
-# Writes to the bureau's 2025 meeting (the supervisor reads it, so he gets 403, not 404).
-MEETING_WRITE = (200, 200, 403, 403, 403, 403, 404, 302)
-MEETING_WRITE_POST = (302, 302, 403, 403, 403, 403, 404, 302)
-# 指派督导组: the superior holds MEETING_ASSIGN over his subtree (access.py).
-MEETING_ASSIGN_POST = (302, 302, 403, 403, 403, 302, 404, 302)
-# Only unit administrators may create year configs.
-CONFIG_ADMIN_ONLY = (200, 403, 403, 403, 403, 403, 403, 302)
-
 STEP_DONE = {"step": "solicitation", "completed_on": "2026-11-02"}
-STUDY = {"session_date": "2026-11-02", "form": "collective", "materials": "党章", "participants": "@principal_entry"}
-TALK = {"talk_date": "2026-11-02", "member": "@principal_entry", "counterpart_kind": "branch_reps", "branch": "@branch"}
 
 MATRIX: dict[str, list[Case]] = {
     "home": [GET(EVERYONE)],
@@ -223,31 +191,24 @@ MATRIX: dict[str, list[Case]] = {
         # The assignment belongs to the 2025 meeting: it is not found through the 2024 one.
         POST((404, 404, 403, 403, 404, 404, 404, 302), meeting_id="last_meeting", assignment_id="assignment"),
     ],
-    # --- studies --------------------------------------------------------------------------------
-    "studies:list": [
-        GET((200, 200, 200, 200, 200, 200, 404, 302), "the supervisor is assigned to it", meeting_id="meeting"),
-        GET(OTHER_READ, meeting_id="outsider_meeting"),
-    ],
-    "studies:create": [
-        GET(MEETING_WRITE, meeting_id="meeting"),
-        POST(MEETING_WRITE_POST, data=STUDY, meeting_id="meeting"),
-        GET(OTHER_MANAGE, meeting_id="outsider_meeting"),
-    ],
-    "studies:edit": [GET(MEETING_WRITE, session_id="study")],
-    "studies:delete": [POST(MEETING_WRITE_POST, session_id="study")],
-    # --- talks ----------------------------------------------------------------------------------
-    "talks:list": [
-        GET((200, 200, 200, 200, 200, 200, 404, 302), "the supervisor is assigned to it", meeting_id="meeting"),
-        GET(OTHER_READ, meeting_id="outsider_meeting"),
-    ],
-    "talks:create": [
-        GET(MEETING_WRITE, meeting_id="meeting"),
-        POST(MEETING_WRITE_POST, data=TALK, meeting_id="meeting"),
-        GET(OTHER_MANAGE, meeting_id="outsider_meeting"),
-    ],
-    "talks:edit": [GET(MEETING_WRITE, talk_id="talk")],
-    "talks:delete": [POST(MEETING_WRITE_POST, talk_id="talk")],
 }
+
+
+def _app_modules() -> list:
+    """Every domain app's `tests/permissions.py`, in INSTALLED_APPS order."""
+    names = [f"{c.name}.tests.permissions" for c in apps.get_app_configs() if c.name.startswith("mingjing.")]
+    return [import_module(n) for n in names if find_spec(n.rsplit(".", 1)[0]) and find_spec(n)]
+
+
+def _collect() -> tuple[dict[str, list[Case]], set[str]]:
+    rows, public = dict(MATRIX), set()
+    for module in _app_modules():
+        for name, cases in module.ROWS.items():
+            if name in rows:
+                raise AssertionError(f"{name} has rows in two places")
+            rows[name] = cases
+        public |= set(getattr(module, "PUBLIC", ()))
+    return rows, public
 
 
 def url_names(patterns=None, prefix: str = "") -> list[str]:
@@ -276,7 +237,7 @@ class MatrixTest(BaseTestCase):
         spare_membership = membership_grant(
             actor=None, organization=cls.superior_unit, user=spare, role=Role.SUPERVISOR
         )
-        cls.fixtures = {
+        fixtures = {
             "bureau": bureau,
             "superior_unit": cls.superior_unit,
             "outsider_unit": outsider_unit,
@@ -297,17 +258,6 @@ class MatrixTest(BaseTestCase):
             "assignment": SupervisorAssignment.objects.get(meeting=cls.meeting, user=cls.supervisor),
             "preset": preset,
             "principal_entry": cls.meeting.roster.get(name="张明"),
-            "study": study_session_record(
-                actor=None, meeting=cls.meeting, session_date=cls.meeting.planned_date, form="seminar", materials="党章"
-            ),
-            "talk": talk_record(
-                actor=None,
-                meeting=cls.meeting,
-                talk_date=cls.meeting.planned_date,
-                member=cls.meeting.roster.get(name="张明"),
-                counterpart_kind="member",
-                other_member=cls.meeting.roster.get(name="李华"),
-            ),
             "bureau_config": yearconfig_copy(
                 actor=None, source=preset, organization=bureau, year=2026, name="2026年度民主生活会"
             ),
@@ -315,6 +265,11 @@ class MatrixTest(BaseTestCase):
                 actor=None, source=preset, organization=outsider_unit, year=2026, name="2026年度民主生活会"
             ),
         }
+        cls.fixtures = fixtures
+        for module in _app_modules():
+            if hasattr(module, "fixtures"):
+                cls.fixtures = {**cls.fixtures, **module.fixtures(cls)}
+        cls.rows, cls.public = _collect()
 
     def pk(self, name: str) -> int:
         return 999_999 if name == "missing" else self.fixtures[name].pk
@@ -342,32 +297,33 @@ class MatrixTest(BaseTestCase):
     def test_every_url_is_in_the_matrix(self) -> None:
         names = url_names()
         self.assertEqual(len(names), len(set(names)), "two URL patterns share a name")
-        missing = sorted(set(names) - set(MATRIX))
+        missing = sorted(set(names) - set(self.rows))
         self.assertEqual(missing, [], "URLs missing from MATRIX: add a row with the expected status per persona")
 
     def test_matrix_names_only_existing_urls(self) -> None:
-        stale = sorted(set(MATRIX) - set(url_names()))
+        stale = sorted(set(self.rows) - set(url_names()))
         self.assertEqual(stale, [], "MATRIX rows for URLs that no longer exist")
 
     def test_matrix_rows_are_well_formed(self) -> None:
-        for name, cases in MATRIX.items():
+        for name, cases in self.rows.items():
             self.assertTrue(cases, name)
             for case in cases:
                 with self.subTest(name=name, case=case):
                     self.assertEqual(len(case.expect), len(COLUMNS))
                     # Anonymous visitors are sent to the login page everywhere but on it.
-                    self.assertEqual(case.expect[-1], 200 if name == "login" else 302)
+                    if name not in self.public:
+                        self.assertEqual(case.expect[-1], 200 if name == "login" else 302)
                     self.assertEqual(set(case.objs.values()) - {"missing"} - set(self.fixtures), set())
 
     def test_permission_matrix(self) -> None:
-        for name, cases in MATRIX.items():
+        for name, cases in self.rows.items():
             for case in cases:
                 url = self.url(name, case)
                 for persona, expected in zip(COLUMNS, case.expect, strict=True):
                     with self.subTest(url=name, path=url, method=case.method, persona=persona, note=case.note):
                         response = self.request(persona, url, case)
                         self.assertEqual(response.status_code, expected)
-                        if persona == ANON and expected == 302:
+                        if persona == ANON and expected == 302 and name not in self.public:
                             self.assertTrue(response["Location"].startswith(LOGIN_URL), response["Location"])
                         if persona != ANON and expected == 302 and name != "logout":
                             # A signed-in user is never bounced to the login page.

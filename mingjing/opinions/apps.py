@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OpinionsConfig(AppConfig):
+    name = "mingjing.opinions"
+    verbose_name = "征求意见"

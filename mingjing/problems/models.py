@@ -1,0 +1,96 @@
+"""Problems found (查摆问题), their causes (原因剖析) and the measures (整改措施) answering them,
+for the team (member is None) and for each member of the frozen roster."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Source(models.TextChoices):
+    OPINION = "opinion", "征求意见"
+    TALK = "talk", "谈心谈话"
+    STUDY = "study", "学习研讨"
+    INSPECTION = "inspection", "巡视巡察、审计等反馈"
+    SUPERIOR = "superior", "上级通报"
+    SELF = "self", "自己查摆"
+
+
+class Problem(models.Model):
+    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="problems")
+    member = models.ForeignKey(
+        "meetings.RosterEntry",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="problems",
+        verbose_name="班子成员",
+        help_text="为空表示领导班子的问题",
+    )
+    aspect = models.ForeignKey(
+        "yearconfigs.Aspect", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="方面"
+    )
+    description = models.TextField("问题表现")
+    example = models.TextField("具体事例（比如…）", blank=True)
+    source = models.CharField("问题来源", max_length=20, choices=Source.choices, default=Source.SELF)
+    opinions = models.ManyToManyField("opinions.Opinion", blank=True, related_name="problems", verbose_name="相关意见")
+    order = models.PositiveIntegerField("序号", default=0)
+
+    class Meta:
+        verbose_name = "查摆问题"
+        ordering = ["meeting_id", "member_id", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.description[:40]
+
+    @property
+    def lacks_example(self) -> bool:
+        return not self.example.strip()
+
+
+class Cause(models.Model):
+    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="causes")
+    member = models.ForeignKey(
+        "meetings.RosterEntry",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="causes",
+        verbose_name="班子成员",
+        help_text="为空表示领导班子的原因剖析",
+    )
+    heading = models.CharField("标题", max_length=200, help_text="如“理论学习不够深入”")
+    text = models.TextField("剖析")
+    order = models.PositiveIntegerField("序号", default=0)
+
+    class Meta:
+        verbose_name = "原因剖析"
+        ordering = ["meeting_id", "member_id", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.heading
+
+
+class Measure(models.Model):
+    """A direction and its measures (努力方向和整改措施), answering one or more problems."""
+
+    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="measures")
+    member = models.ForeignKey(
+        "meetings.RosterEntry",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="measures",
+        verbose_name="班子成员",
+        help_text="为空表示领导班子的整改措施",
+    )
+    heading = models.CharField("方向", max_length=200)
+    text = models.TextField("措施")
+    problems = models.ManyToManyField(Problem, blank=True, related_name="measures", verbose_name="针对的问题")
+    order = models.PositiveIntegerField("序号", default=0)
+
+    class Meta:
+        verbose_name = "整改措施"
+        ordering = ["meeting_id", "member_id", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.heading
