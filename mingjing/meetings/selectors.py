@@ -138,7 +138,9 @@ def meeting_roster(*, meeting: Meeting) -> QuerySet[RosterEntry]:
 
 
 def meeting_timeline(*, meeting: Meeting, on: dt.date | None = None) -> list[StepView]:
-    completed = dict(StepCompletion.objects.filter(meeting=meeting).values_list("step", "completed_on"))
+    rows = StepCompletion.objects.filter(meeting=meeting).values_list("step", "completed_on", "note")
+    completed = {step: on for step, on, _ in rows}
+    notes = {step: note for step, _, note in rows}
     roster = list(RosterEntry.objects.filter(meeting=meeting).values_list("team_role", "name"))
     responsible: dict[str, list[str]] = {
         Role.PRINCIPAL: [name for role, name in roster if role == TeamRole.PRINCIPAL],
@@ -156,6 +158,7 @@ def meeting_timeline(*, meeting: Meeting, on: dt.date | None = None) -> list[Ste
         completed=completed,
         responsible=responsible,
         today=on or today(),
+        notes=notes,
     )
 
 

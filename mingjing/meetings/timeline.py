@@ -65,6 +65,7 @@ class StepView:
     completed_on: dt.date | None
     late_days: int
     responsible_names: tuple[str, ...]
+    note: str = ""
 
     @property
     def state_label(self) -> str:
@@ -86,6 +87,7 @@ def build_timeline(
     completed: dict[str, dt.date],
     responsible: dict[str, Iterable[str]],
     today: dt.date,
+    notes: dict[str, str] | None = None,
 ) -> list[StepView]:
     views = []
     for step in STEPS:
@@ -107,6 +109,7 @@ def build_timeline(
                 completed_on=done_on,
                 late_days=(today - due_on).days if state == LATE else 0,
                 responsible_names=tuple(responsible.get(step.responsible, ())),
+                note=(notes or {}).get(step.key, "") if done_on is not None else "",
             )
         )
     return views

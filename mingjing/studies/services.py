@@ -11,7 +11,8 @@ from django.db import transaction
 
 from mingjing.audit.services import apply_changes, audit_record
 from mingjing.meetings.models import Meeting, RosterEntry
-from mingjing.studies.models import StudySession
+from mingjing.meetings.services import meeting_step_sync
+from mingjing.studies.models import StudyForm, StudySession
 
 SESSION_FIELDS = ("session_date", "form", "materials", "minutes")
 
@@ -51,7 +52,20 @@ def study_session_record(
         organization=meeting.organization,
         changes=[{"field": "participants", "label": "参加的班子成员", "old": "", "new": _names(people)}],
     )
+    _sync_step(meeting)
     return session
+
+
+def _sync_step(meeting: Meeting) -> None:
+    """The 学习研讨 step is done once a collective session (集中学习 or 研讨) is recorded; its date is
+    the latest such session's, so the timeline shows how late the last one was held."""
+    latest = (
+        StudySession.objects.filter(meeting=meeting, form__in=[StudyForm.COLLECTIVE, StudyForm.SEMINAR])
+        .order_by("-session_date")
+        .values_list("session_date", flat=True)
+        .first()
+    )
+    meeting_step_sync(meeting=meeting, step="study", done_on=latest)
 
 
 @transaction.atomic
@@ -74,10 +88,13 @@ def study_session_update(
         audit_record(
             actor=actor, event_type="updated", obj=session, organization=session.meeting.organization, changes=changes
         )
+        _sync_step(session.meeting)
     return session
 
 
 @transaction.atomic
 def study_session_delete(*, actor: Any, session: StudySession) -> None:
-    audit_record(actor=actor, event_type="deleted", obj=session, organization=session.meeting.organization)
+    meeting = session.meeting
+    audit_record(actor=actor, event_type="deleted", obj=session, organization=meeting.organization)
     session.delete()
+    _sync_step(meeting)

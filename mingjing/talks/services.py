@@ -10,8 +10,10 @@ from django.db import transaction
 
 from mingjing.audit.services import apply_changes, audit_record
 from mingjing.meetings.models import Meeting, RosterEntry
+from mingjing.meetings.services import meeting_step_sync
 from mingjing.organizations.models import Division, PartyBranch
 from mingjing.talks.models import Counterpart, Talk
+from mingjing.talks.selectors import talk_coverage, talk_key, talks_of_meeting
 
 TALK_FIELDS = (
     "talk_date",
@@ -87,7 +89,20 @@ def talk_record(
     talk.full_clean()
     talk.save()
     audit_record(actor=actor, event_type="created", obj=talk, organization=meeting.organization)
+    _sync_step(meeting)
     return talk
+
+
+def _sync_step(meeting: Meeting) -> None:
+    """The 谈心谈话 step is done when every required pair has a record, on the date of the last
+    of those talks; a deletion that opens a gap again reopens it."""
+    talks = list(talks_of_meeting(meeting=meeting))
+    cov = talk_coverage(meeting=meeting, talks=talks)
+    done_on = None
+    if cov.complete and cov.required:
+        required = {r.key for r, _ in cov.rows}
+        done_on = max(t.talk_date for t in talks if talk_key(t) in required)
+    meeting_step_sync(meeting=meeting, step="talks", done_on=done_on)
 
 
 @transaction.atomic
@@ -100,6 +115,7 @@ def talk_update(*, actor: Any, talk: Talk, data: dict[str, Any]) -> Talk:
         audit_record(
             actor=actor, event_type="updated", obj=talk, organization=talk.meeting.organization, changes=changes
         )
+        _sync_step(talk.meeting)
     return talk
 
 
@@ -107,4 +123,6 @@ def talk_update(*, actor: Any, talk: Talk, data: dict[str, Any]) -> Talk:
 def talk_delete(*, actor: Any, talk: Talk) -> None:
     organization = talk.meeting.organization
     audit_record(actor=actor, event_type="deleted", obj=talk, organization=organization)
+    meeting = talk.meeting
     talk.delete()
+    _sync_step(meeting)

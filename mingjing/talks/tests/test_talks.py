@@ -2,10 +2,12 @@ import datetime as dt
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
+from mingjing.meetings.selectors import meeting_timeline
 from mingjing.talks.models import Talk
 from mingjing.talks.selectors import talk_coverage
-from mingjing.talks.services import talk_record
+from mingjing.talks.services import talk_delete, talk_record
 from mingjing.test import DEMO_DAY, BaseTestCase
 
 # The demo team: 张明 (principal; 办公室、人事科; 机关第一党支部), 李华 (计划财务科、农村经济科; 第一支部),
@@ -165,3 +167,48 @@ class CoverageTest(BaseTestCase):
         self.assertEqual(self.client.get(f"/meetings/{self.meeting.pk}/talks/new/").status_code, 403)
         self.login("outsider")
         self.assertEqual(self.client.get(f"/meetings/{self.meeting.pk}/talks/").status_code, 404)
+
+
+class TalkStepTest(BaseTestCase):
+    """The timeline's 谈心谈话 step follows the records: done when every required pair has a talk."""
+
+    def talks_step(self, on=DEMO_DAY):
+        return next(v for v in meeting_timeline(meeting=self.meeting, on=on) if v.step.key == "talks")
+
+    def record_all_missing(self, on):
+        talks = []
+        for i, req in enumerate(talk_coverage(meeting=self.meeting).missing):
+            kind, member_id, other_id = req.key
+            if kind == "member":
+                extra = {"counterpart_kind": "member", "other_member": self.meeting.roster.get(pk=other_id)}
+            elif kind == "division":
+                extra = {"counterpart_kind": "division_heads", "division": self.bureau.divisions.get(pk=other_id)}
+            else:
+                extra = {"counterpart_kind": "branch_reps", "branch": self.bureau.branches.get(pk=other_id)}
+            talks.append(
+                talk_record(
+                    actor=self.preparer,
+                    meeting=self.meeting,
+                    talk_date=on + dt.timedelta(days=i % 3),
+                    member=self.meeting.roster.get(pk=member_id),
+                    **extra,
+                )
+            )
+        return talks
+
+    def test_step_is_done_on_the_last_required_talk_and_reopens_when_a_gap_opens(self):
+        self.assertEqual(self.talks_step().state, "pending")
+        talks = self.record_all_missing(DEMO_DAY)
+        step = self.talks_step()
+        self.assertEqual((step.state, step.completed_on), ("done", DEMO_DAY + dt.timedelta(days=2)))
+        self.login("preparer")
+        page = self.client.get(reverse("meetings:detail", args=[self.meeting.pk]))
+        self.assertContains(page, "依据记录自动完成")
+        talk_delete(actor=self.preparer, talk=talks[0])
+        self.assertEqual(self.talks_step().state, "pending")
+
+    def test_incomplete_coverage_is_late_after_the_meeting_day(self):
+        talks = self.record_all_missing(DEMO_DAY)
+        talk_delete(actor=self.preparer, talk=talks[-1])
+        step = self.talks_step(on=self.meeting.planned_date + dt.timedelta(days=2))
+        self.assertEqual((step.state, step.late_days), ("late", 2))
