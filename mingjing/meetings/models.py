@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 
@@ -15,6 +17,9 @@ class HalfDay(models.TextChoices):
 
 
 class Meeting(models.Model):
+    # Identity across deployments: a meeting bundle carries it, so importing the same bundle into
+    # another deployment twice updates one meeting instead of creating two.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organization = models.ForeignKey(
         "organizations.Organization", on_delete=models.PROTECT, related_name="meetings", verbose_name="单位"
     )
