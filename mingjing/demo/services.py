@@ -217,13 +217,6 @@ def _meeting_2025(bureau: Organization, previous: Meeting, actor, supervisor, on
     meeting = meeting_create_next(
         actor=actor, previous=previous, config=config, planned_date=planned, half_day="pm", place="局机关三楼会议室"
     )
-    meeting_step_complete(
-        actor=actor,
-        meeting=meeting,
-        step="plan_request",
-        completed_on=on - dt.timedelta(days=3),
-        note="请示已报市委督导组",
-    )
     meeting_step_complete(actor=actor, meeting=meeting, step="study", completed_on=on - dt.timedelta(days=1))
     meeting_supervisor_assign(actor=actor, meeting=meeting, user=supervisor, title="市委第三督导组组长")
     return meeting
