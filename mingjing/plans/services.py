@@ -333,10 +333,9 @@ def request_update(*, actor: Any, request: PlanRequest, data: dict[str, Any]) ->
         request.save()
         audit_record(
             actor=actor,
-            event_type="plan.request_updated",
+            event_type="updated",
             obj=request,
             organization=request.meeting.organization,
-            extra={"round": request.round},
             changes=changes,
         )
     return request
