@@ -18,5 +18,7 @@ urlpatterns = [
     path("", include("mingjing.problems.urls")),
     path("", include("mingjing.materials.urls")),
     path("", include("mingjing.minutes.urls")),
+    path("", include("mingjing.rectification.urls")),
     path("", include("mingjing.documents.urls")),
+    path("", include("mingjing.archive.urls")),
 ]

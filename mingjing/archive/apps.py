@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ArchiveConfig(AppConfig):
+    name = "mingjing.archive"
+    verbose_name = "归档与交换"
