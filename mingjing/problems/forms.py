@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from django import forms
+
+from mingjing.meetings.models import Meeting, RosterEntry
+from mingjing.meetings.selectors import MeetingAccess
+from mingjing.problems.models import Source
+from mingjing.problems.selectors import opinion_choices, problem_choices
+from mingjing.yearconfigs.models import Aspect
+
+
+def _short(text: str, n: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+class OpinionChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        target = obj.target.name if obj.target_id else "领导班子"
+        return f"【对{target}】{_short(obj.text)}"
+
+
+class AspectChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.order}. {_short(obj.title, 50)}"
+
+
+class ProblemForm(forms.Form):
+    aspect = AspectChoiceField(label="重点方面", queryset=None, empty_label="请选择")
+    description = forms.CharField(
+        label="问题表现",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="写明问题本身，如“理论武装不够系统深入。班子成员不同程度存在理论学习不系统、不深入问题……”",
+    )
+    example = forms.CharField(
+        label="具体事例（比如…）",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="以“比如，……”写出具体的人和事；暂时没有也可保存，页面上会标出“缺少具体事例”",
+    )
+    source = forms.ChoiceField(label="问题来源", choices=Source.choices)
+    opinions = OpinionChoiceField(
+        label="相关意见",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="从本次会议征求到的意见中选择；针对本人（或领导班子）的意见排在前面",
+    )
+
+    def __init__(self, *args, access: MeetingAccess, member: RosterEntry | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        meeting = access.meeting
+        self.fields["aspect"].queryset = Aspect.objects.filter(config_id=meeting.config_id).order_by("order")
+        self.fields["opinions"].queryset = opinion_choices(access=access, member=member)
+
+
+class CauseForm(forms.Form):
+    heading = forms.CharField(label="标题", max_length=200, help_text="如“政治站位高度不够”")
+    text = forms.CharField(label="剖析", widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class MeasureForm(forms.Form):
+    heading = forms.CharField(label="努力方向", max_length=200, help_text="如“提高政治站位，把牢正确方向”")
+    text = forms.CharField(label="具体措施", widget=forms.Textarea(attrs={"rows": 5}))
+    problems = forms.MultipleChoiceField(
+        label="针对的问题", required=False, widget=forms.CheckboxSelectMultiple, choices=()
+    )
+
+    def __init__(self, *args, meeting: Meeting, member: RosterEntry | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The owner's problems in page order, labelled （一）一是 as on his page.
+        self._problems = {str(p.pk): p for p in problem_choices(meeting=meeting, member=member)}
+        field = self.fields["problems"]
+        field.choices = [(pk, f"{p.label} {_short(p.description, 50)}") for pk, p in self._problems.items()]
+        if not self._problems:
+            field.help_text = "尚未查摆问题：先录入问题，再把整改措施与问题关联"
+
+    def clean_problems(self) -> list:
+        return [self._problems[pk] for pk in self.cleaned_data["problems"]]
