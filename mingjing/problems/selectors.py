@@ -298,15 +298,34 @@ def owner_sheet(meeting: Meeting, member: RosterEntry | None = None) -> OwnerShe
 def opinion_choices(*, access: MeetingAccess, member: RosterEntry | None) -> QuerySet[Opinion]:
     """The meeting's opinions for linking, those targeting this owner first, then the team's.
     A member editing his own problems chooses among opinions on himself and on the team; the
-    preparer and the principal choose among all of the meeting's opinions."""
-    qs = Opinion.objects.filter(campaign__meeting=access.meeting).select_related("target")
-    if not (access.write or access.is_principal):
+    preparer and the principal choose among all of the meeting's opinions that may be shown."""
+    qs = _shown_opinions(access.meeting).select_related("target")
+    if not sees_every_opinion(access):
         qs = qs.filter(_target_q(member) | Q(target__isnull=True))
     first = When(target__isnull=True, then=Value(0)) if member is None else When(target=member, then=Value(0))
     team = When(target__isnull=True, then=Value(1))
     return qs.annotate(rank=Case(first, team, default=Value(2), output_field=IntegerField())).order_by(
         "rank", "target__precedence", "campaign_id", "id"
     )
+
+
+def sees_every_opinion(access: MeetingAccess) -> bool:
+    """The opinions app's rule: the preparer/admin, the principal and the reviewers read what was
+    said about every member; a member reads what was said about the team and about himself."""
+    return access.write or access.review or access.is_principal
+
+
+def _shown_opinions(meeting: Meeting) -> QuerySet[Opinion]:
+    """The meeting's opinions that may be shown at all. Anonymous online responses stay hidden
+    until their campaign closes and reaches its threshold: the opinions app decides that, so its
+    selector is used where it exists."""
+    try:
+        from mingjing.opinions.selectors import visible_opinions
+    except ImportError:  # the opinions app without its selectors (older checkout)
+        return Opinion.objects.filter(campaign__meeting=meeting)
+    from mingjing.opinions.models import Campaign
+
+    return visible_opinions(campaigns=list(Campaign.objects.filter(meeting=meeting)))
 
 
 def _target_q(member: RosterEntry | None) -> Q:

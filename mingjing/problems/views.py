@@ -26,6 +26,7 @@ from mingjing.problems.selectors import (
     owner_sheet,
     problem_counts,
     require_view_owner,
+    sees_every_opinion,
 )
 from mingjing.problems.services import (
     CAUSE_FIELDS,
@@ -101,6 +102,9 @@ def _owner_page(request: HttpRequest, meeting: Meeting, member: RosterEntry | No
         "sheet": sheet,
         "can_edit": access.can_edit_for(member),
         "query": query,
+        # Linked opinions on another member are shown as a number to a member who may not read them.
+        "sees_every_opinion": sees_every_opinion(access),
+        "viewer_entry_id": access.entry.pk if access.entry else None,
     }
     return render(request, "problems/owner.html", context)
 

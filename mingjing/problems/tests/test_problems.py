@@ -351,6 +351,17 @@ class OpinionLinkTest(ProblemsTestCase):
         self.assertEqual(self.client.post(url, form).status_code, 302)
         self.assertEqual(list(problem.opinions.order_by("id")), [self.on_wangfang])
 
+    def test_a_member_reads_linked_opinions_on_colleagues_only_as_a_note(self):
+        problem = self.problem(None, description="班子问题带意见", opinions=[self.on_wangfang, self.on_team])
+        self.login("member")
+        page = self.client.get(self.team_url()).content.decode()
+        card = page.split(f'id="problem-{problem.pk}"')[1].split('<div class="card')[0]
+        self.assertIn("对班子：调研不够深入", card)
+        self.assertNotIn("对王芳：联系基层不够", card)
+        self.assertIn("相关意见（对王芳）：<span class=\"muted\">内容仅本人", card)
+        self.login("principal")
+        self.assertIn("对王芳：联系基层不够", self.client.get(self.team_url()).content.decode())
+
     def test_preparer_chooses_among_all_with_the_owners_first(self):
         self.login("preparer")
         page = self.client.get(self.create_url("problem", self.wangfang)).content.decode()
