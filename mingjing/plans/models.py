@@ -65,6 +65,9 @@ class PlanTask(models.Model):
         verbose_name="责任人（班子成员）",
     )
     responsible_name = models.CharField("责任人（其他）", max_length=100, blank=True)
+    # The team member's name when he was chosen: re-freezing the roster replaces its entries (the
+    # link is then cleared), and the table must still say who was responsible.
+    responsible_entry_name = models.CharField(max_length=50, blank=True, editable=False)
     due_on = models.DateField("完成时限")
     done_on = models.DateField("完成日期", null=True, blank=True)
     note = models.CharField("备注", max_length=300, blank=True)
@@ -81,7 +84,7 @@ class PlanTask(models.Model):
     def responsible(self) -> str:
         if self.responsible_entry_id:
             return self.responsible_entry.name
-        return self.responsible_name or "【待补充】"
+        return self.responsible_name or self.responsible_entry_name or "【待补充】"
 
 
 class RequestStatus(models.TextChoices):

@@ -123,6 +123,7 @@ def _check_task(task: PlanTask) -> None:
     task.note = task.note.strip()
     if not task.task:
         errors["task"] = "请填写任务"
+    task.responsible_entry_name = task.responsible_entry.name if task.responsible_entry is not None else ""
     if task.responsible_entry is not None:
         if task.responsible_entry.meeting_id != task.plan.meeting_id:
             errors["responsible_entry"] = "只能选择本次会议班子名单中的成员"

@@ -8,7 +8,7 @@ from mingjing.meetings.models import StepCompletion
 from mingjing.meetings.selectors import meeting_timeline
 from mingjing.plans.models import Plan, PlanRequest, PlanTask
 from mingjing.plans.selectors import approved_request, request_lead_time
-from mingjing.plans.services import plan_task_add
+from mingjing.plans.services import plan_task_add, request_reply, request_send
 from mingjing.test import DEMO_DAY, BaseTestCase
 
 # The demo meeting is planned for DEMO_DAY + 21 = 2026-11-23; with 15 lead days the request must go
@@ -328,6 +328,47 @@ class RequestFlowTest(FreshMeetingMixin, BaseTestCase):
         page = self.client.get(self.request_url).content.decode()
         self.assertIn("将文号由“（空）”改为“明农党组〔2026〕22号”", page)
         self.assertIn("距会议召开21天", page)
+
+    def test_request_page_runs_a_fixed_number_of_queries(self):
+        self.login("preparer")
+        self.write_plan()
+        meeting = self.meeting
+
+        def rounds(count):
+            for _ in range(count):
+                sent = request_send(
+                    actor=self.preparer, meeting=meeting, title="请示", addressees="市委组织部", sent_on=DEMO_DAY
+                )
+                request_reply(actor=self.superior, request=sent, status="returned", comments="请修改议程")
+
+        rounds(2)
+        with CaptureQueriesContext(connection) as two:
+            self.assertContains(self.client.get(self.request_url), 'id="round-2"')
+        rounds(8)
+        with self.assertNumQueries(len(two)):
+            self.assertContains(self.client.get(self.request_url), 'id="round-10"')
+
+    def test_meeting_page_links_to_the_plan(self):
+        self.login("member")
+        page = self.client.get(f"/meetings/{self.meeting.pk}/")
+        self.assertContains(page, f'href="{self.plan_url}">方案与请示</a>')
+
+
+class RosterRefreezeTest(BaseTestCase):
+    def test_a_task_keeps_its_responsible_name_when_the_roster_is_frozen_again(self):
+        from mingjing.meetings.services import meeting_create, meeting_refreeze_roster
+        from mingjing.plans.services import plan_save
+
+        meeting = meeting_create(
+            actor=None, organization=self.bureau, config=self.meeting.config, planned_date=dt.date(2027, 3, 1)
+        )
+        plan = plan_save(actor=None, meeting=meeting, data={"title": "方案", "agenda": ["通报"]})
+        zhang = meeting.roster.get(name="张明")
+        task = plan_task_add(actor=None, plan=plan, task="起草班子材料", responsible_entry=zhang, due_on=DEMO_DAY)
+        meeting_refreeze_roster(actor=None, meeting=meeting)
+        task.refresh_from_db()
+        self.assertIsNone(task.responsible_entry)
+        self.assertEqual(task.responsible, "张明")
 
 
 class LeadTimeTest(BaseTestCase):
