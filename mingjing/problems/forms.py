@@ -38,7 +38,7 @@ class ProblemForm(forms.Form):
         required=False,
         help_text="以“比如，……”写出具体的人和事；暂时没有也可保存，页面上会标出“缺少具体事例”",
     )
-    source = forms.ChoiceField(label="问题来源", choices=Source.choices)
+    source = forms.ChoiceField(label="问题来源", choices=Source.choices, initial=Source.SELF)
     opinions = OpinionChoiceField(
         label="相关意见",
         queryset=None,

@@ -73,7 +73,7 @@ class DemoAndCountsTest(ProblemsTestCase):
         self.assertIn('其中<span class="state-late">1个缺少具体事例</span>', page)
         team_row = page.split('id="owner-team"')[1].split("</tr>")[0]
         self.assertIn(f'href="{self.team_url()}"', team_row)
-        cells = [c.split("</td>")[0] for c in team_row.split("<td>")[2:]]
+        cells = [c.split("</td>")[0] for c in team_row.split("<td>")[1:]]
         self.assertEqual(
             cells[:7], ["2", "1", "0", "0", "0", "<strong>3</strong>", '<span class="state-late">1</span>']
         )
