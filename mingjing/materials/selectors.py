@@ -1,0 +1,237 @@
+"""Reads about materials, and who may do what with one (the rules live here and in services).
+
+Who (decided here, documented in the report):
+- everyone who may read the meeting reads every material, its versions and review history
+  (outlines are read out at the meeting; the principal and the 督导组 must read them before);
+- the team's material is written by the principal; the preparer/admin (MeetingAccess.write) may
+  also write it as the principal's staff — every version records who saved it; only the
+  principal submits it;
+- a member's outline is written and submitted only by the member himself: nobody writes it
+  for him (the preparer and the principal read it, never write it);
+- the principal approves or returns members' outlines; the team's material and the principal's
+  own outline go to the 督导组 (MeetingAccess.review), who approves or returns them;
+- the 督导组 comments on (reviews) any submitted or approved material and may return it;
+- after the meeting (its 召开民主生活会 step done) the owner revises an approved material: a new
+  version, the approved one kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import Http404
+
+from mingjing.lib.dates import today
+from mingjing.materials.models import (
+    EDITABLE,
+    Kind,
+    Material,
+    MaterialVersion,
+    ReviewEvent,
+    Status,
+    UploadedFile,
+)
+from mingjing.meetings.models import Meeting, RosterEntry, StepCompletion
+from mingjing.meetings.selectors import MeetingAccess, get_meeting_for_user, meeting_access
+from mingjing.organizations.models import TeamRole, team_rank
+
+
+def owner_for_slot(*, meeting: Meeting, slot: str) -> RosterEntry | None:
+    """ "team" → None (the team's material); a roster entry id of this meeting → that entry."""
+    if slot == "team":
+        return None
+    if not slot.isdigit():
+        raise Http404("没有找到该材料")
+    entry = RosterEntry.objects.filter(meeting=meeting, pk=int(slot)).first()
+    if entry is None:
+        raise Http404("没有找到该班子成员")
+    return entry
+
+
+def material_of(*, meeting: Meeting, owner: RosterEntry | None) -> Material | None:
+    return Material.objects.filter(meeting=meeting, owner=owner).select_related("owner", "last_saved_by").first()
+
+
+def blank_material(*, meeting: Meeting, owner: RosterEntry | None) -> Material:
+    """An unsaved material for an owner who has not written anything yet."""
+    return Material(meeting=meeting, owner=owner, kind=Kind.TEAM if owner is None else Kind.OUTLINE)
+
+
+@dataclass(frozen=True)
+class Opened:
+    meeting: Meeting
+    owner: RosterEntry | None
+    material: Material  # unsaved (pk None) when nothing has been written yet
+    access: MeetingAccess
+
+
+def open_material_for_user(*, user: Any, meeting_id: int, slot: str) -> Opened:
+    """The material of one owner in a meeting the user may read (404 outside it)."""
+    meeting = get_meeting_for_user(user=user, pk=meeting_id)
+    owner = owner_for_slot(meeting=meeting, slot=slot)
+    material = material_of(meeting=meeting, owner=owner) or blank_material(meeting=meeting, owner=owner)
+    if owner is not None:
+        material.owner = owner
+    material.meeting = meeting
+    return Opened(meeting=meeting, owner=owner, material=material, access=meeting_access(user=user, meeting=meeting))
+
+
+# --- rules --------------------------------------------------------------------------------------
+
+
+def may_write(access: MeetingAccess, owner: RosterEntry | None) -> bool:
+    if owner is None:
+        return access.is_principal or access.write
+    return access.owns(owner)
+
+
+def require_write(access: MeetingAccess, owner: RosterEntry | None) -> None:
+    if not may_write(access, owner):
+        if owner is None:
+            raise PermissionDenied("领导班子对照检查材料由主要负责同志（或党务工作人员协助）撰写")
+        raise PermissionDenied("发言提纲只能由本人撰写，不得由他人代写")
+
+
+def may_submit(access: MeetingAccess, owner: RosterEntry | None) -> bool:
+    return access.owns(owner)
+
+
+def approver_is_reviewer(owner: RosterEntry | None) -> bool:
+    """The team's material and the principal's own outline go to the 督导组, the rest to the principal."""
+    return owner is None or owner.team_role == TeamRole.PRINCIPAL
+
+
+def may_approve(access: MeetingAccess, owner: RosterEntry | None) -> bool:
+    if approver_is_reviewer(owner):
+        return access.review
+    return access.is_principal
+
+
+def meeting_held_on(meeting: Meeting) -> dt.date | None:
+    """The day the meeting was held: its 召开民主生活会 step, once done."""
+    return StepCompletion.objects.filter(meeting=meeting, step="meeting").values_list("completed_on", flat=True).first()
+
+
+def edit_lock_reason(material: Material, *, held_on: dt.date | None, on: dt.date | None = None) -> str:
+    """Why the text cannot be changed now ('' when it can). Owner rights are checked separately."""
+    if material.status in EDITABLE or material.status == Status.REVISED:
+        return ""
+    if material.status == Status.SUBMITTED:
+        return "材料已提交审核，审核人退回后才能修改（如需修改，可先撤回）"
+    if held_on is not None and (on or today()) >= held_on:
+        return ""
+    return "材料已审核通过，民主生活会召开后方可根据点评修改"
+
+
+def in_revision(material: Material, *, held_on: dt.date | None, on: dt.date | None = None) -> bool:
+    """A save now is a revision after the meeting (new version, the approved one kept)."""
+    return (
+        material.status in (Status.APPROVED, Status.REVIEWED, Status.REVISED)
+        and held_on is not None
+        and ((on or today()) >= held_on)
+    )
+
+
+# --- lists and pages -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    owner: RosterEntry | None
+    material: Material | None
+
+    @property
+    def label(self) -> str:
+        return "领导班子对照检查材料" if self.owner is None else f"{self.owner.name}（{self.owner.post}）"
+
+    @property
+    def slot(self) -> str:
+        return "team" if self.owner is None else str(self.owner.pk)
+
+    @property
+    def status_label(self) -> str:
+        return self.material.get_status_display() if self.material else "尚未撰写"
+
+    @property
+    def status(self) -> str:
+        return self.material.status if self.material else "none"
+
+
+def material_rows(*, meeting: Meeting) -> list[Row]:
+    """The team's material, then one row per roster member (roster order): a fixed number of queries."""
+    materials = {
+        m.owner_id: m for m in Material.objects.filter(meeting=meeting).select_related("last_saved_by__person")
+    }
+    roster = list(RosterEntry.objects.filter(meeting=meeting).order_by(team_rank(), "precedence", "id"))
+    rows = [Row(owner=None, material=materials.get(None))]
+    return rows + [Row(owner=e, material=materials.get(e.pk)) for e in roster]
+
+
+def versions_of(material: Material) -> list[MaterialVersion]:
+    if material.pk is None:
+        return []
+    return list(
+        MaterialVersion.objects.filter(material=material)
+        .select_related("upload")
+        .defer("text", "upload__extracted_text")
+        .order_by("-number")
+    )
+
+
+def version_of(material: Material, number: int) -> MaterialVersion:
+    version = (
+        MaterialVersion.objects.filter(material=material, number=number).select_related("upload").first()
+        if material.pk
+        else None
+    )
+    if version is None:
+        raise Http404(f"没有找到第{number}版")
+    return version
+
+
+def current_text(material: Material) -> str:
+    """The accepted text (not a conflict copy): what the editor shows and documents print."""
+    if material.pk is None or not material.current_version:
+        return ""
+    return (
+        MaterialVersion.objects.filter(material=material, number=material.current_version)
+        .values_list("text", flat=True)
+        .first()
+        or ""
+    )
+
+
+def review_events_of(material: Material) -> list[ReviewEvent]:
+    if material.pk is None:
+        return []
+    return list(ReviewEvent.objects.filter(material=material).order_by("-created_at", "-id"))
+
+
+def get_file_for_user(*, user: Any, pk: Any) -> UploadedFile:
+    """An uploaded file of a material in a meeting the user may read (404 otherwise)."""
+    from mingjing.meetings.selectors import meetings_for_user
+
+    upload = (
+        UploadedFile.objects.filter(material__meeting__in=meetings_for_user(user=user))
+        .select_related("material")
+        .filter(pk=pk)
+        .first()
+        if str(pk).isdigit()
+        else None
+    )
+    if upload is None:
+        raise Http404("没有找到该文件")
+    return upload
+
+
+def materials_of_meeting(*, meeting: Meeting) -> list[Material]:
+    """For documents: every material of the meeting with its owner (current text via current_text)."""
+    return list(
+        Material.objects.filter(meeting=meeting)
+        .select_related("owner")
+        .prefetch_related(Prefetch("review_events", queryset=ReviewEvent.objects.order_by("created_at", "id")))
+    )

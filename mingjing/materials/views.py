@@ -1,0 +1,322 @@
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from mingjing.audit.selectors import history_for_object
+from mingjing.lib.http import attachment
+from mingjing.materials.docx_import import human_size, max_upload_bytes
+from mingjing.materials.models import Action, Status
+from mingjing.materials.selectors import (
+    Opened,
+    current_text,
+    edit_lock_reason,
+    get_file_for_user,
+    in_revision,
+    material_rows,
+    may_approve,
+    may_submit,
+    may_write,
+    meeting_held_on,
+    open_material_for_user,
+    require_write,
+    review_events_of,
+    version_of,
+    versions_of,
+)
+from mingjing.materials.services import material_act, material_generate_skeleton, material_save, material_upload
+from mingjing.materials.text import blocks
+from mingjing.meetings.selectors import get_meeting_for_user
+
+
+def _int(value: str | None, default: int = 0) -> int:
+    try:
+        return int(value or default)
+    except (TypeError, ValueError):
+        return default
+
+
+def _errors(exc: ValidationError) -> str:
+    return "；".join(exc.messages)
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _edit_url(opened: Opened) -> str:
+    return reverse("materials:edit", args=[opened.meeting.pk, opened.material.slot])
+
+
+@login_required
+def material_list(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id)
+    rows = material_rows(meeting=meeting)
+    done = sum(1 for r in rows if r.material and r.material.status in ("approved", "reviewed", "revised"))
+    return render(request, "materials/list.html", {"meeting": meeting, "rows": rows, "done": done})
+
+
+def _available_actions(opened: Opened) -> list[tuple[str, str, bool]]:
+    """(action, button label, needs comments) the user may take now."""
+    material, access = opened.material, opened.access
+    if material.pk is None:
+        return []
+    owner = opened.owner
+    status = material.status
+    actions = []
+    if may_submit(access, owner):
+        if status in (Status.DRAFT, Status.RETURNED):
+            target = "督导组" if owner is None or owner.team_role == "principal" else "主要负责同志"
+            actions.append((Action.SUBMIT, f"提交{target}审核", False))
+        if status == Status.SUBMITTED:
+            actions.append((Action.WITHDRAW, "撤回", False))
+    if may_approve(access, owner) and status == Status.SUBMITTED:
+        actions.append((Action.APPROVE, "审核通过", False))
+    if (may_approve(access, owner) or access.review) and status in (Status.SUBMITTED, Status.APPROVED, Status.REVIEWED):
+        actions.append((Action.RETURN, "退回修改", True))
+    if access.review and status in (Status.SUBMITTED, Status.APPROVED, Status.REVIEWED, Status.REVISED):
+        actions.append((Action.REVIEW, "提出审阅意见", True))
+    return actions
+
+
+@login_required
+def material_edit(request: HttpRequest, meeting_id: int, slot: str) -> HttpResponse:
+    opened = open_material_for_user(user=request.user, meeting_id=meeting_id, slot=slot)
+    material = opened.material
+    held_on = meeting_held_on(opened.meeting)
+    writer = may_write(opened.access, opened.owner)
+    lock_reason = edit_lock_reason(material, held_on=held_on)
+    text = current_text(material)
+    context = {
+        "meeting": opened.meeting,
+        "opened": opened,
+        "material": material,
+        "title": str(material),
+        "text": text,
+        "blocks": blocks(text),
+        "writer": writer,
+        "can_edit": writer and not lock_reason,
+        "lock_reason": lock_reason,
+        "revising": in_revision(material, held_on=held_on),
+        "versions": versions_of(material),
+        "events": review_events_of(material),
+        "actions": _available_actions(opened),
+        "history": history_for_object(material) if material.pk else [],
+        "max_upload": human_size(max_upload_bytes()),
+        "storage_key": f"mingjing-material-{opened.meeting.pk}-{material.slot}-u{request.user.pk}",
+    }
+    return render(request, "materials/edit.html", context)
+
+
+@login_required
+@require_POST
+def material_save_view(request: HttpRequest, meeting_id: int, slot: str) -> HttpResponse:
+    opened = open_material_for_user(user=request.user, meeting_id=meeting_id, slot=slot)
+    autosave = request.POST.get("autosave") == "1"
+    base_revision = request.POST.get("base_revision")
+    try:
+        result = material_save(
+            actor=request.user,
+            meeting=opened.meeting,
+            owner=opened.owner,
+            text=request.POST.get("text", ""),
+            base_version=_int(request.POST.get("base_version")),
+            base_revision=_int(base_revision) if base_revision not in (None, "") else None,
+            autosave=autosave,
+        )
+    except ValidationError as exc:
+        if _wants_json(request):
+            return JsonResponse({"ok": False, "message": _errors(exc)}, status=400)
+        messages.error(request, _errors(exc))
+        return redirect(_edit_url(opened))
+    material = result.material
+    if result.conflict:
+        compare = reverse("materials:compare", args=[opened.meeting.pk, material.slot])
+        compare += f"?a={material.current_version}&b={result.version.number}"
+        if _wants_json(request):
+            return JsonResponse(
+                {
+                    "ok": False,
+                    "conflict": True,
+                    "message": result.message,
+                    "conflict_version": result.version.number,
+                    "version": material.current_version,
+                    "revision": material.revision,
+                    "current_text": current_text(material),
+                    "compare_url": compare,
+                },
+                status=409,
+            )
+        messages.warning(request, result.message)
+        return redirect(compare)
+    if _wants_json(request):
+        return JsonResponse(
+            {
+                "ok": True,
+                "message": result.message,
+                "version": material.current_version,
+                "revision": material.revision,
+                "saved_at": f"{timezone.localtime():%H:%M}",
+            }
+        )
+    messages.success(request, result.message)
+    return redirect(_edit_url(opened))
+
+
+@login_required
+@require_POST
+def material_upload_view(request: HttpRequest, meeting_id: int, slot: str) -> HttpResponse:
+    opened = open_material_for_user(user=request.user, meeting_id=meeting_id, slot=slot)
+    require_write(opened.access, opened.owner)  # before looking at the file
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise ValidationError({"file": "请选择要上传的Word文档（.docx）"})
+        if upload.size > max_upload_bytes():
+            # Refuse before reading an oversized file into memory.
+            limit = human_size(max_upload_bytes())
+            raise ValidationError({"file": f"文件“{upload.name}”大小为{human_size(upload.size)}，超过上限{limit}"})
+        saved = material_upload(
+            actor=request.user, meeting=opened.meeting, owner=opened.owner, name=upload.name, content=upload.read()
+        )
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, f"已上传“{saved.original_name}”，提取的文字已保存为第{saved.version.number}版")
+    return redirect(_edit_url(opened))
+
+
+@login_required
+@require_POST
+def material_skeleton_view(request: HttpRequest, meeting_id: int, slot: str) -> HttpResponse:
+    opened = open_material_for_user(user=request.user, meeting_id=meeting_id, slot=slot)
+    try:
+        version = material_generate_skeleton(
+            actor=request.user, meeting=opened.meeting, owner=opened.owner, replace=request.POST.get("replace") == "1"
+        )
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, f"已依据记录生成框架（第{version.number}版），【待补充】处请补充完整")
+    return redirect(_edit_url(opened))
+
+
+@login_required
+@require_POST
+def material_act_view(request: HttpRequest, meeting_id: int, slot: str) -> HttpResponse:
+    opened = open_material_for_user(user=request.user, meeting_id=meeting_id, slot=slot)
+    try:
+        if opened.material.pk is None:
+            raise ValidationError({"action": "材料还没有内容"})
+        event = material_act(
+            actor=request.user,
+            material=opened.material,
+            action=request.POST.get("action", ""),
+            comments=request.POST.get("comments", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        status = event.get_status_after_display()
+        messages.success(request, f"已{event.get_action_display()}：{opened.material}（{status}）")
+    return redirect(_edit_url(opened))
+
+
+@login_required
+def material_version(request: HttpRequest, meeting_id: int, slot: str, number: int) -> HttpResponse:
+    opened = open_material_for_user(user=request.user, meeting_id=meeting_id, slot=slot)
+    version = version_of(opened.material, number)
+    context = {
+        "meeting": opened.meeting,
+        "material": opened.material,
+        "version": version,
+        "blocks": blocks(version.text),
+        "numbers": [v.number for v in versions_of(opened.material)],
+    }
+    return render(request, "materials/version.html", context)
+
+
+@dataclass(frozen=True)
+class DiffRow:
+    left: str
+    right: str
+    kind: str  # equal / replace / delete / insert
+    left_html: str = ""
+    right_html: str = ""
+
+
+def _inline(a: str, b: str) -> tuple[str, str]:
+    """Character-level marks inside a changed line pair (escaped HTML)."""
+    from django.utils.html import escape
+
+    left, right = [], []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            left.append(escape(a[i1:i2]))
+            right.append(escape(b[j1:j2]))
+        else:
+            if i2 > i1:
+                left.append(f"<del>{escape(a[i1:i2])}</del>")
+            if j2 > j1:
+                right.append(f"<ins>{escape(b[j1:j2])}</ins>")
+    return "".join(left), "".join(right)
+
+
+def diff_rows(a_text: str, b_text: str) -> list[DiffRow]:
+    from django.utils.html import escape
+
+    a_lines, b_lines = a_text.splitlines(), b_text.splitlines()
+    rows: list[DiffRow] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a_lines, b_lines, autojunk=False).get_opcodes():
+        if op == "equal":
+            rows += [DiffRow(line, line, "equal", escape(line), escape(line)) for line in a_lines[i1:i2]]
+            continue
+        left, right = a_lines[i1:i2], b_lines[j1:j2]
+        for k in range(max(len(left), len(right))):
+            a = left[k] if k < len(left) else ""
+            b = right[k] if k < len(right) else ""
+            if a and b:
+                la, rb = _inline(a, b)
+                rows.append(DiffRow(a, b, "replace", la, rb))
+            elif a:
+                rows.append(DiffRow(a, "", "delete", f"<del>{escape(a)}</del>", ""))
+            else:
+                rows.append(DiffRow("", b, "insert", "", f"<ins>{escape(b)}</ins>"))
+    return rows
+
+
+@login_required
+def material_compare(request: HttpRequest, meeting_id: int, slot: str) -> HttpResponse:
+    opened = open_material_for_user(user=request.user, meeting_id=meeting_id, slot=slot)
+    versions = versions_of(opened.material)
+    numbers = [v.number for v in versions]
+    a = _int(request.GET.get("a"), numbers[1] if len(numbers) > 1 else (numbers[0] if numbers else 0))
+    b = _int(request.GET.get("b"), numbers[0] if numbers else 0)
+    context = {"meeting": opened.meeting, "material": opened.material, "versions": versions, "a": a, "b": b}
+    if numbers:
+        left, right = version_of(opened.material, a), version_of(opened.material, b)
+        rows = diff_rows(left.text, right.text)
+        context.update(
+            left=left,
+            right=right,
+            rows=rows,
+            changed=sum(1 for r in rows if r.kind != "equal"),
+        )
+    return render(request, "materials/compare.html", context)
+
+
+@login_required
+def material_file(request: HttpRequest, file_id: int) -> HttpResponse:
+    upload = get_file_for_user(user=request.user, pk=file_id)
+    with upload.file.open("rb") as fh:
+        content = fh.read()
+    return attachment(content, upload.original_name, upload.content_type)
