@@ -7,6 +7,8 @@ no IP or user agent, and a BallotCode is not linked to the opinion it was spent 
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 
 
@@ -58,6 +60,21 @@ class Campaign(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.closed_on is not None
+
+    def form_state(self, on: dt.date) -> str:
+        """Whether the anonymous form takes responses on day `on`:
+        "open", "disabled", "not_yet" (before opens_on) or "closed" (closed or past closes_on)."""
+        if not self.online_enabled:
+            return "disabled"
+        if self.closed_on is not None or on > self.closes_on:
+            return "closed"
+        if on < self.opens_on:
+            return "not_yet"
+        return "open"
+
+    def channel_labels(self) -> list[str]:
+        labels = dict(Channel.choices)
+        return [str(labels.get(c, c)) for c in self.channels]
 
 
 class CampaignUnit(models.Model):
@@ -122,6 +139,10 @@ class Opinion(models.Model):
         "yearconfigs.Aspect", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="方面"
     )
     channel = models.CharField("渠道", max_length=20, choices=Channel.choices, default=Channel.PAPER)
+    # True only for what came in through the anonymous form at /o/<token>/: those stay hidden until
+    # the campaign closes and below the campaign's threshold. Typed and imported opinions are the
+    # preparer's own entries and are always visible to readers.
+    from_public_form = models.BooleanField("网上匿名提交", default=False, editable=False)
     source_kind = models.CharField("来源", max_length=20, choices=SourceKind.choices, blank=True)
     received_on = models.DateField("收到日期")  # a date only: never a finer time
     item = models.ForeignKey(
@@ -152,6 +173,7 @@ class BallotCode(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="ballot_codes")
     code_hash = models.CharField(max_length=64, unique=True)
     spent = models.BooleanField(default=False)
+    group = models.CharField("发放范围", max_length=100, blank=True)
     issued_on = models.DateField("发放日期")
 
     class Meta:

@@ -1,0 +1,648 @@
+"""Writes for opinion solicitation. Each runs in a transaction and records one audit event, except
+the anonymous submission (opinion_submit_public), which by design leaves no trace of who or when."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from mingjing.audit.services import apply_changes, audit_record
+from mingjing.lib.dates import cn_date, today
+from mingjing.lib.xlsx import XlsxError, read_sheet
+from mingjing.meetings.models import Meeting, RosterEntry
+from mingjing.meetings.services import meeting_step_sync
+from mingjing.opinions.models import BallotCode, Campaign, CampaignUnit, Channel, Opinion, OpinionItem, SourceKind
+from mingjing.yearconfigs.models import Aspect
+
+MAX_TEXT = 2000
+MAX_BALLOTS = 500
+# No 0/O, 1/I/L: codes are copied by hand from paper.
+BALLOT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+BALLOT_LENGTH = 10
+
+CAMPAIGN_FIELDS = (
+    "title",
+    "channels",
+    "opens_on",
+    "closes_on",
+    "online_enabled",
+    "requires_ballot",
+    "min_responses_shown",
+    "note",
+)
+UNIT_FIELDS = ("name", "source_kind", "sent_on", "forms_sent", "forms_returned")
+OPINION_FIELDS = ("text", "target", "aspect", "channel", "source_kind", "received_on")
+ITEM_FIELDS = ("aspect", "target", "text", "order")
+
+
+# --- checks ----------------------------------------------------------------------------------------
+
+
+def _check_target(meeting: Meeting, target: RosterEntry | None, field: str = "target") -> None:
+    if target is not None and target.meeting_id != meeting.pk:
+        raise ValidationError({field: "只能选择本次会议班子名单中的成员"})
+
+
+def _check_aspect(meeting: Meeting, aspect: Aspect | None, field: str = "aspect") -> None:
+    if aspect is not None and aspect.config_id != meeting.config_id:
+        raise ValidationError({field: "只能选择本次会议年度配置中的重点方面"})
+
+
+def _check_text(text: str, field: str = "text") -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({field: "请填写意见内容"})
+    if len(text) > MAX_TEXT:
+        raise ValidationError({field: f"意见内容不能超过{MAX_TEXT}字"})
+    return text
+
+
+def _check_campaign(campaign: Campaign) -> None:
+    errors: dict[str, str] = {}
+    if not campaign.title.strip():
+        errors["title"] = "请填写名称"
+    if campaign.opens_on and campaign.closes_on and campaign.closes_on < campaign.opens_on:
+        errors["closes_on"] = "截止日期不能早于开始日期"
+    unknown = [c for c in campaign.channels if c not in Channel.values]
+    if unknown:
+        errors["channels"] = "渠道不正确：" + "、".join(unknown)
+    if campaign.min_responses_shown < 1:
+        errors["min_responses_shown"] = "显示门槛至少为1条"
+    if errors:
+        raise ValidationError(errors)
+
+
+def _shuffle_key() -> int:
+    return secrets.randbelow(2**31 - 1) + 1
+
+
+def _sync_step(meeting: Meeting) -> None:
+    """征求意见 is done when every campaign of the meeting is closed: on the latest close date."""
+    dates = list(Campaign.objects.filter(meeting=meeting).values_list("closed_on", flat=True))
+    done_on = max(dates) if dates and all(dates) else None
+    meeting_step_sync(meeting=meeting, step="solicitation", done_on=done_on)
+
+
+# --- campaigns -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    title: str,
+    opens_on: dt.date,
+    closes_on: dt.date,
+    channels: Sequence[str] = (Channel.PAPER,),
+    online_enabled: bool = True,
+    requires_ballot: bool = False,
+    min_responses_shown: int = 5,
+    note: str = "",
+) -> Campaign:
+    campaign = Campaign(
+        meeting=meeting,
+        title=title.strip(),
+        channels=list(channels),
+        opens_on=opens_on,
+        closes_on=closes_on,
+        online_enabled=online_enabled,
+        requires_ballot=requires_ballot,
+        min_responses_shown=min_responses_shown,
+        note=note.strip(),
+        public_token=secrets.token_urlsafe(18),
+    )
+    _check_campaign(campaign)
+    campaign.full_clean()
+    campaign.save()
+    audit_record(actor=actor, event_type="created", obj=campaign, organization=meeting.organization)
+    _sync_step(meeting)  # an open campaign means the step is not done yet
+    return campaign
+
+
+@transaction.atomic
+def campaign_update(*, actor: Any, campaign: Campaign, data: dict[str, Any]) -> Campaign:
+    data = {k: v for k, v in data.items() if k in CAMPAIGN_FIELDS}
+    if "channels" in data:
+        data["channels"] = list(data["channels"])
+    if (
+        campaign.is_closed
+        and "min_responses_shown" in data
+        and data["min_responses_shown"] != campaign.min_responses_shown
+    ):
+        # Lowering the threshold after the responses are known would unmask the few.
+        raise ValidationError({"min_responses_shown": "征求意见结束后不能修改显示门槛；如确需修改，请先重新开放"})
+    changes = apply_changes(campaign, data)
+    if changes:
+        _check_campaign(campaign)
+        campaign.full_clean()
+        campaign.save()
+        audit_record(
+            actor=actor, event_type="updated", obj=campaign, organization=campaign.meeting.organization, changes=changes
+        )
+    return campaign
+
+
+@transaction.atomic
+def campaign_close(*, actor: Any, campaign: Campaign, closed_on: dt.date | None = None) -> Campaign:
+    if campaign.is_closed:
+        raise ValidationError({"closed_on": "征求意见已经结束"})
+    closed_on = closed_on or today()
+    if closed_on < campaign.opens_on:
+        raise ValidationError({"closed_on": "结束日期不能早于开始日期"})
+    campaign.closed_on = closed_on
+    campaign.save(update_fields=["closed_on"])
+    online = Opinion.objects.filter(campaign=campaign, from_public_form=True).count()
+    audit_record(
+        actor=actor,
+        event_type="opinion.campaign_closed",
+        obj=campaign,
+        organization=campaign.meeting.organization,
+        extra={"date": cn_date(closed_on), "online": online},
+    )
+    _sync_step(campaign.meeting)
+    return campaign
+
+
+@transaction.atomic
+def campaign_reopen(*, actor: Any, campaign: Campaign, reason: str) -> Campaign:
+    reason = (reason or "").strip()
+    if not campaign.is_closed:
+        raise ValidationError({"reason": "征求意见尚未结束"})
+    if not reason:
+        raise ValidationError({"reason": "请说明重新开放的原因"})
+    campaign.closed_on = None
+    if campaign.closes_on < today():
+        campaign.closes_on = today()  # otherwise the form would still say "已结束"
+    campaign.save(update_fields=["closed_on", "closes_on"])
+    audit_record(
+        actor=actor,
+        event_type="opinion.campaign_reopened",
+        obj=campaign,
+        organization=campaign.meeting.organization,
+        extra={"reason": reason},
+    )
+    _sync_step(campaign.meeting)
+    return campaign
+
+
+@transaction.atomic
+def campaign_delete(*, actor: Any, campaign: Campaign) -> None:
+    meeting = campaign.meeting
+    audit_record(actor=actor, event_type="deleted", obj=campaign, organization=meeting.organization)
+    campaign.delete()
+    _sync_step(meeting)
+
+
+# --- units the form was sent to --------------------------------------------------------------------
+
+
+def _check_unit(unit: CampaignUnit) -> None:
+    if not unit.name.strip():
+        raise ValidationError({"name": "请填写单位名称"})
+    if CampaignUnit.objects.filter(campaign=unit.campaign, name=unit.name).exclude(pk=unit.pk).exists():
+        raise ValidationError({"name": f"“{unit.name}”已在发放名单中"})
+    if unit.forms_sent and unit.forms_returned > unit.forms_sent:
+        raise ValidationError({"forms_returned": "收回份数不能多于发出份数"})
+
+
+@transaction.atomic
+def unit_add(
+    *,
+    actor: Any,
+    campaign: Campaign,
+    name: str,
+    source_kind: str = SourceKind.DIVISION,
+    sent_on: dt.date | None = None,
+    forms_sent: int = 0,
+    forms_returned: int = 0,
+) -> CampaignUnit:
+    unit = CampaignUnit(
+        campaign=campaign,
+        name=name.strip(),
+        source_kind=source_kind,
+        sent_on=sent_on,
+        forms_sent=forms_sent or 0,
+        forms_returned=forms_returned or 0,
+    )
+    _check_unit(unit)
+    unit.full_clean()
+    unit.save()
+    audit_record(actor=actor, event_type="created", obj=unit, organization=campaign.meeting.organization)
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, actor: Any, unit: CampaignUnit, data: dict[str, Any]) -> CampaignUnit:
+    data = {k: v for k, v in data.items() if k in UNIT_FIELDS}
+    if "name" in data:
+        data["name"] = data["name"].strip()
+    for key in ("forms_sent", "forms_returned"):
+        if key in data and data[key] is None:
+            data[key] = 0
+    changes = apply_changes(unit, data)
+    if changes:
+        _check_unit(unit)
+        unit.full_clean()
+        unit.save()
+        audit_record(
+            actor=actor,
+            event_type="updated",
+            obj=unit,
+            organization=unit.campaign.meeting.organization,
+            changes=changes,
+        )
+    return unit
+
+
+@transaction.atomic
+def unit_delete(*, actor: Any, unit: CampaignUnit) -> None:
+    audit_record(actor=actor, event_type="deleted", obj=unit, organization=unit.campaign.meeting.organization)
+    unit.delete()
+
+
+# --- opinions typed or imported by the preparer ----------------------------------------------------
+
+
+@transaction.atomic
+def opinion_record(
+    *,
+    actor: Any,
+    campaign: Campaign,
+    text: str,
+    target: RosterEntry | None = None,
+    aspect: Aspect | None = None,
+    channel: str = Channel.PAPER,
+    source_kind: str = "",
+    received_on: dt.date | None = None,
+) -> Opinion:
+    meeting = campaign.meeting
+    _check_target(meeting, target)
+    _check_aspect(meeting, aspect)
+    opinion = Opinion(
+        campaign=campaign,
+        text=_check_text(text),
+        target=target,
+        aspect=aspect,
+        channel=channel,
+        source_kind=source_kind or "",
+        received_on=received_on or today(),
+    )
+    opinion.full_clean()
+    opinion.save()
+    audit_record(actor=actor, event_type="created", obj=opinion, organization=meeting.organization)
+    return opinion
+
+
+@transaction.atomic
+def opinion_update(*, actor: Any, opinion: Opinion, data: dict[str, Any]) -> Opinion:
+    meeting = opinion.campaign.meeting
+    data = {k: v for k, v in data.items() if k in OPINION_FIELDS}
+    if opinion.from_public_form:
+        # What someone wrote anonymously is not rewritten: only where it is filed may change.
+        data = {k: v for k, v in data.items() if k in ("aspect", "target")}
+    if "text" in data:
+        data["text"] = _check_text(data["text"])
+    _check_target(meeting, data.get("target"))
+    _check_aspect(meeting, data.get("aspect"))
+    changes = apply_changes(opinion, data)
+    if changes:
+        opinion.full_clean()
+        opinion.save()
+        audit_record(actor=actor, event_type="updated", obj=opinion, organization=meeting.organization, changes=changes)
+    return opinion
+
+
+@transaction.atomic
+def opinion_delete(*, actor: Any, opinion: Opinion) -> None:
+    audit_record(actor=actor, event_type="deleted", obj=opinion, organization=opinion.campaign.meeting.organization)
+    opinion.delete()
+
+
+# --- .xlsx import ----------------------------------------------------------------------------------
+
+IMPORT_COLUMNS = ("意见内容", "对象", "方面", "渠道", "来源", "日期")
+TEAM_NAMES = {"领导班子", "班子", "党组班子", "党委班子", "班子集体"}
+_DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
+def parse_date(text: str) -> dt.date:
+    match = _DATE_RE.match(text.strip().split(" ")[0])
+    if not match:
+        raise ValueError
+    return dt.date(*(int(g) for g in match.groups()))
+
+
+def import_notes(meeting: Meeting) -> list[Any]:
+    """The template's second sheet: what each column accepts, with this meeting's names."""
+    roster = list(RosterEntry.objects.filter(meeting=meeting).order_by("precedence", "id"))
+    aspects = list(Aspect.objects.filter(config_id=meeting.config_id).order_by("order"))
+    return [
+        ["列", "填写说明"],
+        ["意见内容", f"必填，每行一条意见，不超过{MAX_TEXT}字"],
+        ["对象", "必填：“领导班子”或班子成员姓名（" + "、".join(e.name for e in roster) + "）"],
+        ["方面", "可空；填重点方面的序号或标题：" + "；".join(f"{a.order}.{a.title}" for a in aspects)],
+        ["渠道", "可空（默认“征求意见表”）：" + "、".join(str(label) for _, label in Channel.choices)],
+        ["来源", "可空：" + "、".join(str(label) for _, label in SourceKind.choices)],
+        ["日期", "可空（默认导入当天），如 2026-11-02 或 2026年11月2日"],
+    ]
+
+
+@dataclass(frozen=True)
+class _Lookups:
+    roster: dict[str, RosterEntry]
+    aspects_by_order: dict[str, Aspect]
+    aspects_by_title: dict[str, Aspect]
+    channels: dict[str, str]
+    sources: dict[str, str]
+
+
+def _lookups(meeting: Meeting) -> _Lookups:
+    aspects = list(Aspect.objects.filter(config_id=meeting.config_id))
+    channels = {str(label): value for value, label in Channel.choices} | {v: v for v in Channel.values}
+    channels |= {"网上": Channel.ONLINE, "网络": Channel.ONLINE, "纸质": Channel.PAPER, "走访": Channel.VISIT}
+    sources = {str(label): value for value, label in SourceKind.choices} | {v: v for v in SourceKind.values}
+    sources["两代表一委员"] = SourceKind.DEPUTY
+    return _Lookups(
+        roster={e.name: e for e in RosterEntry.objects.filter(meeting=meeting)},
+        aspects_by_order={str(a.order): a for a in aspects},
+        aspects_by_title={a.title.strip().rstrip("；;。"): a for a in aspects},
+        channels=channels,
+        sources=sources,
+    )
+
+
+def _import_row(record: dict[str, str], look: _Lookups, campaign: Campaign, on: dt.date) -> tuple[Opinion, list]:
+    errors: list[tuple[str, str]] = []
+    text = record.get("意见内容", "")
+    if not text:
+        errors.append(("意见内容", "不能为空"))
+    elif len(text) > MAX_TEXT:
+        errors.append(("意见内容", f"不能超过{MAX_TEXT}字"))
+    target_name = record.get("对象", "").strip()
+    target = None
+    if not target_name:
+        errors.append(("对象", "不能为空，请填“领导班子”或班子成员姓名"))
+    elif target_name not in TEAM_NAMES:
+        name = target_name.removesuffix("同志").strip()
+        target = look.roster.get(name)
+        if target is None:
+            errors.append(("对象", f"“{target_name}”不是本次会议班子名单中的成员"))
+    aspect = None
+    aspect_text = record.get("方面", "").strip()
+    if aspect_text:
+        aspect = look.aspects_by_order.get(aspect_text) or look.aspects_by_title.get(aspect_text.rstrip("；;。"))
+        if aspect is None:
+            numbers = "、".join(sorted(look.aspects_by_order, key=int))
+            errors.append(("方面", f"“{aspect_text}”不是本年度的重点方面，请填序号（{numbers}）或标题"))
+    channel = Channel.PAPER
+    channel_text = record.get("渠道", "").strip()
+    if channel_text:
+        channel = look.channels.get(channel_text)
+        if channel is None:
+            errors.append(("渠道", f"“{channel_text}”不正确，可填：{'、'.join(str(x) for x in Channel.labels)}"))
+    source = ""
+    source_text = record.get("来源", "").strip()
+    if source_text:
+        source = look.sources.get(source_text.strip('“”"'))
+        if source is None:
+            errors.append(("来源", f"“{source_text}”不正确，可填：{'、'.join(str(x) for x in SourceKind.labels)}"))
+    received_on = on
+    date_text = record.get("日期", "").strip()
+    if date_text:
+        try:
+            received_on = parse_date(date_text)
+        except ValueError:
+            errors.append(("日期", f"“{date_text}”不是日期，请写成 2026-11-02"))
+    opinion = Opinion(
+        campaign=campaign,
+        text=text,
+        target=target,
+        aspect=aspect,
+        channel=channel or Channel.PAPER,
+        source_kind=source or "",
+        received_on=received_on,
+    )
+    return opinion, errors
+
+
+@transaction.atomic
+def opinions_import(*, actor: Any, campaign: Campaign, fileobj: IO[bytes] | bytes) -> int:
+    """Validate every row first; import all rows or none. Errors name the row and the column:
+    "第3行「对象」：…". Returns the number of opinions imported."""
+    try:
+        rows = read_sheet(fileobj, required=("意见内容", "对象"), max_rows=5000)
+    except XlsxError as exc:
+        raise ValidationError({"file": exc.message}) from exc
+    if not rows:
+        raise ValidationError({"file": "表格中没有意见（第2行起填写，每行一条）"})
+    look = _lookups(campaign.meeting)
+    on = today()
+    opinions, messages = [], []
+    for number, record in rows:
+        opinion, errors = _import_row(record, look, campaign, on)
+        messages += [f"第{number}行「{column}」：{message}" for column, message in errors]
+        opinions.append(opinion)
+    if messages:
+        shown = messages[:50]
+        if len(messages) > len(shown):
+            shown.append(f"……另有{len(messages) - len(shown)}处错误未列出")
+        raise ValidationError({"file": shown})
+    Opinion.objects.bulk_create(opinions, batch_size=500)
+    audit_record(
+        actor=actor,
+        event_type="opinion.imported",
+        obj=campaign,
+        organization=campaign.meeting.organization,
+        extra={"count": len(opinions)},
+    )
+    return len(opinions)
+
+
+# --- the anonymous form ----------------------------------------------------------------------------
+
+
+def ballot_hash(code: str) -> str:
+    normalised = re.sub(r"[\s\-]", "", code or "").upper()
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+def _new_ballot_code() -> str:
+    raw = "".join(secrets.choice(BALLOT_ALPHABET) for _ in range(BALLOT_LENGTH))
+    return f"{raw[:5]}-{raw[5:]}"
+
+
+@dataclass(frozen=True)
+class PublicEntry:
+    target: RosterEntry | None
+    aspect: Aspect | None
+    text: str
+
+
+@transaction.atomic
+def opinion_submit_public(*, campaign: Campaign, entries: Sequence[PublicEntry], ballot_code: str = "") -> int:
+    """Store what the anonymous form sent. No actor, no audit event, no time finer than the date,
+    nothing about the sender; a ballot code is marked spent in the same transaction, and nothing
+    links it to the opinions stored. Returns the number of opinions stored."""
+    on = today()
+    state = campaign.form_state(on)
+    if state != "open":
+        raise ValidationError({"__all__": "本次征求意见目前不接受填写"})
+    meeting = campaign.meeting
+    entries = [e for e in entries if (e.text or "").strip()]
+    if not entries:
+        raise ValidationError({"__all__": "请至少填写一条意见"})
+    for entry in entries:
+        _check_target(meeting, entry.target, "__all__")
+        _check_aspect(meeting, entry.aspect, "__all__")
+        _check_text(entry.text, "__all__")
+    if campaign.requires_ballot:
+        if not (ballot_code or "").strip():
+            raise ValidationError({"ballot_code": "请填写发给您的一次性填写码"})
+        code_hash = ballot_hash(ballot_code)
+        # One UPDATE: two simultaneous submissions of the same code cannot both succeed.
+        spent = BallotCode.objects.filter(campaign=campaign, code_hash=code_hash, spent=False).update(spent=True)
+        if not spent:
+            if BallotCode.objects.filter(campaign=campaign, code_hash=code_hash).exists():
+                raise ValidationError({"ballot_code": "该填写码已经使用过，每个填写码只能提交一次"})
+            raise ValidationError({"ballot_code": "填写码不正确，请核对后重新输入"})
+    Opinion.objects.bulk_create(
+        [
+            Opinion(
+                campaign=campaign,
+                text=e.text.strip(),
+                target=e.target,
+                aspect=e.aspect,
+                channel=Channel.ONLINE,
+                source_kind="",
+                received_on=on,
+                from_public_form=True,
+                shuffle_key=_shuffle_key(),
+            )
+            for e in entries
+        ]
+    )
+    return len(entries)
+
+
+@transaction.atomic
+def ballot_codes_issue(*, actor: Any, campaign: Campaign, count: int, group: str = "") -> list[str]:
+    """New single-use codes, returned once in plain text; only their SHA-256 hashes are kept."""
+    if campaign.is_closed:
+        raise ValidationError({"count": "征求意见已经结束，不能再生成填写码"})
+    if not 1 <= count <= MAX_BALLOTS:
+        raise ValidationError({"count": f"一次可生成1至{MAX_BALLOTS}个填写码"})
+    codes: list[str] = []
+    hashes: set[str] = set()
+    while len(codes) < count:
+        code = _new_ballot_code()
+        digest = ballot_hash(code)
+        if digest in hashes or BallotCode.objects.filter(code_hash=digest).exists():
+            continue
+        hashes.add(digest)
+        codes.append(code)
+    issued_on = today()
+    BallotCode.objects.bulk_create(
+        [BallotCode(campaign=campaign, code_hash=h, issued_on=issued_on, group=group.strip()) for h in hashes]
+    )
+    if not campaign.requires_ballot:
+        campaign.requires_ballot = True
+        campaign.save(update_fields=["requires_ballot"])
+    audit_record(
+        actor=actor,
+        event_type="opinion.ballots_issued",
+        obj=campaign,
+        organization=campaign.meeting.organization,
+        extra={"count": count, "group": group.strip() or "未注明范围"},
+    )
+    return codes
+
+
+# --- grouping (归纳整理) ---------------------------------------------------------------------------
+
+
+def _check_item_opinions(item: OpinionItem, opinions: Sequence[Opinion]) -> None:
+    foreign = [o for o in opinions if o.campaign_id != item.campaign_id]
+    if foreign:
+        raise ValidationError({"opinions": "只能归入本次征求意见中的意见"})
+
+
+@transaction.atomic
+def item_create(
+    *,
+    actor: Any,
+    campaign: Campaign,
+    text: str,
+    aspect: Aspect | None = None,
+    target: RosterEntry | None = None,
+    order: int | None = None,
+    opinions: Sequence[Opinion] = (),
+) -> OpinionItem:
+    meeting = campaign.meeting
+    _check_target(meeting, target)
+    _check_aspect(meeting, aspect)
+    if order is None:
+        last = OpinionItem.objects.filter(campaign=campaign).order_by("-order").values_list("order", flat=True).first()
+        order = (last or 0) + 1
+    item = OpinionItem(campaign=campaign, text=_check_text(text), aspect=aspect, target=target, order=order)
+    _check_item_opinions(item, opinions)
+    item.full_clean()
+    item.save()
+    Opinion.objects.filter(pk__in=[o.pk for o in opinions]).update(item=item)
+    audit_record(
+        actor=actor,
+        event_type="created",
+        obj=item,
+        organization=meeting.organization,
+        extra={"count": len(opinions)},
+    )
+    return item
+
+
+@transaction.atomic
+def item_update(
+    *, actor: Any, item: OpinionItem, data: dict[str, Any], opinions: Sequence[Opinion] | None = None
+) -> OpinionItem:
+    meeting = item.campaign.meeting
+    data = {k: v for k, v in data.items() if k in ITEM_FIELDS}
+    if "text" in data:
+        data["text"] = _check_text(data["text"])
+    _check_target(meeting, data.get("target"))
+    _check_aspect(meeting, data.get("aspect"))
+    changes = apply_changes(item, data)
+    linked_changed = False
+    if opinions is not None:
+        _check_item_opinions(item, opinions)
+        wanted = {o.pk for o in opinions}
+        current = set(item.opinions.values_list("pk", flat=True))
+        if wanted != current:
+            linked_changed = True
+            Opinion.objects.filter(pk__in=current - wanted).update(item=None)
+            Opinion.objects.filter(pk__in=wanted - current).update(item=item)
+    if changes:
+        item.full_clean()
+        item.save()
+    if changes or linked_changed:
+        audit_record(
+            actor=actor,
+            event_type="updated" if changes else "opinion.item_linked",
+            obj=item,
+            organization=meeting.organization,
+            changes=changes,
+            extra={"count": len(opinions) if opinions is not None else item.opinions.count()},
+        )
+    return item
+
+
+@transaction.atomic
+def item_delete(*, actor: Any, item: OpinionItem) -> None:
+    audit_record(actor=actor, event_type="deleted", obj=item, organization=item.campaign.meeting.organization)
+    item.delete()  # its opinions stay, ungrouped (Opinion.item is SET_NULL)
