@@ -1,0 +1,707 @@
+"""The document engine: every .docx 明镜 writes, laid out by GB/T 9704-2012 (党政机关公文格式).
+
+    doc = OfficialDocument(title="关于召开2025年度民主生活会的请示", addressee="市纪委监委、市委组织部",
+                           overrides=overrides)
+    doc.paragraph(fill("按照{notice}要求……", notice=None), key="basis")   # editable in the browser
+    doc.heading(1, "会前准备情况")                                       # 一、会前准备情况（黑体）
+    doc.heading(2, "认真制订方案。", body="根据……")                        # （一）楷体 run-in + 仿宋 text
+    doc.numbered_points(["发放征求意见表", "个别走访"], lead="征求意见的方式：")  # 一是……。二是……。
+    doc.table(["序号", "问题", "整改时限"], rows, widths=[14, 100, 42])   # a ledger (mm), header repeats
+    doc.attachments(["整改方案", "整改清单"])
+    doc.signature("中共明远市农业农村局党组", date)                        # unsealed: 右空二字, date 右移二字
+    data = doc.to_bytes()
+
+The numbers (domain.md §4): A4; margins top 37, bottom 35, left 28, right 26 mm (版心 156 × 225 mm);
+body 3号仿宋_GB2312 = 16 pt; title 2号方正小标宋简体 = 22 pt, centred; headings 一、黑体 （一）楷体
+1.（1）仿宋; the 22 × 28 grid from docGrid type="lines" linePitch 579, exact 28.95 pt line spacing, no
+space before/after, widow control off, body runs −0.25 pt character spacing (15.75 pt a character);
+page numbers “— 1 —” 4号宋体 in the footer, odd pages right and even pages left, one character in.
+The East-Asian font is set on docDefaults, on every style and on every run (python-docx's
+font.name sets only the Latin one).
+
+Paragraphs given a `key` are *editable*: a user's edit (ParagraphOverride) replaces the generated text
+until he resets it. `doc.blocks` lists what was written, for the preview page.
+"""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm
+
+from mingjing.documents.fonts import FONTS, LATIN, font_mode
+from mingjing.documents.numbering import heading_prefix, numbered_points
+from mingjing.documents.slots import MISSING, slot_text
+
+# --- GB/T 9704 numbers ---------------------------------------------------------------------------
+PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
+MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = Mm(37), Mm(35), Mm(28), Mm(26)
+LINE_PITCH_TWIPS = 579  # 225 mm / 22 = 579.8 twips; floored, or Word fits only 21 lines
+LINES_PER_PAGE, CHARS_PER_LINE = 22, 28
+BODY_PT = 16  # 3号
+TITLE_PT = 22  # 2号
+PAGE_NUMBER_PT = 14  # 4号
+CHAR_SPACING = -5  # twentieths of a point: −0.25 pt, so a 16 pt character advances 15.75 pt
+CHAR_TWIPS = (BODY_PT * 20) + CHAR_SPACING  # 315: one character cell of the body text
+FOOTER_DISTANCE = Mm(21)  # the “— 1 —” line starts about 7 mm under the text block
+HEADER_DISTANCE = Mm(15)
+
+# Roles of the heading levels: 一、黑体 （一）楷体 1.（1）仿宋.
+HEADING_FONT = {1: "heiti", 2: "kaiti", 3: "fangsong", 4: "fangsong"}
+STYLE_TITLE, STYLE_BODY, STYLE_TABLE, STYLE_PAGE = "GB Title", "GB Body", "GB Table", "GB Page Number"
+STYLE_HEADING = {level: f"GB Heading {level}" for level in (1, 2, 3, 4)}
+
+
+@dataclass
+class Block:
+    """One thing written, as the preview page shows it. `key` set = editable paragraph."""
+
+    kind: str  # title, heading, paragraph, table, signature, attachments, blank
+    text: str
+    key: str | None = None
+    label: str = ""
+    level: int = 0
+    generated: str = ""  # the text from records, before any edit
+    overridden: bool = False
+    lead: str = ""  # a run-in heading printed before the text (“（一）认真制订方案。”)
+    rows: list[list[str]] | None = None  # tables: header row first
+
+    @property
+    def missing(self) -> int:
+        if self.rows is not None:
+            return sum(cell.count(MISSING) for row in self.rows for cell in row)
+        return self.text.count(MISSING) + self.lead.count(MISSING)
+
+
+def display_width(text: str) -> float:
+    """Width in body character cells: a CJK character is 1, a digit or Latin letter ½."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WFA" else 0.5 for ch in text)
+
+
+# --- low-level XML helpers ------------------------------------------------------------------------
+def _child(parent, tag: str, **attrs: str):
+    """The first `tag` child of `parent`, created at the end when missing; attrs set on it."""
+    el = parent.find(qn(tag))
+    if el is None:
+        el = OxmlElement(tag)
+        parent.append(el)
+    for name, value in attrs.items():
+        el.set(qn(f"w:{name}"), str(value))
+    return el
+
+
+def set_fonts(rpr, east_asia: str, latin: str = LATIN) -> None:
+    """rFonts with the East-Asian font named explicitly and no theme fonts (which would win)."""
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = OxmlElement("w:rFonts")
+        rpr.insert(0, rfonts)
+    for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+        rfonts.attrib.pop(qn(f"w:{attr}"), None)
+    rfonts.set(qn("w:ascii"), latin)
+    rfonts.set(qn("w:hAnsi"), latin)
+    rfonts.set(qn("w:eastAsia"), east_asia)
+    rfonts.set(qn("w:cs"), latin)
+    # Quotes, dashes and ·, which Unicode shares between scripts, take the East-Asian font.
+    rfonts.set(qn("w:hint"), "eastAsia")
+
+
+def _rpr_props(
+    rpr, *, east_asia: str, size_pt: float, bold: bool = False, spacing: int | None = None, latin: str = LATIN
+) -> None:
+    set_fonts(rpr, east_asia, latin)
+    for tag in ("w:b", "w:bCs"):
+        el = rpr.find(qn(tag))
+        if bold and el is None:
+            rpr.append(OxmlElement(tag))
+        elif not bold and el is not None:
+            rpr.remove(el)
+    color = rpr.find(qn("w:color"))
+    if color is not None:
+        rpr.remove(color)
+    _child(rpr, "w:color", val="000000")
+    if spacing is not None:
+        _child(rpr, "w:spacing", val=spacing)
+    half_points = str(int(round(size_pt * 2)))
+    _child(rpr, "w:sz", val=half_points)
+    _child(rpr, "w:szCs", val=half_points)
+    _child(rpr, "w:lang", val="en-US", eastAsia="zh-CN", bidi="ar-SA")
+    _reorder_rpr(rpr)
+
+
+# CT_RPr children must appear in schema order or Word refuses the file.
+_RPR_ORDER = ["w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:color", "w:spacing", "w:w", "w:kern",
+              "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:lang", "w:eastAsianLayout"]  # fmt: skip
+_PPR_ORDER = ["w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:widowControl", "w:numPr",
+              "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+              "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
+              "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+              "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId",
+              "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange"]  # fmt: skip
+
+
+def _reorder(el, order: list[str]) -> None:
+    rank = {qn(tag): i for i, tag in enumerate(order)}
+    children = list(el)
+    for child in children:
+        el.remove(child)
+    for child in sorted(children, key=lambda c: rank.get(c.tag, len(order))):
+        el.append(child)
+
+
+def _reorder_rpr(rpr) -> None:
+    _reorder(rpr, _RPR_ORDER)
+
+
+def _ppr_props(
+    ppr,
+    *,
+    line_twips: int | None = LINE_PITCH_TWIPS,
+    first_line: int | None = None,
+    left: int | None = None,
+    right: int | None = None,
+    hanging: int | None = None,
+    align: str | None = None,
+    snap: bool = True,
+    outline: int | None = None,
+    keep_next: bool = False,
+) -> None:
+    if keep_next:
+        _child(ppr, "w:keepNext")
+    _child(ppr, "w:widowControl", val="0")  # else a page may hold only 21 lines
+    # No hanging punctuation: a line never runs past the 28th character cell.
+    _child(ppr, "w:overflowPunct", val="0")
+    if not snap:
+        _child(ppr, "w:snapToGrid", val="0")
+    spacing = _child(ppr, "w:spacing", before="0", after="0", beforeLines="0", afterLines="0")
+    if line_twips:
+        spacing.set(qn("w:line"), str(line_twips))
+        spacing.set(qn("w:lineRule"), "exact")
+    if any(v is not None for v in (first_line, left, right, hanging)):
+        ind = _child(ppr, "w:ind")
+        for name, value in (("firstLine", first_line), ("left", left), ("right", right), ("hanging", hanging)):
+            if value is not None:
+                ind.set(qn(f"w:{name}"), str(value))
+    if align:
+        _child(ppr, "w:jc", val=align)
+    if outline is not None:
+        _child(ppr, "w:outlineLvl", val=outline)
+    _reorder(ppr, _PPR_ORDER)
+
+
+def _add_field(paragraph, instruction: str, placeholder: str, rpr_source) -> None:
+    """A field (PAGE, NUMPAGES …) from fldChar runs: python-docx has no field API."""
+    import copy
+
+    def run_with(child) -> None:
+        run = paragraph.add_run()
+        run._r.insert(0, copy.deepcopy(rpr_source))
+        run._r.append(child)
+
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    run_with(begin)
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run_with(instr)
+    separate = OxmlElement("w:fldChar")
+    separate.set(qn("w:fldCharType"), "separate")
+    run_with(separate)
+    text = OxmlElement("w:t")
+    text.text = placeholder
+    run_with(text)
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run_with(end)
+
+
+# --- the builder ------------------------------------------------------------------------------------
+class OfficialDocument:
+    """A GB/T 9704 document under construction. See the module docstring for the API."""
+
+    def __init__(
+        self,
+        *,
+        title: str,
+        addressee: str | None = None,
+        doc_number: str | None = None,
+        overrides: Mapping[str, str] | None = None,
+        fonts: str | None = None,
+        author: str = "明镜",
+        landscape: bool = False,
+    ) -> None:
+        self.title = title
+        self.fonts = fonts or font_mode()
+        self.overrides = dict(overrides or {})
+        self.blocks: list[Block] = []
+        self._keys: set[str] = set()
+        self._counters = [0, 0, 0, 0, 0]  # per heading level, 1-based
+        self._doc = Document()
+        self._setup(author=author, landscape=landscape)
+        if doc_number:
+            self._line(doc_number, align="center")
+            self.blank()
+        self._title(title)
+        self.blank()
+        if addressee is not None:
+            text = slot_text(addressee).rstrip("：:")
+            self._line(f"{text}：", align="left")
+            self.blocks.append(Block("addressee", f"{text}："))
+
+    # --- fonts and styles
+    def font(self, role: str) -> str:
+        return FONTS[role].name(self.fonts)
+
+    def _setup(self, *, author: str, landscape: bool) -> None:
+        doc = self._doc
+        section = doc.sections[0]
+        if landscape:
+            section.orientation = WD_ORIENT.LANDSCAPE
+            section.page_width, section.page_height = PAGE_HEIGHT, PAGE_WIDTH
+            section.top_margin, section.bottom_margin = MARGIN_LEFT, MARGIN_RIGHT
+            section.left_margin, section.right_margin = MARGIN_TOP, MARGIN_BOTTOM
+        else:
+            section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
+            section.top_margin, section.bottom_margin = MARGIN_TOP, MARGIN_BOTTOM
+            section.left_margin, section.right_margin = MARGIN_LEFT, MARGIN_RIGHT
+        section.header_distance, section.footer_distance = HEADER_DISTANCE, FOOTER_DISTANCE
+        sect_pr = section._sectPr
+        grid = sect_pr.find(qn("w:docGrid"))
+        if grid is None:
+            grid = OxmlElement("w:docGrid")
+            sect_pr.append(grid)
+        grid.attrib.clear()
+        grid.set(qn("w:type"), "lines")
+        grid.set(qn("w:linePitch"), str(LINE_PITCH_TWIPS))
+
+        fangsong = self.font("fangsong")
+        styles_el = doc.styles.element
+        defaults = styles_el.find(qn("w:docDefaults"))
+        rpr_default = _child(_child(defaults, "w:rPrDefault"), "w:rPr")
+        _rpr_props(rpr_default, east_asia=fangsong, size_pt=BODY_PT, spacing=CHAR_SPACING)
+        ppr_default = _child(_child(defaults, "w:pPrDefault"), "w:pPr")
+        _ppr_props(ppr_default, align="both")
+
+        normal = doc.styles["Normal"]
+        _rpr_props(normal.element.get_or_add_rPr(), east_asia=fangsong, size_pt=BODY_PT, spacing=CHAR_SPACING)
+        _ppr_props(normal.element.get_or_add_pPr(), align="both")
+
+        def paragraph_style(
+            name: str, *, role: str, size: float, bold: bool = False, spacing: int | None = None, **ppr: Any
+        ):
+            style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+            style.base_style = normal
+            style.quick_style = True
+            _rpr_props(
+                style.element.get_or_add_rPr(), east_asia=self.font(role), size_pt=size, bold=bold, spacing=spacing
+            )
+            _ppr_props(style.element.get_or_add_pPr(), **ppr)
+            return style
+
+        title = FONTS["title"]
+        paragraph_style(
+            STYLE_TITLE, role="title", size=TITLE_PT, bold=title.bold(self.fonts), align="center", snap=False
+        )
+        paragraph_style(STYLE_BODY, role="fangsong", size=BODY_PT, spacing=CHAR_SPACING, first_line=2 * BODY_PT * 20)
+        for level, style_name in STYLE_HEADING.items():
+            paragraph_style(
+                style_name,
+                role=HEADING_FONT[level],
+                size=BODY_PT,
+                spacing=CHAR_SPACING,
+                first_line=2 * BODY_PT * 20,
+                outline=level - 1,
+                keep_next=True,
+            )
+        paragraph_style(STYLE_TABLE, role="fangsong", size=12, line_twips=None, snap=False, align="left")
+        paragraph_style(STYLE_PAGE, role="songti", size=PAGE_NUMBER_PT, line_twips=400, snap=False)
+
+        doc.settings.odd_and_even_pages_header_footer = True  # w:evenAndOddHeaders
+        settings = doc.settings.element
+        lang = settings.find(qn("w:themeFontLang"))
+        if lang is not None:
+            lang.set(qn("w:eastAsia"), "zh-CN")
+        self._page_numbers()
+        self._font_table()
+        props = doc.core_properties
+        props.title, props.author, props.last_modified_by, props.language = self.title, author, author, "zh-CN"
+
+    def _font_table(self) -> None:
+        """Declare each East-Asian font with its fallbacks (w:altName) for Word's substitution."""
+        part = self._doc.part
+        font_part = next((rel.target_part for rel in part.rels.values() if rel.reltype.endswith("/fontTable")), None)
+        if font_part is None:
+            return
+        from lxml import etree
+
+        root = etree.fromstring(font_part.blob)
+        for family in FONTS.values():
+            name = family.name(self.fonts)
+            if root.find(f"{{*}}font[@{{{root.nsmap['w']}}}name='{name}']") is not None:
+                continue
+            font = etree.SubElement(root, qn("w:font"))
+            font.set(qn("w:name"), name)
+            alternatives = [f for f in (family.official, *family.fallbacks) if f != name]
+            if alternatives:
+                alt = etree.SubElement(font, qn("w:altName"))
+                alt.set(qn("w:val"), alternatives[0])
+            etree.SubElement(font, qn("w:charset")).set(qn("w:val"), "86")  # GB2312
+            etree.SubElement(font, qn("w:family")).set(qn("w:val"), "modern" if family.role != "title" else "script")
+            etree.SubElement(font, qn("w:pitch")).set(qn("w:val"), "fixed" if family.role != "title" else "variable")
+        font_part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+    def _page_numbers(self) -> None:
+        """“— 1 —” in 4号宋体: odd pages right, even pages left, one character in."""
+        section = self._doc.sections[0]
+        one_char = PAGE_NUMBER_PT * 20
+        for footer, align, indent in (
+            (section.footer, "right", {"right": one_char}),
+            (section.even_page_footer, "left", {"left": one_char}),
+        ):
+            footer.is_linked_to_previous = False
+            paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+            paragraph.style = self._doc.styles[STYLE_PAGE]
+            _ppr_props(paragraph._p.get_or_add_pPr(), line_twips=400, snap=False, align=align, **indent)
+            rpr = OxmlElement("w:rPr")
+            songti = self.font("songti")
+            _rpr_props(rpr, east_asia=songti, size_pt=PAGE_NUMBER_PT, latin=songti)
+            self._run(paragraph, "— ", rpr)
+            _add_field(paragraph, "PAGE", "1", rpr)
+            self._run(paragraph, " —", rpr)
+
+    # --- runs and paragraphs
+    @staticmethod
+    def _run(paragraph, text: str, rpr) -> None:
+        import copy
+
+        run = paragraph.add_run(text)
+        run._r.insert(0, copy.deepcopy(rpr))
+
+    def _rpr(self, role: str, size: float = BODY_PT, bold: bool = False, spacing: int | None = CHAR_SPACING):
+        rpr = OxmlElement("w:rPr")
+        _rpr_props(rpr, east_asia=self.font(role), size_pt=size, bold=bold, spacing=spacing)
+        return rpr
+
+    def _paragraph(self, style: str, parts: Sequence[tuple[str, Any]], **ppr: Any):
+        paragraph = self._doc.add_paragraph(style=self._doc.styles[style])
+        if ppr:
+            _ppr_props(paragraph._p.get_or_add_pPr(), **ppr)
+        for text, rpr in parts:
+            if text:
+                self._run(paragraph, text, rpr)
+        return paragraph
+
+    def _line(self, text: str, *, align: str) -> None:
+        self._paragraph(STYLE_BODY, [(text, self._rpr("fangsong"))], first_line=0, align=align)
+
+    def _title(self, title: str) -> None:
+        bold = FONTS["title"].bold(self.fonts)
+        paragraph = self._doc.add_paragraph(style=self._doc.styles[STYLE_TITLE])
+        rpr = self._rpr("title", TITLE_PT, bold=bold, spacing=None)
+        lines = [part for line in title.split("\n") if line.strip() for part in balance_title(line.strip())]
+        for i, line in enumerate(lines):
+            if i:
+                paragraph.add_run().add_break(WD_BREAK.LINE)
+            self._run(paragraph, line, rpr)
+        self.blocks.append(Block("title", "\n".join(lines)))
+
+    def _editable(self, generated: str, key: str | None) -> tuple[str, bool]:
+        if key is None:
+            return generated, False
+        if key in self._keys:
+            raise ValueError(f"paragraph key {key!r} used twice in one document")
+        self._keys.add(key)
+        if key in self.overrides:
+            return self.overrides[key], True
+        return generated, False
+
+    def blank(self) -> None:
+        """An empty line of the grid (空一行)."""
+        self._doc.add_paragraph(style=self._doc.styles[STYLE_BODY])
+        self.blocks.append(Block("blank", ""))
+
+    def page_break(self) -> None:
+        self._doc.add_paragraph(style=self._doc.styles[STYLE_BODY]).add_run().add_break(WD_BREAK.PAGE)
+
+    def paragraph(
+        self, text: str, *, key: str | None = None, label: str = "", indent: bool = True, align: str | None = None
+    ) -> None:
+        """A body paragraph, first line indented two characters. Lines of `text` (\\n) become
+        paragraphs. With `key`, the user may replace the text in the browser (see module doc)."""
+        final, overridden = self._editable(text, key)
+        for line in _lines(final):
+            self._paragraph(
+                STYLE_BODY,
+                [(line, self._rpr("fangsong"))],
+                **({} if indent else {"first_line": 0}),
+                **({"align": align} if align else {}),
+            )
+        self.blocks.append(Block("paragraph", final, key=key, label=label, generated=text, overridden=overridden))
+
+    def heading(
+        self,
+        level: int,
+        text: str,
+        *,
+        numbered: bool = True,
+        body: str | None = None,
+        key: str | None = None,
+        label: str = "",
+    ) -> str:
+        """A heading: 一、黑体 / （一）楷体 / 1. 仿宋 / （1）仿宋, numbered automatically (a higher
+        level restarts the lower ones). With `body`, the heading runs into the paragraph that
+        follows it (“（一）认真制订方案。根据……”), the usual form for levels 2–4; `key` then
+        makes the body editable. Returns the number prefix used."""
+        if level not in STYLE_HEADING:
+            raise ValueError("heading level must be 1–4")
+        self._counters[level] += 1
+        for lower in range(level + 1, 5):
+            self._counters[lower] = 0
+        prefix = heading_prefix(level, self._counters[level]) if numbered else ""
+        lead = f"{prefix}{text.strip()}"
+        role = HEADING_FONT[level]
+        if body is None:
+            self._paragraph(STYLE_HEADING[level], [(lead, self._rpr(role))])
+            self.blocks.append(Block("heading", lead, level=level))
+            return prefix
+        final, overridden = self._editable(body, key)
+        lines = _lines(final) or [""]
+        self._paragraph(STYLE_BODY, [(lead, self._rpr(role)), (lines[0], self._rpr("fangsong"))])
+        for line in lines[1:]:
+            self._paragraph(STYLE_BODY, [(line, self._rpr("fangsong"))])
+        self.blocks.append(
+            Block(
+                "paragraph",
+                final,
+                key=key,
+                label=label or lead,
+                level=level,
+                generated=body,
+                overridden=overridden,
+                lead=lead,
+            )
+        )
+        return prefix
+
+    def numbered_points(
+        self, items: Iterable[str], *, lead: str = "", verb: str = "是", key: str | None = None, label: str = ""
+    ) -> None:
+        """One paragraph “{lead}一是……。二是……。” (verb “要” gives 一要/二要)."""
+        self.paragraph(lead + numbered_points(items, verb), key=key, label=label)
+
+    def table(
+        self,
+        headers: Sequence[str],
+        rows: Iterable[Sequence[Any]],
+        *,
+        widths: Sequence[float] | None = None,
+        size: float = 12,
+        align: Sequence[str] | None = None,
+        title: str | None = None,
+    ) -> None:
+        """A ledger table, 156 mm wide: header row in 黑体, repeated on every page; cells in 仿宋
+        `size` pt (小四 by default). `widths` in mm; `align` per column: "c" centred, "l" left.
+        A cell value None prints 【待补充】 (a fact not recorded); "" stays empty (to be filled by hand)."""
+        rows = [[("" if v == "" else slot_text(v)) for v in row] for row in rows]
+        columns = len(headers)
+        for i, row in enumerate(rows, start=1):
+            if len(row) != columns:
+                raise ValueError(f"table row {i} has {len(row)} cells, expected {columns}")
+        if title:
+            self._paragraph(STYLE_BODY, [(title, self._rpr("heiti"))], first_line=0, align="center")
+        total = (PAGE_HEIGHT if self._landscape else PAGE_WIDTH) - (
+            MARGIN_TOP + MARGIN_BOTTOM if self._landscape else MARGIN_LEFT + MARGIN_RIGHT
+        )
+        widths_emu = _column_widths(widths, columns, total)
+        align = list(align or ["c" if h in {"序号", "序"} else "l" for h in headers])
+        table = self._doc.add_table(rows=1 + len(rows), cols=columns)
+        table.style = self._doc.styles["Table Grid"]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        tbl_pr = table._tbl.tblPr
+        _child(tbl_pr, "w:tblLayout", type="fixed")
+        for col, width in zip(table.columns, widths_emu, strict=True):
+            col.width = width
+        body_rpr, head_rpr = self._rpr("fangsong", size, spacing=None), self._rpr("heiti", size, spacing=None)
+        line = int(size * 20 * 1.5)
+        for r, (row, values) in enumerate(zip(table.rows, [list(headers), *rows], strict=True)):
+            tr_pr = row._tr.get_or_add_trPr()
+            _child(tr_pr, "w:cantSplit")
+            if r == 0:
+                _child(tr_pr, "w:tblHeader")  # repeat the header row on every page
+            for c, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
+                cell.width = widths_emu[c]
+                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+                paragraph = cell.paragraphs[0]
+                paragraph.style = self._doc.styles[STYLE_TABLE]
+                centred = r == 0 or align[c] == "c"
+                texts = str(value).split("\n")
+                for i, text in enumerate(texts):
+                    p = paragraph if i == 0 else cell.add_paragraph(style=self._doc.styles[STYLE_TABLE])
+                    _ppr_props(
+                        p._p.get_or_add_pPr(), line_twips=line, snap=False, align="center" if centred else "both"
+                    )
+                    self._run(p, text, head_rpr if r == 0 else body_rpr)
+        self.blocks.append(Block("table", title or "", rows=[list(headers), *rows]))
+
+    @property
+    def _landscape(self) -> bool:
+        section = self._doc.sections[0]
+        return section.page_width > section.page_height
+
+    def attachments(self, names: Sequence[str]) -> None:
+        """附件说明: 正文下空一行左空二字 “附件：”; several are numbered “1. ……”, a wrapped name
+        lines up with the first character of the name; no punctuation after a name."""
+        names = [n.strip().rstrip("。；;，,") for n in names if n and n.strip()]
+        if not names:
+            return
+        self.blank()
+        lead = 3 * CHAR_TWIPS  # “附件：”
+        if len(names) == 1:
+            self._paragraph(
+                STYLE_BODY,
+                [("附件：" + names[0], self._rpr("fangsong"))],
+                first_line=None,
+                left=2 * CHAR_TWIPS + lead,
+                hanging=lead,
+            )
+        else:
+            number = int(CHAR_TWIPS * (1.5 if len(names) < 10 else 2))  # “1. ” / “10. ”
+            for i, name in enumerate(names, start=1):
+                text = f"{'附件：' if i == 1 else ''}{i}. {name}"
+                hanging = number + (lead if i == 1 else 0)
+                self._paragraph(
+                    STYLE_BODY,
+                    [(text, self._rpr("fangsong"))],
+                    first_line=None,
+                    left=2 * CHAR_TWIPS + lead + number,
+                    hanging=hanging,
+                )
+        self.blocks.append(Block("attachments", "附件：" + "；".join(names)))
+
+    def signature(self, unit: str | None, date: Any) -> None:
+        """发文机关署名和成文日期 without a seal (GB/T 9704 §7.3.5.2): one blank line under the text;
+        the unit right-aligned two characters in; the date on the next line, its first character
+        two characters right of the unit's; a date longer than the unit stays two characters in and
+        the unit moves left."""
+        unit_text, date_text = slot_text(unit), slot_text(date)
+        unit_w, date_w = display_width(unit_text), display_width(date_text)
+        unit_right = 2.0
+        date_right = unit_right + unit_w - date_w - 2
+        if date_right < 2:
+            date_right = 2.0
+            unit_right = date_right + date_w + 2 - unit_w
+        self.blank()
+        for text, right in ((unit_text, unit_right), (date_text, date_right)):
+            self._paragraph(
+                STYLE_BODY,
+                [(text, self._rpr("fangsong"))],
+                first_line=0,
+                align="right",
+                right=int(round(right * CHAR_TWIPS)),
+            )
+        self.blocks.append(Block("signature", f"{unit_text}\n{date_text}"))
+
+    def note(self, text: str) -> None:
+        """附注 (联系人、电话 …): left two characters in, in round brackets, under the date."""
+        text = text.strip()
+        if not text.startswith("（"):
+            text = f"（{text}）"
+        self._paragraph(STYLE_BODY, [(text, self._rpr("fangsong"))])
+        self.blocks.append(Block("paragraph", text))
+
+    # --- output
+    @property
+    def editable(self) -> list[Block]:
+        return [b for b in self.blocks if b.key]
+
+    @property
+    def missing(self) -> int:
+        """How many 【待补充】 the document prints."""
+        return sum(b.missing for b in self.blocks)
+
+    def text(self) -> str:
+        """The document as plain text (title, headings, paragraphs, table cells)."""
+        out = []
+        for b in self.blocks:
+            if b.rows is not None:
+                out.extend("\t".join(row) for row in b.rows)
+            else:
+                out.append(b.lead + b.text)
+        return "\n".join(out)
+
+    @property
+    def docx(self):
+        """The python-docx Document, for tests and for builders that need something unusual."""
+        return self._doc
+
+    def to_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        self._doc.save(buffer)
+        return buffer.getvalue()
+
+
+TITLE_CELLS = 20  # 2号 characters on a 156 mm line
+_TITLE_BREAKS = ("领导班子", "民主生活会", "关于", "党组", "党委", "年度", "的")
+
+
+def balance_title(line: str, cells: int = TITLE_CELLS) -> list[str]:
+    """A title line too long for one line, cut into lines of nearly equal length (GB/T 9704:
+    梯形或菱形, words kept whole): each cut moves to the nearest end of a common word when one is
+    within three characters."""
+    width = display_width(line)
+    if width <= cells:
+        return [line]
+    parts = -(-int(width) // cells)
+    target = width / parts
+    ends = {m.start() + len(w) for w in _TITLE_BREAKS for m in _finditer(line, w)}
+    out, rest = [], line
+    for _ in range(parts - 1):
+        acc, cut = 0.0, len(rest)
+        for i, ch in enumerate(rest):
+            acc += display_width(ch)
+            if acc >= target:
+                cut = i + 1
+                break
+        offset = len(line) - len(rest)
+        near = [e - offset for e in ends if 0 < e - offset < len(rest) and abs(e - offset - cut) <= 3]
+        near = [n for n in near if display_width(rest[:n]) <= cells]
+        if near:
+            cut = min(near, key=lambda n: (abs(n - cut), -n))
+        out.append(rest[:cut])
+        rest = rest[cut:]
+    return [*out, rest] if rest else out
+
+
+def _finditer(text: str, word: str):
+    import re
+
+    return re.finditer(re.escape(word), text)
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
+
+
+def _column_widths(widths: Sequence[float] | None, columns: int, total) -> list[int]:
+    if widths is None:
+        return [int(total / columns)] * columns
+    if len(widths) != columns:
+        raise ValueError(f"{len(widths)} widths for {columns} columns")
+    scale = total / sum(Mm(w) for w in widths)
+    return [int(Mm(w) * scale) for w in widths]
+
+
+__all__ = ["Block", "OfficialDocument", "display_width", "set_fonts"]

@@ -1,0 +1,89 @@
+"""Writes: a user's edit of a generated paragraph, and its reset. Each runs in a transaction and
+records one audit event on the meeting (so the meeting's history shows who changed which document)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from mingjing.audit.services import audit_record
+from mingjing.documents.models import ParagraphOverride
+from mingjing.documents.registry import DocumentKind
+from mingjing.meetings.models import Meeting, RosterEntry
+
+MAX_PARAGRAPH_CHARS = 5000
+
+
+def check_member(*, kind: DocumentKind, meeting: Meeting, member: RosterEntry | None) -> None:
+    if member is not None and member.meeting_id != meeting.pk:
+        raise ValidationError({"member": "只能选择本次会议班子名单中的成员"})
+    if kind.per_member and member is None:
+        raise ValidationError({"member": f"《{kind.label}》按班子成员生成，请选择班子成员"})
+    if member is not None and not (kind.per_member or kind.member_optional):
+        raise ValidationError({"member": f"《{kind.label}》是班子的文书，不按成员生成"})
+
+
+def _generated(*, kind: DocumentKind, meeting: Meeting, member: RosterEntry | None, key: str):
+    """The paragraph as the records give it (no edits applied)."""
+    if not kind.docx:
+        raise ValidationError({"kind": f"《{kind.label}》没有可修改的段落"})
+    doc = kind.build_docx(meeting, member, {})
+    block = next((b for b in doc.editable if b.key == key), None)
+    if block is None:
+        raise ValidationError({"key": "文书中没有这一段（记录可能已变化），请刷新页面后重试"})
+    return block
+
+
+@transaction.atomic
+def paragraph_override_save(
+    *, actor: Any, meeting: Meeting, kind: DocumentKind, member: RosterEntry | None, key: str, text: str
+) -> ParagraphOverride:
+    """Keep the user's text for this paragraph; it replaces the generated text until reset."""
+    check_member(kind=kind, meeting=meeting, member=member)
+    text = "\n".join(line.strip() for line in text.replace("\r\n", "\n").split("\n") if line.strip())
+    if not text:
+        raise ValidationError({"text": "段落内容不能为空；如需恢复自动生成的内容，请点“恢复自动生成”"})
+    if len(text) > MAX_PARAGRAPH_CHARS:
+        raise ValidationError({"text": f"段落内容不能超过{MAX_PARAGRAPH_CHARS}字（现为{len(text)}字）"})
+    block = _generated(kind=kind, meeting=meeting, member=member, key=key)
+    override = ParagraphOverride.objects.filter(meeting=meeting, kind=kind.kind, member=member, key=key).first()
+    old = override.text if override else block.generated
+    if override is None:
+        override = ParagraphOverride(meeting=meeting, kind=kind.kind, member=member, key=key)
+    elif override.text == text:
+        return override
+    override.label = (block.label or key)[:200]
+    override.text = text
+    override.base_text = block.generated
+    override.updated_by = actor if getattr(actor, "pk", None) else None
+    override.full_clean()
+    override.save()
+    audit_record(
+        actor=actor,
+        event_type="document.paragraph_edited",
+        obj=meeting,
+        organization=meeting.organization,
+        extra=_extra(kind, member, override) | {"old": old, "new": text},
+    )
+    return override
+
+
+@transaction.atomic
+def paragraph_override_reset(*, actor: Any, override: ParagraphOverride, kind: DocumentKind) -> None:
+    """Drop the user's text: the paragraph is generated from the records again."""
+    meeting = override.meeting
+    audit_record(
+        actor=actor,
+        event_type="document.paragraph_reset",
+        obj=meeting,
+        organization=meeting.organization,
+        extra=_extra(kind, override.member, override) | {"old": override.text},
+    )
+    override.delete()
+
+
+def _extra(kind: DocumentKind, member: RosterEntry | None, override: ParagraphOverride) -> dict[str, Any]:
+    document = kind.label + (f"（{member.name}）" if member is not None else "")
+    return {"document": document, "paragraph": override.label or override.key, "kind": kind.kind, "key": override.key}
