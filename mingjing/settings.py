@@ -192,10 +192,6 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_IMPORT_BYTES + 1024 * 1024
 # fallbacks; "common" writes the fonts every Windows/WPS machine has (仿宋, 宋体, 楷体).
 DOC_FONTS = env("DOC_FONTS", "official")
 
-# Generated .docx: "official" writes the GB/T font names (仿宋_GB2312, 方正小标宋简体, 楷体_GB2312) with
-# fallbacks; "common" writes the fonts every Windows/WPS machine has (仿宋, 宋体, 楷体).
-DOC_FONTS = env("DOC_FONTS", "official")
-
 TEST_RUNNER = "mingjing.testrunner.Runner"
 TESTING = len(sys.argv) > 1 and sys.argv[1] == "test"
 if TESTING:
