@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Max
+from django.db.models import Max, ProtectedError
 
 from mingjing.audit.services import apply_changes, audit_record
 from mingjing.lib.dates import today
@@ -52,6 +52,14 @@ def _clean_example(value: str) -> str:
     if text.rstrip("，,：:。…. ") in ("", EXAMPLE_PREFIX):
         return ""
     return text
+
+
+def _delete(obj: Problem | Cause | Measure) -> None:
+    """Delete, or explain in Chinese when another record (a ledger item, a material) holds it."""
+    try:
+        obj.delete()
+    except ProtectedError as exc:
+        raise ValidationError(f"“{_short(str(obj))}”已被其他记录引用，不能删除") from exc
 
 
 def _short(text: str, n: int = 20) -> str:
@@ -162,6 +170,8 @@ def problem_update(
         data["example"] = _clean_example(data["example"])
     changes = apply_changes(problem, data)
     _check_problem(problem)
+    if any(c["field"] == "aspect" for c in changes):  # moved to another aspect: last under it
+        problem.order = _next_order(Problem, problem.meeting, problem.member)
     if opinions is not None:
         linked = list(opinions)
         _check_opinions(problem.meeting, linked)
@@ -190,7 +200,7 @@ def problem_delete(*, actor: Any, problem: Problem) -> None:
     """Deleting a problem unlinks it from the measures answering it (the measures stay)."""
     meeting = problem.meeting
     audit_record(actor=actor, event_type="deleted", obj=problem, organization=meeting.organization)
-    problem.delete()
+    _delete(problem)
     problems_sync_step(meeting=meeting)
 
 
@@ -247,7 +257,7 @@ def cause_update(*, actor: Any, cause: Cause, data: dict[str, Any]) -> Cause:
 @transaction.atomic
 def cause_delete(*, actor: Any, cause: Cause) -> None:
     audit_record(actor=actor, event_type="deleted", obj=cause, organization=cause.meeting.organization)
-    cause.delete()
+    _delete(cause)
 
 
 # --- measures ------------------------------------------------------------------------------------
@@ -321,7 +331,7 @@ def measure_update(
 @transaction.atomic
 def measure_delete(*, actor: Any, measure: Measure) -> None:
     audit_record(actor=actor, event_type="deleted", obj=measure, organization=measure.meeting.organization)
-    measure.delete()
+    _delete(measure)
 
 
 # --- reordering ----------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -284,7 +285,11 @@ def _delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     getter, delete, message, anchor = _DELETE[kind]
     obj, _access = getter(user=request.user, pk=pk)
     meeting_id, member = obj.meeting_id, obj.member
-    delete(actor=request.user, **{kind: obj})
+    try:
+        delete(actor=request.user, **{kind: obj})
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect(owner_url(meeting_id, member, f"{kind}-{obj.pk}"))
     messages.success(request, message)
     return redirect(owner_url(meeting_id, member, anchor))
 

@@ -184,6 +184,11 @@ class EditingRightsTest(ProblemsTestCase):
         self.assertEqual(self.client.post(url, form).status_code, 302)
         problem.refresh_from_db()
         self.assertEqual((problem.aspect, problem.example), (self.aspects[1], ""))
+        self.problem(self.lihua, aspect=1, description="更早的问题")
+        self.client.post(url, {**form, "aspect": self.aspects[0].pk})
+        self.client.post(url, {**form, "aspect": self.aspects[1].pk})  # back: now after 更早的问题
+        groups = problems_by_aspect(self.meeting, self.lihua)
+        self.assertEqual([p.description for p in groups[1].problems], ["更早的问题", "调查研究不够深入、不够经常"])
         page = self.client.get(self.member_url(self.lihua)).content.decode()
         self.assertIn("调查研究不够深入、不够经常", page)
         self.assertIn("新增问题", page)
@@ -358,7 +363,7 @@ class OpinionLinkTest(ProblemsTestCase):
         card = page.split(f'id="problem-{problem.pk}"')[1].split('<div class="card')[0]
         self.assertIn("对班子：调研不够深入", card)
         self.assertNotIn("对王芳：联系基层不够", card)
-        self.assertIn("相关意见（对王芳）：<span class=\"muted\">内容仅本人", card)
+        self.assertIn('相关意见（对王芳）：<span class="muted">内容仅本人', card)
         self.login("principal")
         self.assertIn("对王芳：联系基层不够", self.client.get(self.team_url()).content.decode())
 
