@@ -40,7 +40,7 @@ from mingjing.yearconfigs.models import CONFIG_FIELDS, Aspect, YearConfig
 
 FORMAT, VERSION = "mingjing-bundle", 1
 BUNDLE_JSON = "bundle.json"
-NOT_CARRIED = {"audit.auditevent"}
+NOT_CARRIED = {"audit.auditevent", "archive.archivebox"}  # history by row id; the box holds a bundle
 ZIP_DATE = (2000, 1, 1, 0, 0, 0)  # fixed entry dates: the same content gives the same zip
 MEETING_FIELDS = ("kind", "title", "planned_date", "half_day", "place", "created_at", "archived_on")
 UNIT_FIELDS = ("name", "short_name", "kind", "addressees", "doc_number_prefix")

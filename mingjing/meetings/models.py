@@ -35,6 +35,9 @@ class Meeting(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="following", verbose_name="上年度会议"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when the materials are boxed (专盒归档): the meeting is read-only from then on, until an
+    # administrator reopens it (mingjing.archive).
+    archived_on = models.DateField("归档日期", null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "民主生活会"

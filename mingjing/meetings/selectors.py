@@ -34,7 +34,16 @@ def get_meeting_for_user(*, user: Any, pk: Any, perm: Perm = Perm.MEETING_READ) 
     meeting = get_scoped(meetings_for_user(user=user), pk, missing="没有找到该民主生活会")
     if perm is not Perm.MEETING_READ:
         require(user, perm, meeting.organization)
+        require_not_archived(meeting)
     return meeting
+
+
+def require_not_archived(meeting: Meeting) -> None:
+    if meeting.archived_on is not None:
+        raise PermissionDenied(ARCHIVED_MESSAGE)
+
+
+ARCHIVED_MESSAGE = "本次民主生活会材料已归档，只能查阅；如需修改，请单位管理员撤销归档"
 
 
 def get_meeting_record_for_user(
@@ -48,6 +57,7 @@ def get_meeting_record_for_user(
     record = get_scoped(qs, pk, missing=missing)
     if perm is not Perm.MEETING_READ:
         require(user, perm, record.meeting.organization)
+        require_not_archived(record.meeting)
     return record
 
 
@@ -63,9 +73,18 @@ class MeetingAccess:
     """
 
     meeting: Meeting
-    write: bool
-    review: bool
+    writer: bool  # holds MEETING_WRITE on the unit
+    reviewer: bool  # assigned 督导组, or the superior's organization department above the unit
     entry: RosterEntry | None
+    archived: bool = False  # an archived meeting is read-only for everyone
+
+    @property
+    def write(self) -> bool:
+        return self.writer and not self.archived
+
+    @property
+    def review(self) -> bool:
+        return self.reviewer and not self.archived
 
     @property
     def is_principal(self) -> bool:
@@ -78,23 +97,25 @@ class MeetingAccess:
         return self.entry is not None and self.entry.pk == entry.pk
 
     def can_edit_for(self, entry: RosterEntry | None) -> bool:
-        return self.write or self.owns(entry)
+        return not self.archived and (self.write or self.owns(entry))
+
+    def _require(self, allowed: bool, message: str) -> None:
+        if self.archived:
+            raise PermissionDenied(ARCHIVED_MESSAGE)
+        if not allowed:
+            raise PermissionDenied(message)
 
     def require_edit_for(self, entry: RosterEntry | None) -> None:
-        if not self.can_edit_for(entry):
-            raise PermissionDenied("只有本人或党务工作人员可以修改此记录")
+        self._require(self.can_edit_for(entry), "只有本人或党务工作人员可以修改此记录")
 
     def require_write(self) -> None:
-        if not self.write:
-            raise PermissionDenied("您没有执行此操作的权限")
+        self._require(self.write, "您没有执行此操作的权限")
 
     def require_review(self) -> None:
-        if not self.review:
-            raise PermissionDenied("只有督导组或上级组织部门可以执行此操作")
+        self._require(self.review, "只有督导组或上级组织部门可以执行此操作")
 
     def require_principal(self) -> None:
-        if not self.is_principal:
-            raise PermissionDenied("只有主要负责同志可以执行此操作")
+        self._require(self.is_principal, "只有主要负责同志可以执行此操作")
 
 
 def meeting_access(*, user: Any, meeting: Meeting) -> MeetingAccess:
@@ -114,11 +135,13 @@ def meeting_access(*, user: Any, meeting: Meeting) -> MeetingAccess:
         if access.user_id is not None
         else None
     )
+    archived = meeting.archived_on is not None
     return MeetingAccess(
         meeting=meeting,
-        write=access.can(Perm.MEETING_WRITE, meeting.organization),
-        review=above or assigned,
+        writer=access.can(Perm.MEETING_WRITE, meeting.organization),
+        reviewer=above or assigned,
         entry=entry,
+        archived=archived,
     )
 
 

@@ -156,19 +156,50 @@ def meeting_update(*, actor: Any, meeting: Meeting, data: dict[str, Any]) -> Mee
 
 @transaction.atomic
 def meeting_refreeze_roster(*, actor: Any, meeting: Meeting) -> int:
-    """Take the roster again from the unit's current team (before the meeting is held)."""
+    """Take the roster again from the unit's current team (before the meeting is held).
+
+    Entries are updated in place, so talks, opinions, problems … recorded for a member stay
+    linked to him. A member who left the team is removed only when nothing was recorded for him;
+    otherwise the refreeze is refused with his name and what refers to him."""
     if StepCompletion.objects.filter(meeting=meeting, step="meeting").exists():
         raise ValidationError("会议已召开，班子名单不能再更新")
-    meeting.roster.all().delete()
-    count = len(_freeze_roster(meeting))
+    team = {p.pk: p for p in team_of_unit(organization=meeting.organization)}
+    entries = {e.person_id: e for e in meeting.roster.all()}
+    leaving = [e for pid, e in entries.items() if pid not in team]
+    blocked = [(e, kinds) for e in leaving if (kinds := _records_referring_to(e))]
+    if blocked:
+        detail = "；".join(f"{e.name}（已有{'、'.join(kinds)}）" for e, kinds in blocked)
+        raise ValidationError(f"以下人员已不在班子中，但本次会议已有与其相关的记录，不能从名单中移除：{detail}")
+    for entry in leaving:
+        entry.delete()
+    for person_id, person in team.items():
+        entry = entries.get(person_id) or RosterEntry(meeting=meeting, person=person)
+        entry.name, entry.post, entry.team_role = person.name, person.post, person.team_role
+        entry.precedence, entry.branch = person.precedence, person.branch
+        entry.save()
+        entry.supervised_divisions.set(person.supervised_divisions.all())
     audit_record(
         actor=actor,
         event_type="meeting.roster_frozen",
         obj=meeting,
         organization=meeting.organization,
-        extra={"count": count},
+        extra={"count": len(team)},
     )
-    return count
+    return len(team)
+
+
+def _records_referring_to(entry: RosterEntry) -> list[str]:
+    """The kinds of records (by their Chinese names) that point at a roster entry."""
+    kinds = []
+    for rel in RosterEntry._meta.related_objects:
+        model = rel.related_model
+        if rel.many_to_many:
+            found = getattr(entry, rel.get_accessor_name()).exists()
+        else:
+            found = model._default_manager.filter(**{rel.field.name: entry}).exists()
+        if found:
+            kinds.append(str(model._meta.verbose_name))
+    return sorted(set(kinds))
 
 
 AUTO_NOTE = "依据记录自动完成"

@@ -77,7 +77,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     access = access_for(request.user)
     timeline = meeting_timeline(meeting=meeting)
     phases = [(label, [v for v in timeline if v.step.phase == key]) for key, label in PHASE_LABELS.items()]
-    can_write = access.can(Perm.MEETING_WRITE, meeting.organization)
+    can_write = access.can(Perm.MEETING_WRITE, meeting.organization) and meeting.archived_on is None
     can_assign = access.can(Perm.MEETING_ASSIGN, meeting.organization)
     roster = list(meeting_roster(meeting=meeting))
     context = {

@@ -3,6 +3,7 @@ import io
 
 from django.core.management import call_command
 from django.test import override_settings
+from django.urls import reverse
 
 from mingjing.audit.models import AuditEvent
 from mingjing.meetings.models import Meeting, RosterEntry, StepCompletion, SupervisorAssignment
@@ -249,3 +250,42 @@ class SystemActorTest(BaseTestCase):
     def client_for(self, persona):
         self.login(persona)
         return self.client
+
+
+class RefreezeRosterTest(BaseTestCase):
+    """Refreezing takes the team again without losing what was recorded for its members."""
+
+    def talk_for(self, name):
+        from mingjing.talks.services import talk_record
+
+        roster = {e.name: e for e in self.meeting.roster.all()}
+        return talk_record(
+            actor=self.preparer,
+            meeting=self.meeting,
+            talk_date=self.meeting.planned_date,
+            member=roster["张明"],
+            counterpart_kind="member",
+            other_member=roster[name],
+        )
+
+    def test_records_stay_linked_and_changes_are_taken(self):
+        talk = self.talk_for("王芳")
+        wang = Person.objects.get(organization=self.bureau, name="王芳")
+        person_update(actor=self.admin, person=wang, data={"post": "党组成员、副局长（主持日常工作）"})
+        self.login("preparer")
+        response = self.client.post(reverse("meetings:roster_refreeze", args=[self.meeting.pk]))
+        self.assertEqual(response.status_code, 302)
+        talk.refresh_from_db()
+        self.assertEqual(talk.other_member.post, "党组成员、副局长（主持日常工作）")
+        self.assertEqual(self.meeting.roster.count(), 4)
+
+    def test_a_member_who_left_with_records_is_not_dropped_silently(self):
+        self.talk_for("赵强")
+        zhao = Person.objects.get(organization=self.bureau, name="赵强")
+        person_update(actor=self.admin, person=zhao, data={"team_role": "none"})
+        self.login("preparer")
+        response = self.client.post(reverse("meetings:roster_refreeze", args=[self.meeting.pk]), follow=True)
+        errors = [str(m) for m in response.context["messages"]]
+        self.assertEqual(len(errors), 1)
+        self.assertRegex(errors[0], r"不能从名单中移除：赵强（已有[^）]*谈心谈话")
+        self.assertTrue(self.meeting.roster.filter(name="赵强").exists())
