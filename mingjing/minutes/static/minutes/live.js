@@ -114,9 +114,12 @@
     return { failed: true };
   }
 
+  var inFlight = Promise.resolve();
   function flush() {
     clearTimeout(timer);
-    if (busy || !pending.size) return Promise.resolve();
+    // A save is running: wait for it (it picks up what is pending when it ends).
+    if (busy) return inFlight.then(function () { return pending.size ? flush() : undefined; });
+    if (!pending.size) return Promise.resolve();
     busy = true;
     var units = Array.from(pending.keys());
     pending.clear();
@@ -134,7 +137,7 @@
         }, function () { failed = true; pending.set(unit, true); });
       });
     });
-    return chain.then(function () {
+    inFlight = chain.then(function () {
       busy = false;
       if (failed) {
         show("保存失败，已暂存在本机" + (lastOk ? "（" + lastOk + " 之前的修改已保存）" : "") + "，稍后自动重试", "failed");
@@ -147,6 +150,7 @@
       }
       if (pending.size && !failed) return flush();
     });
+    return inFlight;
   }
 
   document.addEventListener("input", function (e) {
@@ -203,7 +207,7 @@
   });
   // New rows (htmx): put the cursor in the first field of the row just added.
   document.body.addEventListener("htmx:afterSettle", function (e) {
-    var target = e.detail && e.detail.elt;
+    var target = e.detail && e.detail.target;
     var focus = document.querySelector("[data-focus]");
     if (focus) { focus.removeAttribute("data-focus"); focus.focus(); return; }
     if (e.detail && e.detail.target && e.detail.target.matches("tbody")) {
@@ -212,7 +216,8 @@
       var first = last && last.querySelector("select, input, textarea");
       if (first) first.focus();
     }
-    if (target) document.body.dispatchEvent(new CustomEvent("minutes-saved", { bubbles: true }));
+    // A row added or removed changes the counts (the figures' own refresh does not).
+    if (target && target.id !== "stats") document.body.dispatchEvent(new CustomEvent("minutes-saved", { bubbles: true }));
   });
   document.body.addEventListener("htmx:responseError", function (e) {
     show("未完成：" + (e.detail.xhr && e.detail.xhr.responseText ? e.detail.xhr.responseText.slice(0, 200) : "请稍后再试"), "refused");
