@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+from django import forms
+
+from mingjing.lib.forms import DateInput
+from mingjing.meetings.models import Meeting, RosterEntry
+from mingjing.organizations.models import Division, Person, TeamRole
+from mingjing.problems.models import Problem
+from mingjing.rectification.files import ALLOWED_LABEL, MAX_FILES_PER_UPLOAD, max_evidence_bytes, size_label
+from mingjing.rectification.models import Notice, NoticeKind, RectificationSettings
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; the services check each one (type, size, content)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "help_text",
+            f"可选多个文件（最多{MAX_FILES_PER_UPLOAD}个），允许的类型：{ALLOWED_LABEL}，"
+            f"每个文件不超过{size_label(max_evidence_bytes())}",
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+def _team(meeting: Meeting):
+    return RosterEntry.objects.filter(meeting=meeting).exclude(team_role=TeamRole.NONE).order_by("precedence", "id")
+
+
+class ItemForm(forms.Form):
+    owner = forms.ModelChoiceField(
+        label="所属清单",
+        queryset=None,
+        required=False,
+        empty_label="领导班子整改方案",
+        help_text="班子成员的事项列入其个人整改清单",
+    )
+    problem = forms.ModelChoiceField(
+        label="对应的查摆问题", queryset=None, required=False, empty_label="—（直接添加，如督导组点评指出的问题）"
+    )
+    problem_text = forms.CharField(label="问题", widget=forms.Textarea(attrs={"rows": 3}))
+    measures = forms.CharField(label="整改措施", widget=forms.Textarea(attrs={"rows": 4}))
+    responsible_leader = forms.ModelChoiceField(label="责任领导", queryset=None, required=False, empty_label="—")
+    responsible_division = forms.ModelChoiceField(label="责任科室", queryset=None, required=False, empty_label="—")
+    responsible_person = forms.ModelChoiceField(label="责任人", queryset=None, required=False, empty_label="—")
+    deadline = forms.DateField(label="整改时限", required=False, widget=DateInput())
+    long_term = forms.BooleanField(label="长期坚持", required=False)
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        team = _team(meeting)
+        self.fields["owner"].queryset = team
+        self.fields["responsible_leader"].queryset = team
+        self.fields["problem"].queryset = Problem.objects.filter(meeting=meeting).select_related("member")
+        self.fields["problem"].label_from_instance = lambda p: (
+            f"{p.member.name if p.member else '领导班子'}：{p.description[:40]}"
+        )
+        self.fields["responsible_division"].queryset = Division.objects.filter(organization=meeting.organization_id)
+        self.fields["responsible_person"].queryset = Person.objects.filter(
+            organization=meeting.organization_id, is_active=True
+        ).order_by("precedence", "id")
+
+
+class FromProblemsForm(forms.Form):
+    problems = forms.ModelMultipleChoiceField(
+        label="查摆问题", queryset=None, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    per_problem = forms.IntegerField(
+        label="每个问题生成的整改事项数", min_value=1, max_value=5, initial=1, help_text="一个问题需分项整改时填2项以上"
+    )
+    deadline = forms.DateField(label="整改时限", required=False, widget=DateInput(), help_text="生成后可逐项修改")
+    long_term = forms.BooleanField(label="长期坚持", required=False)
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = Problem.objects.filter(meeting=meeting).select_related("member").order_by("member_id", "order", "id")
+        self.fields["problems"].queryset = qs
+        self.fields["problems"].label_from_instance = lambda p: (
+            f"{p.member.name if p.member else '领导班子'}：{p.description[:60]}"
+            + ("（已有整改事项）" if getattr(p, "has_items", False) else "")
+        )
+
+
+class ProgressForm(forms.Form):
+    progress = forms.IntegerField(label="完成比例（%）", min_value=0, max_value=100)
+    progress_note = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class MilestoneForm(forms.Form):
+    date = forms.DateField(label="日期", widget=DateInput())
+    text = forms.CharField(label="进展内容", widget=forms.Textarea(attrs={"rows": 2}))
+    files = MultipleFileField(label="佐证材料")
+
+
+class ClosureRequestForm(forms.Form):
+    note = forms.CharField(label="整改完成情况", widget=forms.Textarea(attrs={"rows": 3}))
+    files = MultipleFileField(label="佐证材料", help_text=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "files"
+        ].help_text = f"至少一份（此前已上传的也算），允许的类型：{ALLOWED_LABEL}，每个文件不超过{size_label(max_evidence_bytes())}"
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SettingsForm(forms.ModelForm):
+    class Meta:
+        model = RectificationSettings
+        fields = ["first_warning_days", "second_warning_days", "team_needs_review"]
+
+
+class NoticeForm(forms.ModelForm):
+    regenerate = forms.BooleanField(label="按台账重新生成内容", required=False)
+
+    class Meta:
+        model = Notice
+        fields = ["kind", "scope", "channel", "place", "published_on", "until", "contact", "text"]
+        widgets = {
+            "published_on": DateInput(),
+            "until": DateInput(),
+            "text": forms.Textarea(attrs={"rows": 14}),
+            "kind": forms.Select(choices=NoticeKind.choices),
+        }
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="整改台账表格（.xlsx）", help_text="请在本页导出的台账上修改进展后上传")

@@ -1,0 +1,495 @@
+"""Reads of the rectification ledger.
+
+Pages reach the meeting through `get_meeting_for_user` first and then ask `ledger_viewer` what the
+user may see and do inside it: the preparer and administrator keep every item, the principal sees
+and verifies every item, the 督导组 and the superior's organization department read every item (and
+verify team items when the meeting requires it), a member sees and updates only his own items.
+
+For documents (the examination material, the report), which already hold a meeting the user may
+read: `ledger_for_meeting(meeting)`, `rollup(meeting)` and `carry_over(meeting)`.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, When
+
+from mingjing.accounts.access import Perm
+from mingjing.accounts.selectors import get_scoped
+from mingjing.audit.models import AuditEvent
+from mingjing.audit.selectors import HistoryLine, describe, history_for_object
+from mingjing.lib.dates import today
+from mingjing.meetings.models import Meeting, RosterEntry
+from mingjing.meetings.selectors import (
+    MeetingAccess,
+    get_meeting_record_for_user,
+    meeting_access,
+    meetings_for_user,
+)
+from mingjing.organizations.models import Person, TeamRole, team_rank
+from mingjing.rectification.deadlines import OVERDUE, URGENT, WARNING, DeadlineMark, deadline_mark
+from mingjing.rectification.models import (
+    EvidenceFile,
+    Milestone,
+    Notice,
+    RectificationItem,
+    RectificationSettings,
+    Status,
+)
+
+TEAM_LABEL = "领导班子整改方案"
+
+
+def settings_for(meeting: Meeting) -> RectificationSettings:
+    """The meeting's settings, or the defaults (unsaved) when none were set."""
+    return RectificationSettings.objects.filter(meeting=meeting).first() or RectificationSettings(meeting=meeting)
+
+
+# --- who may do what -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """What one user may do in one meeting's ledger."""
+
+    access: MeetingAccess
+    person_id: int | None
+    settings: RectificationSettings
+
+    @property
+    def manages(self) -> bool:
+        """Preparer or administrator: keeps every item."""
+        return self.access.write
+
+    @property
+    def is_principal(self) -> bool:
+        return self.access.is_principal
+
+    @property
+    def sees_all(self) -> bool:
+        return self.access.write or self.access.is_principal or self.access.review
+
+    @property
+    def can_define(self) -> bool:
+        """Create items, edit what an item says, carry over, notices: preparer, admin, principal."""
+        return self.access.write or self.access.is_principal
+
+    @property
+    def may_import(self) -> bool:
+        """Anyone who may update some item: preparer, admin, principal, a member of the team or a
+        responsible person."""
+        return self.can_define or self.access.entry is not None or self.person_id is not None
+
+    def require_define(self) -> None:
+        if not self.can_define:
+            raise PermissionDenied("只有主要负责同志或党务工作人员可以执行此操作")
+
+    def require_manage(self) -> None:
+        if not self.manages:
+            raise PermissionDenied("只有党务工作人员可以执行此操作")
+
+    def is_mine(self, item: RectificationItem) -> bool:
+        entry = self.access.entry
+        if entry is not None and (item.owner_id == entry.pk or item.responsible_leader_id == entry.pk):
+            return True
+        return self.person_id is not None and item.responsible_person_id == self.person_id
+
+    def can_see(self, item: RectificationItem) -> bool:
+        return self.sees_all or self.is_mine(item)
+
+    def can_update(self, item: RectificationItem) -> bool:
+        """Progress, milestones, evidence, asking for closure."""
+        return self.access.write or self.access.is_principal or self.is_mine(item)
+
+    def needs_review(self, item: RectificationItem) -> bool:
+        return item.owner_id is None and self.settings.team_needs_review
+
+    def verify_stage(self, item: RectificationItem) -> str:
+        """'principal', 'review' or '' — which verification this user may give the item now."""
+        if item.status != Status.REQUESTED:
+            return ""
+        if item.principal_verified_at is None:
+            return "principal" if self.access.is_principal else ""
+        if self.needs_review(item) and self.access.review:
+            return "review"
+        return ""
+
+    def mine_q(self) -> Q:
+        q = Q(pk__in=[])
+        if self.access.entry is not None:
+            q |= Q(owner=self.access.entry) | Q(responsible_leader=self.access.entry)
+        if self.person_id is not None:
+            q |= Q(responsible_person_id=self.person_id)
+        return q
+
+
+def _person_id(user: Any) -> int | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Person.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
+
+
+def ledger_viewer(*, user: Any, meeting: Meeting) -> Viewer:
+    """For a meeting already reached through get_meeting_for_user."""
+    access = meeting_access(user=user, meeting=meeting)
+    person_id = access.entry.person_id if access.entry is not None else _person_id(user)
+    return Viewer(access=access, person_id=person_id, settings=settings_for(meeting))
+
+
+def get_item_for_user(*, user: Any, pk: Any, update: bool = False) -> tuple[RectificationItem, Viewer]:
+    """404 outside the meetings the user may read; 403 for another member's item (or, with
+    `update`, for an item he may read but not update)."""
+    item = get_meeting_record_for_user(
+        model=RectificationItem, user=user, pk=pk, perm=Perm.MEETING_READ, missing="没有找到该整改事项"
+    )
+    viewer = ledger_viewer(user=user, meeting=item.meeting)
+    if not viewer.can_see(item):
+        raise PermissionDenied("只能查看本人的整改事项")
+    if update and not viewer.can_update(item):
+        raise PermissionDenied("只有本人、主要负责同志或党务工作人员可以更新此整改事项")
+    return item, viewer
+
+
+def get_evidence_for_user(*, user: Any, pk: Any) -> EvidenceFile:
+    """An evidence file of an item the user may see (404 outside his meetings, 403 another member's)."""
+    qs = EvidenceFile.objects.filter(item__meeting__in=meetings_for_user(user=user))
+    evidence = get_scoped(qs, pk, missing="没有找到该佐证材料")
+    get_item_for_user(user=user, pk=evidence.item_id)
+    return evidence
+
+
+def get_notice_for_user(*, user: Any, pk: Any) -> Notice:
+    return get_meeting_record_for_user(model=Notice, user=user, pk=pk, missing="没有找到该公示通报")
+
+
+# --- the ledger ------------------------------------------------------------------------------------
+
+
+def items_of_meeting(*, meeting: Meeting) -> QuerySet[RectificationItem]:
+    return RectificationItem.objects.filter(meeting=meeting).select_related(
+        "owner", "responsible_leader", "responsible_division", "responsible_person", "carried_from"
+    )
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    item: RectificationItem
+    mark: DeadlineMark
+
+
+@dataclass
+class Group:
+    """The team's plan (owner None) or one member's list, with its roll-up."""
+
+    owner: RosterEntry | None
+    label: str
+    rows: list[ItemRow] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+    def _count(self, status: str) -> int:
+        return sum(1 for r in self.rows if r.item.status == status)
+
+    @property
+    def closed(self) -> int:
+        return self._count(Status.CLOSED)
+
+    @property
+    def requested(self) -> int:
+        return self._count(Status.REQUESTED)
+
+    @property
+    def open(self) -> int:
+        return self.total - self.closed
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for r in self.rows if r.mark.state == OVERDUE)
+
+    @property
+    def warning(self) -> int:
+        return sum(1 for r in self.rows if r.mark.state in (URGENT, WARNING))
+
+    @property
+    def long_term(self) -> int:
+        return sum(1 for r in self.rows if r.item.long_term and r.item.status != Status.CLOSED)
+
+    @property
+    def progress(self) -> int:
+        """Average completion, a closed item counting as 100 %."""
+        if not self.rows:
+            return 0
+        values = [100 if r.item.status == Status.CLOSED else r.item.progress for r in self.rows]
+        return round(sum(values) / len(values))
+
+
+@dataclass
+class Ledger:
+    meeting: Meeting
+    settings: RectificationSettings
+    groups: list[Group]
+
+    @property
+    def rows(self) -> list[ItemRow]:
+        return [r for g in self.groups for r in g.rows]
+
+    @property
+    def total(self) -> Group:
+        """The roll-up over every group, as one pseudo-group."""
+        return Group(owner=None, label="合计", rows=self.rows)
+
+    @property
+    def members(self) -> list[Group]:
+        return [g for g in self.groups if g.owner is not None]
+
+    @property
+    def team(self) -> Group | None:
+        return next((g for g in self.groups if g.owner is None), None)
+
+
+def _rows(items: list[RectificationItem], settings: RectificationSettings, on: dt.date) -> list[ItemRow]:
+    first, second = settings.first_warning_days, settings.second_warning_days
+    return [ItemRow(i, deadline_mark(i, today=on, first_days=first, second_days=second)) for i in items]
+
+
+def item_mark(item: RectificationItem, settings: RectificationSettings, on: dt.date | None = None) -> DeadlineMark:
+    return _rows([item], settings, on or today())[0].mark
+
+
+def ledger_for_meeting(meeting: Meeting, *, viewer: Viewer | None = None, on: dt.date | None = None) -> Ledger:
+    """The team's plan first, then each member's list in team order. With a viewer who may not see
+    everything, only his own items (and only the groups that hold them)."""
+    on = on or today()
+    settings = viewer.settings if viewer is not None else settings_for(meeting)
+    items = items_of_meeting(meeting=meeting)
+    partial = viewer is not None and not viewer.sees_all
+    if partial:
+        items = items.filter(viewer.mine_q())
+    by_owner: dict[int | None, list[RectificationItem]] = defaultdict(list)
+    for item in items.order_by("number"):
+        by_owner[item.owner_id].append(item)
+    roster = RosterEntry.objects.filter(meeting=meeting).exclude(team_role=TeamRole.NONE)
+    roster = list(roster.order_by(team_rank(), "precedence", "id"))
+    groups = [Group(owner=None, label=TEAM_LABEL, rows=_rows(by_owner.pop(None, []), settings, on))]
+    for entry in roster:
+        rows = _rows(by_owner.pop(entry.pk, []), settings, on)
+        groups.append(Group(owner=entry, label=f"{entry.name}同志整改清单", rows=rows))
+    for entries in by_owner.values():  # owners no longer in the team roster
+        owner = entries[0].owner
+        groups.append(Group(owner=owner, label=f"{owner.name}同志整改清单", rows=_rows(entries, settings, on)))
+    if partial:
+        groups = [g for g in groups if g.rows or (g.owner is not None and viewer.access.owns(g.owner))]
+    return Ledger(meeting=meeting, settings=settings, groups=groups)
+
+
+def rollup(meeting: Meeting, *, on: dt.date | None = None) -> Ledger:
+    """The whole ledger's roll-up: `.groups` (team, then each member) with total / closed / open /
+    overdue / warning / long_term / progress, and `.total` over all of them."""
+    return ledger_for_meeting(meeting, on=on)
+
+
+# --- carry-over: what last year's ledger says for this meeting -----------------------------------
+
+DONE, IN_PROGRESS, LONG_TERM = "done", "in_progress", "long_term"
+STATE_LABELS = {DONE: "已完成", IN_PROGRESS: "正在整改", LONG_TERM: "长期坚持"}
+
+
+@dataclass(frozen=True)
+class CarryOverLine:
+    item: RectificationItem  # last year's item
+    current: RectificationItem  # where it stands now: its carried-over successor, or itself
+    state: str
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS[self.state]
+
+    @property
+    def owner_label(self) -> str:
+        return "领导班子" if self.item.owner_id is None else self.item.owner.name
+
+
+@dataclass(frozen=True)
+class CarryOver:
+    previous: Meeting | None
+    lines: list[CarryOverLine]
+
+    def _count(self, state: str) -> int:
+        return sum(1 for line in self.lines if line.state == state)
+
+    @property
+    def total(self) -> int:
+        return len(self.lines)
+
+    @property
+    def done(self) -> int:
+        return self._count(DONE)
+
+    @property
+    def in_progress(self) -> int:
+        return self._count(IN_PROGRESS)
+
+    @property
+    def long_term(self) -> int:
+        return self._count(LONG_TERM)
+
+    @property
+    def team_lines(self) -> list[CarryOverLine]:
+        return [line for line in self.lines if line.item.owner_id is None]
+
+    @property
+    def member_lines(self) -> list[CarryOverLine]:
+        return [line for line in self.lines if line.item.owner_id is not None]
+
+    @property
+    def summary(self) -> str:
+        """One sentence for the 上年度整改落实情况 section; 【待补充】 when there is no ledger."""
+        if self.previous is None or not self.lines:
+            return "【待补充】"
+        return (
+            f"{self.previous.config.name}查摆问题确定的{self.total}项整改事项，"
+            f"已整改完成{self.done}项，正在整改{self.in_progress}项，需长期坚持{self.long_term}项。"
+        )
+
+
+def _owner_rank() -> Case:
+    """The team's items first, then the principal's, then the members'."""
+    return Case(
+        When(owner__isnull=True, then=0),
+        When(owner__team_role=TeamRole.PRINCIPAL, then=1),
+        default=2,
+        output_field=IntegerField(),
+    )
+
+
+def _state(item: RectificationItem) -> str:
+    if item.status == Status.CLOSED:
+        return DONE
+    return LONG_TERM if item.long_term else IN_PROGRESS
+
+
+def carry_over(meeting: Meeting) -> CarryOver:
+    """Last year's ledger (meeting.previous) as it stands for this meeting: an item carried over
+    to this meeting counts by its successor's status (closed this year → done)."""
+    previous = meeting.previous
+    if previous is None:
+        return CarryOver(previous=None, lines=[])
+    successors = RectificationItem.objects.filter(meeting=meeting).order_by("-id")
+    items = (
+        items_of_meeting(meeting=previous)
+        .select_related("meeting__config")
+        .prefetch_related(Prefetch("carried_to", queryset=successors, to_attr="successors"))
+        .order_by(_owner_rank(), "owner__precedence", "owner_id", "number")
+    )
+    lines = []
+    for item in items:
+        current = item.successors[0] if item.successors else item
+        lines.append(CarryOverLine(item=item, current=current, state=_state(current)))
+    return CarryOver(previous=previous, lines=lines)
+
+
+# --- an item, 我的整改, notices ------------------------------------------------------------------
+
+
+def item_milestones(*, item: RectificationItem) -> list[Milestone]:
+    files = EvidenceFile.objects.order_by("id")
+    return list(
+        Milestone.objects.filter(item=item)
+        .select_related("created_by")
+        .prefetch_related(Prefetch("files", queryset=files))
+        .order_by("date", "id")
+    )
+
+
+def item_loose_files(*, item: RectificationItem) -> list[EvidenceFile]:
+    return list(EvidenceFile.objects.filter(item=item, milestone__isnull=True).order_by("id"))
+
+
+@dataclass(frozen=True)
+class MyMeeting:
+    meeting: Meeting
+    rows: list[ItemRow]
+
+
+def my_items(*, user: Any, on: dt.date | None = None) -> list[MyMeeting]:
+    """Every item across meetings the user may read that is his: he owns the list, or he is the
+    item's responsible leader or responsible person. Newest meeting first."""
+    on = on or today()
+    if not getattr(user, "is_authenticated", False):
+        return []
+    mine = (
+        Q(owner__person__user_id=user.pk)
+        | Q(responsible_leader__person__user_id=user.pk)
+        | Q(responsible_person__user_id=user.pk)
+    )
+    meetings = meetings_for_user(user=user).values("id")
+    items = list(
+        RectificationItem.objects.filter(mine, meeting__in=meetings)
+        .select_related(
+            "meeting",
+            "owner",
+            "responsible_leader",
+            "responsible_division",
+            "responsible_person",
+            "meeting__rectification_settings",
+        )
+        .order_by("-meeting__planned_date", "meeting_id", "number")
+    )
+    result: list[MyMeeting] = []
+    for item in items:
+        if not result or result[-1].meeting.pk != item.meeting_id:
+            result.append(MyMeeting(meeting=item.meeting, rows=[]))
+        try:
+            settings = item.meeting.rectification_settings
+        except RectificationSettings.DoesNotExist:
+            settings = RectificationSettings(meeting=item.meeting)
+        result[-1].rows.extend(_rows([item], settings, on))
+    return result
+
+
+def notices_of_meeting(*, meeting: Meeting) -> QuerySet[Notice]:
+    return Notice.objects.filter(meeting=meeting).order_by("published_on", "id")
+
+
+# --- an item's history ----------------------------------------------------------------------------
+
+MEETING_LEVEL_EVENTS = ("rectification.generated", "rectification.imported", "rectification.carried_over")
+
+
+def _describe(event: AuditEvent, kind: str) -> str:
+    """As audit's describe(), but this app's own events show each change as “由…改为…”."""
+    if not (event.event_type.startswith("rectification.") and event.changes):
+        return describe(event, kind)
+    bare = copy.copy(event)
+    bare.changes = []
+    parts = [f"{c['label']}由“{c['old']}”改为“{c['new']}”" for c in event.changes]
+    return describe(bare, kind) + "：" + "，".join(parts)
+
+
+def item_history(item: RectificationItem) -> list[HistoryLine]:
+    """The item's own events, plus the ledger-wide ones (generated from problems, carried over,
+    imported from a sheet) that name it, with what they changed on it."""
+    lines = [HistoryLine(event=line.event, text=_describe(line.event, "整改事项")) for line in history_for_object(item)]
+    events = AuditEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(Meeting),
+        object_id=item.meeting_id,
+        event_type__in=MEETING_LEVEL_EVENTS,
+        extra__items__has_key=str(item.pk),
+    )
+    for event in events:
+        text = describe(event, "整改事项")
+        changes = event.extra["items"][str(item.pk)]
+        if changes:
+            parts = [f"{c['label']}由“{c['old'] or '（空）'}”改为“{c['new'] or '（空）'}”" for c in changes]
+            text += "；本事项：" + "，".join(parts)
+        lines.append(HistoryLine(event=event, text=text))
+    return sorted(lines, key=lambda line: (line.event.event_time, line.event.pk), reverse=True)

@@ -1,0 +1,469 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from mingjing.audit.selectors import history_for_object
+from mingjing.lib.forms import add_service_errors
+from mingjing.lib.http import attachment, xlsx_response
+from mingjing.lib.views import form_page
+from mingjing.meetings.selectors import get_meeting_for_user
+from mingjing.rectification import files as evidence_files
+from mingjing.rectification import ledger_xlsx
+from mingjing.rectification.forms import (
+    ClosureRequestForm,
+    FromProblemsForm,
+    ImportForm,
+    ItemForm,
+    MilestoneForm,
+    NoticeForm,
+    ProgressForm,
+    ReasonForm,
+    SettingsForm,
+)
+from mingjing.rectification.models import RectificationItem, Status
+from mingjing.rectification.selectors import (
+    Viewer,
+    carry_over,
+    get_evidence_for_user,
+    get_item_for_user,
+    get_notice_for_user,
+    item_history,
+    item_loose_files,
+    item_mark,
+    item_milestones,
+    ledger_for_meeting,
+    ledger_viewer,
+    my_items,
+    notices_of_meeting,
+)
+from mingjing.rectification.services import (
+    ITEM_FIELDS,
+    carry_over_items,
+    closure_request,
+    closure_return,
+    closure_verify,
+    item_create,
+    item_delete,
+    item_reopen,
+    item_update,
+    items_from_problems,
+    milestone_add,
+    notice_create,
+    notice_delete,
+    notice_update,
+    progress_update,
+    settings_update,
+)
+
+IMPORT_SESSION_KEY = "rectification-import-{}"
+
+
+def _meeting_and_viewer(request: HttpRequest, meeting_id: int):
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id)
+    return meeting, ledger_viewer(user=request.user, meeting=meeting)
+
+
+# --- the ledger -----------------------------------------------------------------------------------
+
+
+@login_required
+def ledger(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting, viewer = _meeting_and_viewer(request, meeting_id)
+    context = {
+        "meeting": meeting,
+        "viewer": viewer,
+        "ledger": ledger_for_meeting(meeting, viewer=viewer),
+        "carry": carry_over(meeting) if viewer.sees_all and meeting.previous_id else None,
+    }
+    return render(request, "rectification/ledger.html", context)
+
+
+@login_required
+def item_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting, viewer = _meeting_and_viewer(request, meeting_id)
+    viewer.require_define()
+    initial: dict[str, Any] = {}
+    if request.GET.get("owner", "").isdigit():
+        initial["owner"] = request.GET["owner"]
+    return form_page(
+        request,
+        form=ItemForm(request.POST or None, meeting=meeting, initial=initial),
+        save=lambda data: item_create(actor=request.user, meeting=meeting, **data),
+        success="整改事项已添加",
+        next_url=lambda item: reverse("rectification:item", args=[item.pk]),
+        template="rectification/form.html",
+        context={"meeting": meeting, "title": "添加整改事项"},
+    )
+
+
+@login_required
+def from_problems(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting, viewer = _meeting_and_viewer(request, meeting_id)
+    viewer.require_define()
+    form = FromProblemsForm(request.POST or None, meeting=meeting, initial={"per_problem": 1})
+    has_items = RectificationItem.objects.filter(problem=OuterRef("pk"))
+    form.fields["problems"].queryset = form.fields["problems"].queryset.annotate(has_items=Exists(has_items))
+    return form_page(
+        request,
+        form=form,
+        save=lambda data: items_from_problems(
+            actor=request.user,
+            meeting=meeting,
+            problems=list(data["problems"]),
+            deadline=data["deadline"],
+            long_term=data["long_term"],
+            per_problem=data["per_problem"],
+        ),
+        success="已依据查摆问题生成整改事项",
+        next_url=reverse("rectification:ledger", args=[meeting.pk]),
+        template="rectification/from_problems.html",
+        context={"meeting": meeting, "title": "依据查摆问题生成整改事项"},
+    )
+
+
+@login_required
+def settings_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting, viewer = _meeting_and_viewer(request, meeting_id)
+    viewer.require_manage()
+    current = viewer.settings
+    return form_page(
+        request,
+        form=SettingsForm(request.POST or None, initial={f: getattr(current, f) for f in SettingsForm.Meta.fields}),
+        save=lambda data: settings_update(actor=request.user, meeting=meeting, data=data),
+        success="整改台账设置已保存",
+        next_url=reverse("rectification:ledger", args=[meeting.pk]),
+        template="rectification/form.html",
+        context={
+            "meeting": meeting,
+            "title": "整改台账设置",
+            "history": history_for_object(current) if current.pk else [],
+            "show_history": True,
+        },
+    )
+
+
+@login_required
+@require_POST
+def carry(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting, viewer = _meeting_and_viewer(request, meeting_id)
+    viewer.require_define()
+    try:
+        result = carry_over_items(actor=request.user, meeting=meeting)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        text = f"已将上年度{len(result.created)}项未完成整改事项结转到本年度台账"
+        if result.to_team:
+            text += f"；{'、'.join(result.to_team)}已不在本届班子中，其事项列入领导班子整改方案，请指定责任领导"
+        messages.success(request, text)
+    return redirect("rectification:ledger", meeting_id=meeting.pk)
+
+
+# --- one item -------------------------------------------------------------------------------------
+
+
+def _detail(request: HttpRequest, item: RectificationItem, viewer: Viewer, status: int = 200, **forms) -> HttpResponse:
+    stage = viewer.verify_stage(item)
+    can_update = viewer.can_update(item) and item.status != Status.CLOSED
+    context = {
+        "meeting": item.meeting,
+        "item": item,
+        "viewer": viewer,
+        "mark": item_mark(item, viewer.settings),
+        "milestones": item_milestones(item=item),
+        "loose_files": item_loose_files(item=item),
+        "history": item_history(item),
+        "can_update": can_update,
+        "can_request": can_update and item.status != Status.REQUESTED,
+        "stage": stage,
+        "can_reopen": viewer.manages and item.status == Status.CLOSED,
+        "progress_form": forms.get("progress_form")
+        or ProgressForm(initial={"progress": item.progress, "progress_note": item.progress_note}),
+        "milestone_form": forms.get("milestone_form") or MilestoneForm(),
+        "request_form": forms.get("request_form") or ClosureRequestForm(),
+        "return_form": forms.get("return_form") or ReasonForm(),
+        "reopen_form": forms.get("reopen_form") or ReasonForm(),
+        "successors": list(item.carried_to.select_related("meeting")),
+    }
+    return render(request, "rectification/item.html", context, status=status)
+
+
+@login_required
+def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
+    item, viewer = get_item_for_user(user=request.user, pk=item_id)
+    return _detail(request, item, viewer)
+
+
+@login_required
+def item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
+    item, viewer = get_item_for_user(user=request.user, pk=item_id)
+    viewer.require_define()
+    return form_page(
+        request,
+        form=ItemForm(request.POST or None, meeting=item.meeting, initial={f: getattr(item, f) for f in ITEM_FIELDS}),
+        save=lambda data: item_update(actor=request.user, item=item, data=data),
+        success="整改事项已保存",
+        next_url=reverse("rectification:item", args=[item.pk]),
+        template="rectification/form.html",
+        context={"meeting": item.meeting, "title": f"修改整改事项 {item.key}", "item": item},
+    )
+
+
+def _post_form(
+    request: HttpRequest, item_id: int, form_class: type, key: str, save, success: str, *, update: bool = True
+) -> HttpResponse:
+    """A POST from one of the item page's forms: on success back to the item, else the page with
+    the form's errors."""
+    item, viewer = get_item_for_user(user=request.user, pk=item_id, update=update)
+    form = form_class(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            save(item, viewer, form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect("rectification:item", item_id=item.pk)
+    item.refresh_from_db()
+    return _detail(request, item, viewer, status=400, **{key: form})
+
+
+@login_required
+@require_POST
+def item_progress(request: HttpRequest, item_id: int) -> HttpResponse:
+    return _post_form(
+        request,
+        item_id,
+        ProgressForm,
+        "progress_form",
+        lambda item, viewer, data: progress_update(actor=request.user, item=item, **data),
+        "整改进展已更新",
+    )
+
+
+@login_required
+@require_POST
+def item_milestone(request: HttpRequest, item_id: int) -> HttpResponse:
+    return _post_form(
+        request,
+        item_id,
+        MilestoneForm,
+        "milestone_form",
+        lambda item, viewer, data: milestone_add(actor=request.user, item=item, **data),
+        "进展节点已登记",
+    )
+
+
+@login_required
+@require_POST
+def item_request(request: HttpRequest, item_id: int) -> HttpResponse:
+    return _post_form(
+        request,
+        item_id,
+        ClosureRequestForm,
+        "request_form",
+        lambda item, viewer, data: closure_request(actor=request.user, item=item, **data),
+        "已提交销号申请，等待审核",
+    )
+
+
+@login_required
+@require_POST
+def item_verify(request: HttpRequest, item_id: int) -> HttpResponse:
+    item, viewer = get_item_for_user(user=request.user, pk=item_id)
+    try:
+        item = closure_verify(actor=request.user, item=item, viewer=viewer)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        if item.status == Status.CLOSED:
+            messages.success(request, "已审核同意，事项已销号")
+        else:
+            messages.success(request, "已审核同意，等待督导组审核销号")
+    return redirect("rectification:item", item_id=item.pk)
+
+
+@login_required
+@require_POST
+def item_return(request: HttpRequest, item_id: int) -> HttpResponse:
+    def save(item, viewer, data):
+        if not viewer.verify_stage(item):
+            raise PermissionDenied("只有审核人可以退回销号申请")
+        closure_return(actor=request.user, item=item, viewer=viewer, reason=data["reason"])
+
+    return _post_form(request, item_id, ReasonForm, "return_form", save, "已退回销号申请", update=False)
+
+
+@login_required
+@require_POST
+def item_reopen_view(request: HttpRequest, item_id: int) -> HttpResponse:
+    def save(item, viewer, data):
+        viewer.require_manage()
+        item_reopen(actor=request.user, item=item, reason=data["reason"])
+
+    return _post_form(request, item_id, ReasonForm, "reopen_form", save, "事项已重新打开", update=False)
+
+
+@login_required
+@require_POST
+def item_remove(request: HttpRequest, item_id: int) -> HttpResponse:
+    item, viewer = get_item_for_user(user=request.user, pk=item_id)
+    viewer.require_manage()
+    meeting_id = item.meeting_id
+    try:
+        item_delete(actor=request.user, item=item)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("rectification:item", item_id=item.pk)
+    messages.success(request, "整改事项已删除")
+    return redirect("rectification:ledger", meeting_id=meeting_id)
+
+
+@login_required
+def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponse:
+    evidence = get_evidence_for_user(user=request.user, pk=evidence_id)
+    return attachment(evidence_files.read(evidence.file.name), evidence.original_name, evidence.content_type)
+
+
+# --- xlsx round trip ------------------------------------------------------------------------------
+
+
+@login_required
+def export(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting, viewer = _meeting_and_viewer(request, meeting_id)
+    content = ledger_xlsx.export_xlsx(ledger_for_meeting(meeting, viewer=viewer))
+    return xlsx_response(content, f"{meeting.title}整改台账.xlsx")
+
+
+@login_required
+def import_sheet(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Upload → every row checked → a preview of the changes; nothing is written until confirmed."""
+    meeting, viewer = _meeting_and_viewer(request, meeting_id)
+    if not viewer.may_import:
+        raise PermissionDenied("您在本次会议中没有可更新的整改事项")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    plan = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            upload = form.cleaned_data["file"]
+            if upload.size > ledger_xlsx_max_bytes():
+                raise ledger_xlsx.LedgerImportError(["文件过大，请上传不超过5 MB的表格"])
+            rows = ledger_xlsx.parse_sheet(upload.read())
+            plan = ledger_xlsx.plan_import(viewer=viewer, meeting=meeting, rows=rows)
+        except ledger_xlsx.LedgerImportError as exc:
+            errors = exc.errors
+        else:
+            request.session[IMPORT_SESSION_KEY.format(meeting.pk)] = {"rows": plan.rows, "digest": plan.digest}
+    context = {"meeting": meeting, "form": form, "errors": errors, "plan": plan}
+    return render(request, "rectification/import.html", context, status=400 if errors else 200)
+
+
+def ledger_xlsx_max_bytes() -> int:
+    from django.conf import settings
+
+    return settings.MAX_IMPORT_BYTES
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting, viewer = _meeting_and_viewer(request, meeting_id)
+    if not viewer.may_import:
+        raise PermissionDenied("您在本次会议中没有可更新的整改事项")
+    pending = request.session.get(IMPORT_SESSION_KEY.format(meeting.pk))
+    if not pending:
+        messages.error(request, "没有待确认的导入，请重新上传表格")
+        return redirect("rectification:import", meeting_id=meeting.pk)
+    try:
+        plan = ledger_xlsx.apply_import(
+            actor=request.user, viewer=viewer, meeting=meeting, rows=pending["rows"], digest=pending["digest"]
+        )
+    except ledger_xlsx.LedgerImportError as exc:
+        context = {"meeting": meeting, "form": ImportForm(), "errors": exc.errors, "plan": None}
+        return render(request, "rectification/import.html", context, status=400)
+    del request.session[IMPORT_SESSION_KEY.format(meeting.pk)]
+    messages.success(request, f"导入完成：更新了{len(plan.changed)}项整改事项，{plan.unchanged}项未变化")
+    return redirect("rectification:ledger", meeting_id=meeting.pk)
+
+
+# --- 我的整改 ----------------------------------------------------------------------------------------
+
+
+@login_required
+def my_rectification(request: HttpRequest) -> HttpResponse:
+    return render(request, "rectification/mine.html", {"groups": my_items(user=request.user)})
+
+
+# --- notices --------------------------------------------------------------------------------------
+
+
+@login_required
+def notices(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting, viewer = _meeting_and_viewer(request, meeting_id)
+    context = {"meeting": meeting, "viewer": viewer, "notices": list(notices_of_meeting(meeting=meeting))}
+    return render(request, "rectification/notices.html", context)
+
+
+@login_required
+def notice_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting, viewer = _meeting_and_viewer(request, meeting_id)
+    viewer.require_define()
+    form = NoticeForm(request.POST or None, initial={"kind": "publicity"})
+    del form.fields["regenerate"]
+    return form_page(
+        request,
+        form=form,
+        save=lambda data: notice_create(actor=request.user, meeting=meeting, **data),
+        success="公示通报已保存",
+        next_url=reverse("rectification:notices", args=[meeting.pk]),
+        template="rectification/form.html",
+        context={"meeting": meeting, "title": "新建公示通报"},
+    )
+
+
+@login_required
+def notice_edit(request: HttpRequest, notice_id: int) -> HttpResponse:
+    notice = get_notice_for_user(user=request.user, pk=notice_id)
+    viewer = ledger_viewer(user=request.user, meeting=notice.meeting)
+    viewer.require_define()
+
+    def save(data: dict[str, Any]):
+        regenerate = data.pop("regenerate", False)
+        return notice_update(actor=request.user, notice=notice, data=data, regenerate=regenerate)
+
+    return form_page(
+        request,
+        form=NoticeForm(request.POST or None, initial={f: getattr(notice, f) for f in NoticeForm.Meta.fields}),
+        save=save,
+        success="公示通报已保存",
+        next_url=reverse("rectification:notices", args=[notice.meeting_id]),
+        template="rectification/form.html",
+        context={
+            "meeting": notice.meeting,
+            "title": f"修改{notice}",
+            "history": history_for_object(notice),
+            "show_history": True,
+            "delete_url": reverse("rectification:notice_delete", args=[notice.pk]),
+        },
+    )
+
+
+@login_required
+@require_POST
+def notice_remove(request: HttpRequest, notice_id: int) -> HttpResponse:
+    notice = get_notice_for_user(user=request.user, pk=notice_id)
+    ledger_viewer(user=request.user, meeting=notice.meeting).require_define()
+    meeting_id = notice.meeting_id
+    notice_delete(actor=request.user, notice=notice)
+    messages.success(request, "公示通报已删除")
+    return redirect("rectification:notices", meeting_id=meeting_id)
