@@ -180,8 +180,10 @@ def _ppr_props(
     if keep_next:
         _child(ppr, "w:keepNext")
     _child(ppr, "w:widowControl", val="0")  # else a page may hold only 21 lines
-    # No hanging punctuation: a line never runs past the 28th character cell.
-    _child(ppr, "w:overflowPunct", val="0")
+    # Punctuation at the end of a full line: Word hangs it in the margin (its default, on); LibreOffice
+    # 7.4 reads this same "on" as no hanging and moves the last character down with it (kinsoku), while
+    # "off" makes it hang the mark and drop it from the PDF. So "on", written out: both show every mark.
+    _child(ppr, "w:overflowPunct", val="1")
     if not snap:
         _child(ppr, "w:snapToGrid", val="0")
     spacing = _child(ppr, "w:spacing", before="0", after="0", beforeLines="0", afterLines="0")

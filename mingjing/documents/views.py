@@ -89,6 +89,9 @@ def _preview(request: HttpRequest, meeting, kind, member, *, error: tuple[str, s
                 "errors": error[2] if error and error[0] == block.key else [],
             }
         )
+    if error and error[0] not in keys:
+        for message in error[2]:
+            messages.error(request, message)
     orphans = [o for k, o in stored.items() if k not in keys]
     history = [
         line for line in history_for_object(meeting) if line.event.extra.get("kind") == kind.kind

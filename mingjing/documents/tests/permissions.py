@@ -15,14 +15,24 @@ ROWS = {
     "documents:list": [GET(MEETING_READ, meeting_id="meeting"), GET(OTHER_READ, meeting_id="outsider_meeting")],
     "documents:preview": [
         GET(MEETING_READ, meeting_id="meeting", kind="talks_kind"),
-        GET(MEETING_READ, "one member's record", query={"member": "@principal_entry"}, meeting_id="meeting",
-            kind="talks_kind"),  # fmt: skip
+        GET(
+            MEETING_READ,
+            "one member's record",
+            query={"member": "@principal_entry"},
+            meeting_id="meeting",
+            kind="talks_kind",
+        ),  # fmt: skip
         GET(MEETING_READ, meeting_id="meeting", kind="catalogue_kind"),
         GET(OTHER_READ, meeting_id="outsider_meeting", kind="talks_kind"),
     ],
     "documents:download": [
-        GET(MEETING_READ, "whoever reads the meeting downloads", query={"format": "docx"}, meeting_id="meeting",
-            kind="talks_kind"),  # fmt: skip
+        GET(
+            MEETING_READ,
+            "whoever reads the meeting downloads",
+            query={"format": "docx"},
+            meeting_id="meeting",
+            kind="talks_kind",
+        ),  # fmt: skip
         GET(MEETING_READ, query={"format": "docx"}, meeting_id="meeting", kind="catalogue_kind"),
         GET(OTHER_READ, query={"format": "docx"}, meeting_id="outsider_meeting", kind="talks_kind"),
     ],

@@ -1,0 +1,121 @@
+"""PDF through LibreOffice: the 22 × 28 grid measured on a rendered document (domain.md §4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import unittest
+from pathlib import Path
+
+from mingjing.documents.engine import display_width
+from mingjing.documents.pdf import pdf_available
+from mingjing.organizations.models import Division, PartyBranch
+from mingjing.talks.selectors import talk_coverage
+from mingjing.talks.services import talk_record
+from mingjing.test import DEMO_DAY, BaseTestCase
+
+NEEDS = "LibreOffice (soffice) 和 poppler-utils (pdftotext) 未安装：跳过 PDF 排版测试（CI 会安装）"
+TOOLS = pdf_available() and shutil.which("pdftotext") is not None
+PAGE_NUMBER = re.compile(r"^—\s*\d+\s*—$")
+LEVEL_2 = re.compile(r"^（[一二三四五六七八九十]+）")
+
+# Long enough that each talk's record runs over several lines; digits and quotes included.
+TOPICS = (
+    "围绕“带头强化政治忠诚、提高政治能力”等5个方面，双方交流了2025年度落实全面从严治党主体责任的情况，"
+    "相互指出了在调查研究、推动分管领域工作落实和廉洁自律方面存在的差距和不足，"
+    "沟通了拟在会上提出的批评意见，明确了会后整改的方向和时限。"
+)
+
+
+def pdf_pages(pdf: bytes) -> list[list[str]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "d.pdf"
+        path.write_bytes(pdf)
+        text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True)
+    pages = text.stdout.split("\f")
+    return [[line.strip() for line in page.split("\n") if line.strip()] for page in pages if page.strip()]
+
+
+@unittest.skipUnless(TOOLS, NEEDS)
+class PdfLayoutTest(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        # One talk for every required pair: the record runs over several pages.
+        for i, required in enumerate(talk_coverage(meeting=cls.meeting).missing):
+            kind, member_id = required.key[0], required.member_id
+            data = {"member": cls.meeting.roster.get(pk=member_id)}
+            if kind == "member":
+                a, b = required.key[1], required.key[2]
+                data = {"member": cls.meeting.roster.get(pk=a), "counterpart_kind": "member",
+                        "other_member": cls.meeting.roster.get(pk=b)}  # fmt: skip
+            elif kind == "division":
+                data |= {"counterpart_kind": "division_heads", "division": Division.objects.get(pk=required.key[2])}
+            else:
+                data |= {"counterpart_kind": "branch_reps", "branch": PartyBranch.objects.get(pk=required.key[2])}
+            talk_record(
+                actor=cls.preparer,
+                meeting=cls.meeting,
+                talk_date=DEMO_DAY + dt.timedelta(days=i % 10),
+                topics=TOPICS,
+                participants="孙丽、周伟",
+                criticism_discussed=True,
+                **data,
+            )
+
+    def test_full_body_pages_hold_22_lines_of_at_most_28_characters(self):
+        self.login("preparer")
+        response = self.client.get(f"/meetings/{self.meeting.pk}/documents/talks/download/", {"format": "pdf"})
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response["Content-Type"], "application/pdf")
+        self.assertTrue(response["Content-Disposition"].startswith("attachment;"))
+        pdf = response.content
+        self.assertEqual(pdf[:5], b"%PDF-")
+        if os.environ.get("MINGJING_KEEP_PDF"):  # to look at the rendering: a path to write it to
+            Path(os.environ["MINGJING_KEEP_PDF"]).write_bytes(pdf)
+        pages = pdf_pages(pdf)
+        self.assertGreaterEqual(len(pages), 4, "the record should run over several pages")
+        # Page numbers: “— n —” on every page.
+        for n, page in enumerate(pages, start=1):
+            self.assertRegex(page[-1], PAGE_NUMBER, f"page {n}")
+            self.assertEqual(re.sub(r"\D", "", page[-1]), str(n))
+        # Body pages: after the coverage table, before the last page.
+        start = next(i for i, page in enumerate(pages) if "二、谈话记录" in page) + 1
+        body_pages = pages[start:-1]
+        self.assertGreaterEqual(len(body_pages), 2)
+        full = 0
+        for n, page in enumerate(body_pages, start=start + 1):
+            lines = page[:-1]
+            for line in lines:
+                self.assertLessEqual(display_width(line.replace(" ", "")), 28, f"page {n}: {line}")
+            if len(lines) == 22:
+                full += 1
+            else:
+                # A level-2 heading is kept with its text: the page before it may end one line early.
+                next_page = pages[n]
+                self.assertEqual(len(lines), 21, f"page {n} has {len(lines)} lines")
+                self.assertRegex(next_page[0], LEVEL_2)
+        self.assertGreaterEqual(full, 1)
+        # Nothing is lost at line ends (LibreOffice drops a hanging full stop or comma).
+        pages_text = ["".join(page[:-1]).replace(" ", "") for page in pages]
+        self.assertIn("面对面的谈心谈话，必谈范围为：主要负责同志与每位班子成员；", pages_text[0])
+        whole = "".join(pages_text)
+        self.assertGreaterEqual(whole.count("主要内容：" + TOPICS), 12)
+
+    def test_cli_writes_a_pdf(self):
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        with tempfile.TemporaryDirectory() as tmp:
+            target = Path(tmp) / "catalogue.pdf"
+            call_command("document", "catalogue", "--meeting", str(self.meeting.pk), "--pdf", "-o", str(target),
+                         stdout=StringIO())  # fmt: skip
+            self.assertEqual(target.read_bytes()[:5], b"%PDF-")
+            text = "\n".join(line for page in pdf_pages(target.read_bytes()) for line in page)
+        self.assertIn("材料归档目录", text)
+        self.assertIn("谈心谈话记录", text)
