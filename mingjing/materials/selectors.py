@@ -84,6 +84,8 @@ def open_material_for_user(*, user: Any, meeting_id: int, slot: str) -> Opened:
 
 
 def may_write(access: MeetingAccess, owner: RosterEntry | None) -> bool:
+    if access.archived:
+        return False
     if owner is None:
         return access.is_principal or access.write
     return access.owns(owner)
@@ -91,13 +93,15 @@ def may_write(access: MeetingAccess, owner: RosterEntry | None) -> bool:
 
 def require_write(access: MeetingAccess, owner: RosterEntry | None) -> None:
     if not may_write(access, owner):
+        if access.archived:
+            raise PermissionDenied("本次民主生活会已归档，材料只能查看")
         if owner is None:
             raise PermissionDenied("领导班子对照检查材料由主要负责同志（或党务工作人员协助）撰写")
         raise PermissionDenied("发言提纲只能由本人撰写，不得由他人代写")
 
 
 def may_submit(access: MeetingAccess, owner: RosterEntry | None) -> bool:
-    return access.owns(owner)
+    return not access.archived and access.owns(owner)
 
 
 def approver_is_reviewer(owner: RosterEntry | None) -> bool:
@@ -108,7 +112,7 @@ def approver_is_reviewer(owner: RosterEntry | None) -> bool:
 def may_approve(access: MeetingAccess, owner: RosterEntry | None) -> bool:
     if approver_is_reviewer(owner):
         return access.review
-    return access.is_principal
+    return access.is_principal and not access.archived
 
 
 def meeting_held_on(meeting: Meeting) -> dt.date | None:

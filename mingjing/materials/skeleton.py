@@ -41,43 +41,37 @@ def _problem_line(index: int, problem: Any) -> str:
 
 
 def _rectification_section(meeting: Meeting, owner: RosterEntry | None) -> list[str]:
-    """From `mingjing.rectification.selectors.carry_over(meeting)` when that app provides it."""
-    if owner is not None or find_spec("mingjing.rectification") is None:
+    """From last year's ledger, via `mingjing.rectification.selectors.carry_over(meeting)` when
+    that app provides it: the summary sentence, then one line per item (the team's items for the
+    team's material, the member's own items — matched by person — for an outline)."""
+    if find_spec("mingjing.rectification") is None:
         return [MISSING]
     try:
-        selectors = import_module("mingjing.rectification.selectors")
-    except ImportError:
-        return [MISSING]
-    carry_over = getattr(selectors, "carry_over", None)
-    if carry_over is None:
-        return [MISSING]
-    try:
+        carry_over = getattr(import_module("mingjing.rectification.selectors"), "carry_over", None)
+        if carry_over is None:
+            return [MISSING]
         data = carry_over(meeting)
-    except Exception:  # another app's selector must not break the editor
+        lines = list(getattr(data, "lines", []) or [])
+        if owner is None:
+            mine = [line for line in lines if line.item.owner_id is None]
+        else:
+            mine = [line for line in lines if line.item.owner_id and line.item.owner.person_id == owner.person_id]
+        if not mine:
+            return [MISSING]
+        out = []
+        if owner is None:
+            summary = str(getattr(data, "summary", "") or "")
+            out.append(f"针对{summary}" if summary and summary != MISSING else MISSING)
+        else:
+            done = sum(1 for line in mine if line.state == "done")
+            out.append(f"针对上年度本人查摆问题确定的{len(mine)}项整改事项，已整改完成{done}项。")
+        for i, line in enumerate(mine, start=1):
+            problem = " ".join(str(line.item.problem_text).split()).rstrip("。；;")
+            out.append(f"{cn_number(i)}是关于“{problem}”的问题，目前{line.state_label}。整改成效：{MISSING}")
+        return out
+    except Exception:  # another app's selector must never break the editor
         log.exception("carry_over failed for meeting %s", meeting.pk)
         return [MISSING]
-
-    def get(name: str) -> Any:
-        return data.get(name) if isinstance(data, dict) else getattr(data, name, None)
-
-    labels = (("done", "已完成"), ("in_progress", "正在推进"), ("long_term", "长期坚持"))
-    counts = [(label, get(key)) for key, label in labels]
-    known = [(label, n) for label, n in counts if isinstance(n, int)]
-    if not known and not get("items"):
-        return [MISSING]
-    lines = []
-    if known:
-        total = get("total") if isinstance(get("total"), int) else sum(n for _, n in known)
-        parts = "，".join(f"{label}{n}项" for label, n in known)
-        previous = meeting.previous.title if meeting.previous_id else "上年度民主生活会"
-        lines.append(f"针对{previous}查摆出的问题，领导班子制定整改措施{total}项，目前{parts}。")
-    for i, item in enumerate(get("items") or [], start=1):
-        names = ("problem_text", "title", "description")
-        text = next((str(getattr(item, a)) for a in names if getattr(item, a, "")), "")
-        text = text or str(item)
-        status = getattr(item, "get_status_display", None)
-        lines.append(f"{cn_number(i)}是{_sentence(text)}" + (f"（{status()}）" if callable(status) else "") + MISSING)
-    return lines or [MISSING]
 
 
 def _intro(meeting: Meeting, owner: RosterEntry | None) -> str:

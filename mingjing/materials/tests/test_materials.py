@@ -427,3 +427,32 @@ class CompareTest(MaterialTestCase):
         self.assertIn("保存了领导班子对照检查材料第2版（手动保存）", page)
         self.assertIn("依据记录生成了领导班子对照检查材料框架（第1版）", page)
         self.assertEqual(json.loads(self.save("team", "一、新稿", 2).content)["message"], "内容没有变化")
+
+
+class CarryOverTest(MaterialTestCase):
+    def test_last_years_ledger_fills_the_first_section(self):
+        from mingjing.rectification.selectors import carry_over
+
+        data = carry_over(self.meeting)
+        team_lines = [line for line in data.lines if line.item.owner_id is None]
+        self.login("principal")
+        self.client.post(self.url("team", "skeleton"), {"replace": "1"})
+        team = self.material(None)
+        text = team.versions.get(number=team.current_version).text
+        section = text.split("一、上年度整改落实情况\n", 1)[1].split("\n二、检视查摆问题", 1)[0].splitlines()
+        if not team_lines:
+            self.assertEqual(section, ["【待补充】"])
+            return
+        self.assertEqual(section[0], f"针对{data.summary}")
+        self.assertEqual(len(section), 1 + len(team_lines))
+        first = " ".join(team_lines[0].item.problem_text.split()).rstrip("。；;")
+        self.assertIn(f"一是关于“{first}”的问题，目前{team_lines[0].state_label}。整改成效：【待补充】", section[1])
+
+    def test_archived_meeting_is_read_only(self):
+        from mingjing.meetings.models import Meeting
+
+        Meeting.objects.filter(pk=self.meeting.pk).update(archived_on=DEMO_DAY)
+        self.login("principal")
+        self.assertEqual(self.save("team", "归档后修改", 1).status_code, 403)
+        page = self.client.get(self.url("team")).content.decode()
+        self.assertNotIn('id="material-text"', page)
