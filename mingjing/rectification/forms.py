@@ -109,9 +109,10 @@ class ClosureRequestForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        limit = size_label(max_evidence_bytes())
         self.fields[
             "files"
-        ].help_text = f"至少一份（此前已上传的也算），允许的类型：{ALLOWED_LABEL}，每个文件不超过{size_label(max_evidence_bytes())}"
+        ].help_text = f"至少一份（此前已上传的也算），允许的类型：{ALLOWED_LABEL}，每个文件不超过{limit}"
 
 
 class ReasonForm(forms.Form):

@@ -73,19 +73,25 @@ class Viewer:
         return self.access.is_principal
 
     @property
+    def archived(self) -> bool:
+        """An archived meeting's ledger is read-only (carry its open items over first)."""
+        return self.access.archived
+
+    @property
     def sees_all(self) -> bool:
-        return self.access.write or self.access.is_principal or self.access.review
+        """Reading, which archiving does not take away."""
+        return self.access.writer or self.access.is_principal or self.access.reviewer
 
     @property
     def can_define(self) -> bool:
         """Create items, edit what an item says, carry over, notices: preparer, admin, principal."""
-        return self.access.write or self.access.is_principal
+        return not self.archived and (self.access.write or self.access.is_principal)
 
     @property
     def may_import(self) -> bool:
         """Anyone who may update some item: preparer, admin, principal, a member of the team or a
         responsible person."""
-        return self.can_define or self.access.entry is not None or self.person_id is not None
+        return not self.archived and (self.can_define or self.access.entry is not None or self.person_id is not None)
 
     def require_define(self) -> None:
         if not self.can_define:
@@ -106,14 +112,14 @@ class Viewer:
 
     def can_update(self, item: RectificationItem) -> bool:
         """Progress, milestones, evidence, asking for closure."""
-        return self.access.write or self.access.is_principal or self.is_mine(item)
+        return not self.archived and (self.access.write or self.access.is_principal or self.is_mine(item))
 
     def needs_review(self, item: RectificationItem) -> bool:
         return item.owner_id is None and self.settings.team_needs_review
 
     def verify_stage(self, item: RectificationItem) -> str:
         """'principal', 'review' or '' — which verification this user may give the item now."""
-        if item.status != Status.REQUESTED:
+        if item.status != Status.REQUESTED or self.archived:
             return ""
         if item.principal_verified_at is None:
             return "principal" if self.access.is_principal else ""

@@ -65,6 +65,14 @@ from mingjing.rectification.services import (
 )
 
 IMPORT_SESSION_KEY = "rectification-import-{}"
+# The item page holds several forms: prefixed, so their fields' ids and names never collide.
+PREFIXES = {
+    "progress_form": "progress",
+    "milestone_form": "milestone",
+    "request_form": "closure",
+    "return_form": "return",
+    "reopen_form": "reopen",
+}
 
 
 def _meeting_and_viewer(request: HttpRequest, meeting_id: int):
@@ -187,11 +195,13 @@ def _detail(request: HttpRequest, item: RectificationItem, viewer: Viewer, statu
         "stage": stage,
         "can_reopen": viewer.manages and item.status == Status.CLOSED,
         "progress_form": forms.get("progress_form")
-        or ProgressForm(initial={"progress": item.progress, "progress_note": item.progress_note}),
-        "milestone_form": forms.get("milestone_form") or MilestoneForm(),
-        "request_form": forms.get("request_form") or ClosureRequestForm(),
-        "return_form": forms.get("return_form") or ReasonForm(),
-        "reopen_form": forms.get("reopen_form") or ReasonForm(),
+        or ProgressForm(
+            initial={"progress": item.progress, "progress_note": item.progress_note}, prefix=PREFIXES["progress_form"]
+        ),
+        "milestone_form": forms.get("milestone_form") or MilestoneForm(prefix=PREFIXES["milestone_form"]),
+        "request_form": forms.get("request_form") or ClosureRequestForm(prefix=PREFIXES["request_form"]),
+        "return_form": forms.get("return_form") or ReasonForm(prefix=PREFIXES["return_form"]),
+        "reopen_form": forms.get("reopen_form") or ReasonForm(prefix=PREFIXES["reopen_form"]),
         "successors": list(item.carried_to.select_related("meeting")),
     }
     return render(request, "rectification/item.html", context, status=status)
@@ -224,7 +234,7 @@ def _post_form(
     """A POST from one of the item page's forms: on success back to the item, else the page with
     the form's errors."""
     item, viewer = get_item_for_user(user=request.user, pk=item_id, update=update)
-    form = form_class(request.POST, request.FILES)
+    form = form_class(request.POST, request.FILES, prefix=PREFIXES[key])
     if form.is_valid():
         try:
             save(item, viewer, form.cleaned_data)

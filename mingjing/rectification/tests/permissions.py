@@ -80,24 +80,30 @@ ROWS = {
     ],
     "rectification:edit": [GET(DEFINE, item_id="member_item")],
     "rectification:progress": [
-        POST(UPDATE_POST, data={"progress": "70", "progress_note": "已完成大部分"}, item_id="member_item"),
-        POST((302, 302, 302, 403, 403, 403, 404, 302), data={"progress": "70"}, item_id="team_item"),
+        POST(
+            UPDATE_POST,
+            data={"progress-progress": "70", "progress-progress_note": "已完成大部分"},
+            item_id="member_item",
+        ),
+        POST((302, 302, 302, 403, 403, 403, 404, 302), data={"progress-progress": "70"}, item_id="team_item"),
     ],
     "rectification:milestone": [
-        POST(UPDATE_POST, data={"date": "2026-01-05", "text": "召开专题会议"}, item_id="member_item"),
+        POST(
+            UPDATE_POST, data={"milestone-date": "2026-01-05", "milestone-text": "召开专题会议"}, item_id="member_item"
+        ),
     ],
     "rectification:request": [
         POST(
             (400, 400, 400, 400, 403, 403, 404, 302),
             "no evidence file: refused",
-            data={"note": "已完成"},
+            data={"closure-note": "已完成"},
             item_id="member_item",
         ),
     ],
     "rectification:verify": [POST(VERIFY_POST, item_id="others_item")],
-    "rectification:return": [POST(VERIFY_POST, data={"reason": "佐证材料不足"}, item_id="others_item")],
+    "rectification:return": [POST(VERIFY_POST, data={"return-reason": "佐证材料不足"}, item_id="others_item")],
     "rectification:reopen": [
-        POST((302, 302, 403, 403, 404, 403, 404, 302), data={"reason": "复查发现反弹"}, item_id="closed_item"),
+        POST((302, 302, 403, 403, 404, 403, 404, 302), data={"reopen-reason": "复查发现反弹"}, item_id="closed_item"),
     ],
     "rectification:delete": [POST(DEFINE_POST[:2] + (403,) + DEFINE_POST[3:], item_id="team_item")],
     "rectification:evidence": [GET(OTHERS_ITEM, evidence_id="evidence")],

@@ -204,7 +204,9 @@ class LedgerPagesTest(RectificationTestCase):
     def test_member_cannot_update_another_members_item(self) -> None:
         other = self.item("王芳")
         self.login("member")
-        response = self.client.post(self.item_url(other, "progress"), {"progress": "50", "progress_note": "x"})
+        response = self.client.post(
+            self.item_url(other, "progress"), {"progress-progress": "50", "progress-progress_note": "x"}
+        )
         self.assertEqual(response.status_code, 403)
         other.refresh_from_db()
         self.assertEqual(other.progress, 0)
@@ -270,7 +272,9 @@ class ClosureTest(RectificationTestCase):
         item = self.item("李华", "调研不够深入")
         self.login("member")
         response = self.client.post(
-            self.item_url(item, "request"), {"note": "已完成4次调研并形成报告", "files": [pdf()]}, follow=True
+            self.item_url(item, "request"),
+            {"closure-note": "已完成4次调研并形成报告", "closure-files": [pdf()]},
+            follow=True,
         )
         self.assertContains(response, "已提交销号申请，等待审核")
         item.refresh_from_db()
@@ -294,7 +298,7 @@ class ClosureTest(RectificationTestCase):
     def test_closure_needs_evidence(self) -> None:
         item = self.item("李华")
         self.login("member")
-        response = self.client.post(self.item_url(item, "request"), {"note": "已完成"})
+        response = self.client.post(self.item_url(item, "request"), {"closure-note": "已完成"})
         self.assertContains(response, "申请销号须上传至少一份佐证材料", status_code=400)
         item.refresh_from_db()
         self.assertEqual(item.status, Status.NOT_STARTED)
@@ -311,15 +315,15 @@ class ClosureTest(RectificationTestCase):
         item = self.item("李华")
         closure_request(actor=self.member, item=item, note="已完成", files=[pdf()])
         self.login("principal")
-        response = self.client.post(self.item_url(item, "return"), {"reason": ""})
+        response = self.client.post(self.item_url(item, "return"), {"return-reason": ""})
         self.assertContains(response, "理由：这个字段是必填项。", status_code=400)
-        response = self.client.post(self.item_url(item, "return"), {"reason": "佐证材料不足"}, follow=True)
+        response = self.client.post(self.item_url(item, "return"), {"return-reason": "佐证材料不足"}, follow=True)
         self.assertContains(response, "退回销号申请，理由：佐证材料不足")
         item.refresh_from_db()
         self.assertEqual(item.status, Status.RETURNED)
         # The earlier evidence still counts for the next request.
         self.login("member")
-        self.client.post(self.item_url(item, "request"), {"note": "补充了会议记录"})
+        self.client.post(self.item_url(item, "request"), {"closure-note": "补充了会议记录"})
         item.refresh_from_db()
         self.assertEqual(item.status, Status.REQUESTED)
 
@@ -350,7 +354,7 @@ class ClosureTest(RectificationTestCase):
     def test_preparer_reopens_a_closed_item_with_a_reason(self) -> None:
         closed = RectificationItem.objects.filter(meeting=self.last_meeting, status=Status.CLOSED).first()
         self.login("preparer")
-        response = self.client.post(self.item_url(closed, "reopen"), {"reason": "复查发现问题反弹"}, follow=True)
+        response = self.client.post(self.item_url(closed, "reopen"), {"reopen-reason": "复查发现问题反弹"}, follow=True)
         self.assertContains(response, "重新打开了已销号的事项，理由：复查发现问题反弹")
         closed.refresh_from_db()
         self.assertEqual((closed.status, closed.closed_on), (Status.IN_PROGRESS, None))
@@ -358,17 +362,25 @@ class ClosureTest(RectificationTestCase):
     def test_progress_and_milestones(self) -> None:
         item = self.item("李华")
         self.login("member")
-        response = self.client.post(self.item_url(item, "progress"), {"progress": "130", "progress_note": "x"})
+        response = self.client.post(
+            self.item_url(item, "progress"), {"progress-progress": "130", "progress-progress_note": "x"}
+        )
         self.assertEqual(response.status_code, 400)
         response = self.client.post(
-            self.item_url(item, "progress"), {"progress": "40", "progress_note": "已召开专题会"}, follow=True
+            self.item_url(item, "progress"),
+            {"progress-progress": "40", "progress-progress_note": "已召开专题会"},
+            follow=True,
         )
         self.assertContains(response, "更新了整改进展：完成比例（%）由“0”改为“40”")
         item.refresh_from_db()
         self.assertEqual(item.status, Status.IN_PROGRESS)
         response = self.client.post(
             self.item_url(item, "milestone"),
-            {"date": today().isoformat(), "text": "印发管理办法", "files": [pdf("管理办法.pdf")]},
+            {
+                "milestone-date": today().isoformat(),
+                "milestone-text": "印发管理办法",
+                "milestone-files": [pdf("管理办法.pdf")],
+            },
             follow=True,
         )
         self.assertContains(response, "登记了整改进展节点“印发管理办法”（附件1个）")
@@ -379,7 +391,9 @@ class EvidenceFileTest(RectificationTestCase):
     def request(self, upload):
         item = self.item("李华")
         self.login("member")
-        return item, self.client.post(self.item_url(item, "request"), {"note": "已完成", "files": [upload]})
+        return item, self.client.post(
+            self.item_url(item, "request"), {"closure-note": "已完成", "closure-files": [upload]}
+        )
 
     def test_stored_with_size_hash_and_type_and_downloaded_as_attachment(self) -> None:
         item, response = self.request(pdf("整改报告.pdf"))
@@ -631,3 +645,17 @@ class MyRectificationTest(RectificationTestCase):
         response = self.client.get(reverse("meetings:detail", args=[self.meeting.pk]))
         self.assertContains(response, f'href="{self.ledger_url()}"')
         self.assertContains(response, f'href="{reverse("rectification:mine")}"')
+
+
+class ArchivedMeetingTest(RectificationTestCase):
+    def test_an_archived_ledger_is_read_only_but_still_readable(self) -> None:
+        item = self.item("李华", "归档前登记的问题")
+        type(self.meeting).objects.filter(pk=self.meeting.pk).update(archived_on=today())
+        self.login("preparer")
+        response = self.client.get(self.ledger_url())
+        self.assertContains(response, "归档前登记的问题")
+        self.assertContains(response, "领导班子整改方案")
+        self.assertNotContains(response, "添加整改事项")
+        self.login("member")
+        response = self.client.post(self.item_url(item, "progress"), {"progress-progress": "50"})
+        self.assertEqual(response.status_code, 403)

@@ -1,0 +1,63 @@
+"""The ledger and 我的整改 run a fixed number of queries however many items they show."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from mingjing.rectification.services import item_create
+from mingjing.test import BaseTestCase
+
+SMALL, LARGE = 10, 120
+
+
+class RectificationQueryCountTest(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.entries = list(cls.meeting.roster.exclude(team_role="none").order_by("precedence"))
+        cls.person = cls.meeting.roster.get(name="李华").person
+
+    def add_items(self, start: int, stop: int, *, mine: bool = False) -> None:
+        for i in range(start, stop):
+            owner = self.entries[1] if mine else ([None, *self.entries][i % (len(self.entries) + 1)])
+            item_create(
+                actor=self.preparer,
+                meeting=self.meeting,
+                owner=owner,
+                problem_text=f"测试问题{i:03d}",
+                measures="措施",
+                responsible_leader=self.entries[i % len(self.entries)],
+                responsible_person=self.person if i % 3 == 0 else None,
+                deadline=dt.date(2026, 1, 1) + dt.timedelta(days=i * 7),
+            )
+
+    def assert_fixed(self, persona: str, url: str, expected: int, *, mine: bool = False) -> None:
+        self.client.force_login(getattr(self, persona))
+        self.add_items(0, SMALL, mine=mine)
+        self.assertContains(self.client.get(url), f"测试问题{SMALL - 1:03d}")
+        with self.assertNumQueries(expected):
+            self.client.get(url)
+        self.add_items(SMALL, LARGE, mine=mine)
+        with CaptureQueriesContext(connection) as large:
+            response = self.client.get(url)
+        self.assertContains(response, f"测试问题{LARGE - 1:03d}")
+        self.assertEqual(len(large), expected, f"{url}: the count grew with the rows")
+
+    def test_ledger_as_preparer(self) -> None:
+        # session, user, roles; the meeting (+ its step completions); MeetingAccess: assignment,
+        # roster entry; his person record (not on the team); settings; items; team roster; the
+        # previous meeting, its items and their successors (carry-over summary); base.html
+        self.assert_fixed("preparer", reverse("rectification:ledger", args=[self.meeting.pk]), 15)
+
+    def test_ledger_as_member(self) -> None:
+        # as above, but his roster entry gives his person, and no last year's summary (he sees
+        # only his own items)
+        self.assert_fixed("member", reverse("rectification:ledger", args=[self.meeting.pk]), 10, mine=True)
+
+    def test_my_rectification(self) -> None:
+        # session, user, roles; the items with their meetings and settings
+        self.assert_fixed("member", reverse("rectification:mine"), 4, mine=True)
