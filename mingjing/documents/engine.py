@@ -39,6 +39,7 @@ from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm
+from docx.text.paragraph import Paragraph
 
 from mingjing.documents.fonts import FONTS, LATIN, font_mode
 from mingjing.documents.numbering import heading_prefix, numbered_points
@@ -250,6 +251,7 @@ class OfficialDocument:
         self.blocks: list[Block] = []
         self._keys: set[str] = set()
         self._counters = [0, 0, 0, 0, 0]  # per heading level, 1-based
+        self._rpr_cache: dict[tuple, Any] = {}
         self._doc = Document()
         self._setup(author=author, landscape=landscape)
         if doc_number:
@@ -330,6 +332,9 @@ class OfficialDocument:
         paragraph_style(STYLE_TABLE, role="fangsong", size=12, line_twips=None, snap=False, align="left")
         paragraph_style(STYLE_PAGE, role="songti", size=PAGE_NUMBER_PT, line_twips=400, snap=False)
 
+        # python-docx looks a style up by scanning all styles on every assignment: keep the ids.
+        self._style_ids = {s.name: s.style_id for s in doc.styles if s.type == WD_STYLE_TYPE.PARAGRAPH}
+        self._body_end = doc.element.body.find(qn("w:sectPr"))
         doc.settings.odd_and_even_pages_header_footer = True  # w:evenAndOddHeaders
         settings = doc.settings.element
         lang = settings.find(qn("w:themeFontLang"))
@@ -384,6 +389,12 @@ class OfficialDocument:
             self._run(paragraph, " —", rpr)
 
     # --- runs and paragraphs
+    def _new_paragraph(self, style: str) -> Paragraph:
+        """A body paragraph in `style` before the section properties (faster than add_paragraph)."""
+        p = OxmlElement("w:p")
+        self._body_end.addprevious(p)
+        return _set_style(Paragraph(p, self._doc._body), self._style_ids[style])
+
     @staticmethod
     def _run(paragraph, text: str, rpr) -> None:
         import copy
@@ -392,12 +403,16 @@ class OfficialDocument:
         run._r.insert(0, copy.deepcopy(rpr))
 
     def _rpr(self, role: str, size: float = BODY_PT, bold: bool = False, spacing: int | None = CHAR_SPACING):
-        rpr = OxmlElement("w:rPr")
-        _rpr_props(rpr, east_asia=self.font(role), size_pt=size, bold=bold, spacing=spacing)
+        """Run properties, built once per combination; `_run` copies them into each run."""
+        key = (role, size, bold, spacing)
+        rpr = self._rpr_cache.get(key)
+        if rpr is None:
+            rpr = self._rpr_cache[key] = OxmlElement("w:rPr")
+            _rpr_props(rpr, east_asia=self.font(role), size_pt=size, bold=bold, spacing=spacing)
         return rpr
 
     def _paragraph(self, style: str, parts: Sequence[tuple[str, Any]], **ppr: Any):
-        paragraph = self._doc.add_paragraph(style=self._doc.styles[style])
+        paragraph = self._new_paragraph(style)
         if ppr:
             _ppr_props(paragraph._p.get_or_add_pPr(), **ppr)
         for text, rpr in parts:
@@ -410,7 +425,7 @@ class OfficialDocument:
 
     def _title(self, title: str) -> None:
         bold = FONTS["title"].bold(self.fonts)
-        paragraph = self._doc.add_paragraph(style=self._doc.styles[STYLE_TITLE])
+        paragraph = self._new_paragraph(STYLE_TITLE)
         rpr = self._rpr("title", TITLE_PT, bold=bold, spacing=None)
         lines = [part for line in title.split("\n") if line.strip() for part in balance_title(line.strip())]
         for i, line in enumerate(lines):
@@ -431,11 +446,11 @@ class OfficialDocument:
 
     def blank(self) -> None:
         """An empty line of the grid (空一行)."""
-        self._doc.add_paragraph(style=self._doc.styles[STYLE_BODY])
+        self._new_paragraph(STYLE_BODY)
         self.blocks.append(Block("blank", ""))
 
     def page_break(self) -> None:
-        self._doc.add_paragraph(style=self._doc.styles[STYLE_BODY]).add_run().add_break(WD_BREAK.PAGE)
+        self._new_paragraph(STYLE_BODY).add_run().add_break(WD_BREAK.PAGE)
 
     def paragraph(
         self, text: str, *, key: str | None = None, label: str = "", indent: bool = True, align: str | None = None
@@ -547,11 +562,11 @@ class OfficialDocument:
                 cell.width = widths_emu[c]
                 cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
                 paragraph = cell.paragraphs[0]
-                paragraph.style = self._doc.styles[STYLE_TABLE]
+                _set_style(paragraph, self._style_ids[STYLE_TABLE])
                 centred = r == 0 or align[c] == "c"
                 texts = str(value).split("\n")
                 for i, text in enumerate(texts):
-                    p = paragraph if i == 0 else cell.add_paragraph(style=self._doc.styles[STYLE_TABLE])
+                    p = paragraph if i == 0 else _set_style(cell.add_paragraph(), self._style_ids[STYLE_TABLE])
                     _ppr_props(
                         p._p.get_or_add_pPr(), line_twips=line, snap=False, align="center" if centred else "both"
                     )
@@ -691,6 +706,13 @@ def _finditer(text: str, word: str):
     import re
 
     return re.finditer(re.escape(word), text)
+
+
+def _set_style(paragraph: Paragraph, style_id: str) -> Paragraph:
+    ppr = paragraph._p.get_or_add_pPr()
+    _child(ppr, "w:pStyle", val=style_id)
+    _reorder(ppr, _PPR_ORDER)
+    return paragraph
 
 
 def _lines(text: str) -> list[str]:
