@@ -15,12 +15,12 @@ anyone else who may read the meeting sees the campaign facts, counts and the tea
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.urls import reverse
 
 from mingjing.accounts.access import Perm
@@ -71,8 +71,6 @@ def get_opinion_for_user(*, user: Any, pk: Any, perm: Perm = Perm.MEETING_WRITE)
     """An opinion the user may change: hidden online responses are not found, even by the preparer."""
     opinion = _get_campaign_record(Opinion, user=user, pk=pk, perm=perm, missing="没有找到该意见")
     if not visible_opinions(campaigns=[opinion.campaign]).filter(pk=opinion.pk).exists():
-        from django.http import Http404
-
         raise Http404("没有找到该意见")
     return opinion
 
@@ -366,10 +364,3 @@ def targets_for_meeting(*, meeting: Meeting) -> list[tuple[str, str]]:
     """(value, label) for target choices: the team first, then the roster in its order."""
     roster = RosterEntry.objects.filter(meeting=meeting).order_by(team_rank(), "precedence", "id")
     return [(TEAM, TEAM_LABEL), *((str(e.pk), e.name) for e in roster)]
-
-
-def group_counts_by_target(items: list[OpinionItem]) -> dict[int | None, int]:
-    counts: dict[int | None, int] = defaultdict(int)
-    for item in items:
-        counts[item.target_id] += 1
-    return dict(counts)
