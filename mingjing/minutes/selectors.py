@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Count
 
@@ -106,6 +105,10 @@ class Minutes:
     roster: list[RosterEntry] = field(default_factory=list)
 
     @property
+    def present_names(self) -> str:
+        return "、".join(a.entry.name for a in self.attendances if a.present)
+
+    @property
     def on_leave(self) -> list[Attendance]:
         return [a for a in self.attendances if not a.present]
 
@@ -191,7 +194,7 @@ def minutes_for_meeting(meeting: Meeting) -> Minutes | None:
     )
 
 
-def minutes_counts(*, meeting: Meeting) -> Any:
+def minutes_counts(*, meeting: Meeting) -> Totals | None:
     """The computed figures alone, for a report: Totals, or None when nothing is recorded."""
     minutes = minutes_for_meeting(meeting)
     return minutes.totals if minutes else None
