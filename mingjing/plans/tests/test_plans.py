@@ -355,7 +355,7 @@ class RequestFlowTest(FreshMeetingMixin, BaseTestCase):
 
 
 class RosterRefreezeTest(BaseTestCase):
-    def test_a_task_keeps_its_responsible_name_when_the_roster_is_frozen_again(self):
+    def test_a_task_stays_with_its_responsible_member_when_the_roster_is_frozen_again(self):
         from mingjing.meetings.services import meeting_create, meeting_refreeze_roster
         from mingjing.plans.services import plan_save
 
@@ -367,7 +367,7 @@ class RosterRefreezeTest(BaseTestCase):
         task = plan_task_add(actor=None, plan=plan, task="起草班子材料", responsible_entry=zhang, due_on=DEMO_DAY)
         meeting_refreeze_roster(actor=None, meeting=meeting)
         task.refresh_from_db()
-        self.assertIsNone(task.responsible_entry)
+        self.assertEqual(task.responsible_entry, zhang)  # entries are updated in place
         self.assertEqual(task.responsible, "张明")
 
 
