@@ -89,7 +89,7 @@ def build_talks(meeting: Meeting, member: RosterEntry | None, overrides: dict[st
         when = first_date.get(req.key)
         table_rows.append([i, req.rule.label, req.label, doc_date(when) if ok else "", "已谈" if ok else "未谈"])
     if table_rows:
-        doc.table(["序号", "必谈范围", "谈话双方", "谈话日期", "状态"], table_rows, widths=[14, 40, 50, 34, 18],
+        doc.table(["序号", "必谈范围", "谈话双方", "谈话日期", "状态"], table_rows, widths=[14, 40, 46, 38, 18],
                   align=["c", "l", "l", "c", "c"])  # fmt: skip
     if missing:
         doc.paragraph(fill("尚未谈话的有：{pairs}。", pairs="；".join(r.label for r in missing)))
