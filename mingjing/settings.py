@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "mingjing.minutes",
     "mingjing.rectification",
     "mingjing.documents",
+    "mingjing.reports",
     "mingjing.archive",
     "mingjing.demo",
 ]
