@@ -419,8 +419,6 @@ def _materials_text(meeting: Meeting, principal: RosterEntry | None, counts) -> 
             team=team_problems.total if team_problems else 0,
             members=counts.members_total,
         )
-        if counts.lacking_example:
-            text += fill("，其中{n}个问题尚未列举具体事例", n=counts.lacking_example)
         text += "。"
     else:
         text += fill("领导班子查摆问题{team}个，班子成员查摆问题{members}个。", team=None, members=None)
@@ -592,7 +590,7 @@ def _rectification_text(meeting: Meeting, short: str, name: str, held: Held, on:
     )
     carried = sum(1 for r in ledger.rows if r.item.carried_from_id)
     if carried:
-        text = text[:-1] + fill("，其中结转上年度未完成事项{n}项。", n=carried)
+        text += fill("上述事项中，结转上年度未完成事项{n}项。", n=carried)
     text += fill(
         "截至{on}，已销号{closed}项，正在整改{open}项（其中需长期坚持{long_term}项）。",
         on=on,
@@ -670,8 +668,13 @@ def _item_text(item) -> str:
         (rest + " " if rest else "")
         + fill("整改措施：{measures}", measures=_sentence(item.measures) or None)
         + (f"{responsible_text}。" if responsible_text else "")
-        + fill("进展情况：{note}", note=_sentence(item.progress_note) or None)
-        + f"目前{_item_status(item)}。"
+        + (
+            ""
+            if _state(item) == DONE and not item.progress_note.strip()
+            else fill("进展情况：{note}", note=_sentence(item.progress_note) or None)
+        )
+        + ("" if _state(item) == DONE else "目前")
+        + f"{_item_status(item)}。"
     ).strip()
 
 
@@ -730,7 +733,7 @@ def build_rectification_report(
         doc.table(
             ["序号", "整改方案（清单）", "事项", "已完成", "正在整改", "长期坚持"],
             table_rows,
-            widths=[14, 58, 18, 20, 26, 20],
+            widths=[14, 52, 18, 22, 26, 26],
             align=["c", "l", "c", "c", "c", "c"],
         )
 
@@ -786,8 +789,8 @@ def _item_status(item) -> str:
     if state == DONE:
         return fill("已于{on}销号", on=item.closed_on)
     if state == LONG_TERM:
-        return fill("需长期坚持，目前完成{p}%", p=item.progress)
-    return fill("正在整改，目前完成{p}%，整改时限为{d}", p=item.progress, d=item.deadline)
+        return fill("需长期坚持，已完成{p}%", p=item.progress)
+    return fill("正在整改，已完成{p}%，整改时限为{d}", p=item.progress, d=item.deadline)
 
 
 register(REPORT_KIND, "民主生活会情况报告", build_report, order=1,
