@@ -100,19 +100,26 @@ def build_talks(meeting: Meeting, member: RosterEntry | None, overrides: dict[st
     for talk in talks:
         name = f"{talk.member.name}与{talk.counterpart_label}谈话"
         doc.heading(2, name)
+        between_members = talk.counterpart_kind == "member"
+        # A talk between two members is one-to-one: 参加人员 only when recorded (never guessed from
+        # the pair); with division heads or branch representatives, who took part is a fact to record.
+        participants = "" if between_members and not talk.participants.strip() else "；参加人员：{participants}"
         doc.paragraph(
             fill(
-                "谈话时间：{date}。谈话人：{member}{post}；谈话对象：{other}；参加人员：{participants}。",
+                "谈话时间：{date}。谈话人：{member}{post}；谈话对象：{other}" + participants + "。",
                 date=talk.talk_date,
                 member=talk.member.name,
                 post=f"（{talk.member.post}）" if talk.member.post else "",
                 other=_counterpart(talk),
-                participants=talk.participants
-                or (talk.other_member.name if talk.counterpart_kind == "member" and talk.other_member_id else None),
+                participants=talk.participants,
             )
         )
         doc.paragraph(fill("主要内容：{topics}", topics=talk.topics), key=f"talk-{talk.pk}", label=f"{name}的内容")
-        doc.paragraph("拟在会上提出的批评意见：" + ("已当面沟通。" if talk.criticism_discussed else "未记录已沟通。"))
+        # Criticism to be raised at the meeting passes between members: asked of their talks only.
+        if talk.criticism_discussed:
+            doc.paragraph("拟在会上提出的批评意见：已当面沟通。")
+        elif between_members:
+            doc.paragraph(fill("拟在会上提出的批评意见是否已当面沟通：{discussed}", discussed=None))
     return doc
 
 

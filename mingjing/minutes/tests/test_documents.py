@@ -22,7 +22,8 @@ from mingjing.minutes.services import (
     supervisor_present_add,
 )
 from mingjing.problems.models import Problem
-from mingjing.test import BaseTestCase
+from mingjing.talks.services import talk_record
+from mingjing.test import DEMO_DAY, BaseTestCase
 
 
 def document(content: bytes):
@@ -150,3 +151,26 @@ class MinutesDocumentTest(BaseTestCase):
         self.assertIn("（一）张明同志（局党组书记、局长）", text)
         self.assertIn(f"其他班子成员提出的批评意见：{MISSING}", text)
         self.assertFalse(any("依次作对照检查发言" in t for t in text))  # nothing said to have happened
+
+
+class TalksRecordWordingTest(BaseTestCase):
+    """The 谈心谈话记录 kind (mingjing/documents/kinds.py) as reworded with this task: 参加人员 is never
+    guessed from the pair, and whether criticism was discussed is asked of talks between members only."""
+
+    def test_participants_and_criticism_lines(self):
+        roster = {e.name: e for e in self.meeting.roster.all()}
+        wang = roster["王芳"]
+        talk_record(actor=self.preparer, meeting=self.meeting, talk_date=DEMO_DAY, member=roster["李华"],
+                    counterpart_kind="member", other_member=wang, topics="交流思想。")  # fmt: skip
+        talk_record(actor=self.preparer, meeting=self.meeting, talk_date=DEMO_DAY, member=wang,
+                    counterpart_kind="division_heads", division=wang.supervised_divisions.first(),
+                    topics="听取意见。")  # fmt: skip
+        self.login("preparer")
+        response = self.client.get(f"/meetings/{self.meeting.pk}/documents/talks/download/", {"format": "docx"})
+        text = lines(response.content)
+        pair = next(t for t in text if t.startswith("谈话时间：") and "谈话人：李华" in t)
+        self.assertTrue(pair.endswith("谈话对象：王芳（局党组成员、副局长）。"))  # not “参加人员：王芳”
+        heads = next(t for t in text if t.startswith("谈话时间：") and "谈话人：王芳" in t)
+        self.assertTrue(heads.endswith(f"负责同志；参加人员：{MISSING}。"))
+        self.assertEqual(text.count(f"拟在会上提出的批评意见是否已当面沟通：{MISSING}"), 1)  # the members' talk only
+        self.assertFalse(any("未记录已沟通" in t for t in text))
