@@ -29,7 +29,7 @@ import io
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -68,7 +68,7 @@ STYLE_HEADING = {level: f"GB Heading {level}" for level in (1, 2, 3, 4)}
 class Block:
     """One thing written, as the preview page shows it. `key` set = editable paragraph."""
 
-    kind: str  # title, heading, paragraph, table, signature, attachments, blank
+    kind: str  # title, heading, paragraph, table, signature, attachments, blank, picture
     text: str
     key: str | None = None
     label: str = ""
@@ -630,6 +630,21 @@ class OfficialDocument:
                 right=int(round(right * CHAR_TWIPS)),
             )
         self.blocks.append(Block("signature", f"{unit_text}\n{date_text}"))
+
+    def picture(self, image: bytes | IO[bytes], *, width_mm: float, caption: str = "", align: str = "center") -> None:
+        """An image (a QR code, a chart) in a paragraph of its own, `width_mm` wide, centred by
+        default, with an optional caption line under it. The paragraph's line height follows the
+        picture (the body's exact 28.95 pt would crop it) and snaps to the grid, so the text after
+        it stays on the 22-line grid."""
+        stream = io.BytesIO(image) if isinstance(image, bytes) else image
+        paragraph = self._paragraph(STYLE_BODY, [], first_line=0, align=align)
+        spacing = paragraph._p.pPr.find(qn("w:spacing"))
+        spacing.set(qn("w:line"), "240")
+        spacing.set(qn("w:lineRule"), "auto")
+        paragraph.add_run().add_picture(stream, width=Mm(width_mm))
+        if caption:
+            self._paragraph(STYLE_BODY, [(caption, self._rpr("fangsong"))], first_line=0, align=align)
+        self.blocks.append(Block("picture", caption))
 
     def note(self, text: str) -> None:
         """附注 (联系人、电话 …): left two characters in, in round brackets, under the date."""

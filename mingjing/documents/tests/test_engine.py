@@ -197,6 +197,25 @@ class LayoutPartsTest(SimpleTestCase):
         self.assertTrue(blocks["basis"].overridden)
         self.assertTrue(blocks["basis"].generated.startswith("按照市委组织部"))
 
+    def test_a_picture_on_its_own_line_that_follows_its_height(self):
+        import segno
+
+        png = io.BytesIO()
+        segno.make("https://mj.example.gov.cn/o/abc/").save(png, kind="png", scale=10)
+        doc = OfficialDocument(title="征求意见表")
+        doc.picture(png.getvalue(), width_mm=32, caption="扫码匿名填写")
+        doc.paragraph("正文。")
+        document = reopen(doc)
+        self.assertEqual(len(document.inline_shapes), 1)
+        self.assertEqual(mm(document.inline_shapes[0].width), (32,))
+        holder = next(p for p in document.paragraphs if p._p.findall(f".//{W}drawing"))
+        spacing = holder._p.pPr.find(qn("w:spacing"))
+        self.assertEqual((spacing.get(qn("w:lineRule")), holder._p.pPr.find(qn("w:jc")).get(qn("w:val"))),
+                         ("auto", "center"))  # fmt: skip
+        texts = [p.text for p in document.paragraphs]
+        self.assertEqual(texts[texts.index("扫码匿名填写") + 1], "正文。")
+        self.assertEqual(doc.blocks[-2].kind, "picture")
+
     def test_a_key_used_twice_is_a_programming_error(self):
         doc = OfficialDocument(title="通知")
         doc.paragraph("一", key="a")
