@@ -192,6 +192,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_IMPORT_BYTES + 1024 * 1024
 # Generated .docx: "official" writes the GB/T font names (仿宋_GB2312, 方正小标宋简体, 楷体_GB2312) with
 # fallbacks; "common" writes the fonts every Windows/WPS machine has (仿宋, 宋体, 楷体).
 DOC_FONTS = env("DOC_FONTS", "official")
+# The site's address as users reach it ("https://mj.example.gov.cn"): generated documents have no
+# request to take it from, and the printed 征求意见表 needs it for the QR code of the anonymous form.
+BASE_URL = env("BASE_URL", "").rstrip("/")
 
 TEST_RUNNER = "mingjing.testrunner.Runner"
 TESTING = len(sys.argv) > 1 and sys.argv[1] == "test"
