@@ -3,6 +3,9 @@
 Pages already refuse (selectors raise 403 for writes to an archived meeting); this guard is the
 floor under them: a save or delete of any row that belongs to an archived meeting raises. Archiving
 itself, reopening and a bundle import run inside `unguarded()`.
+
+The rectification ledger is exempt: rectification runs all year after the meeting, and its items
+are carried over to next year's meeting from the archived one.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from django.db.models.signals import pre_delete, pre_save
 from mingjing.meetings.models import Meeting
 from mingjing.meetings.selectors import ARCHIVED_MESSAGE
 
+LIVE_AFTER_ARCHIVING = {"rectification"}
 _off: ContextVar[bool] = ContextVar("archive_guard_off", default=False)
 
 
@@ -49,6 +53,8 @@ def connect() -> None:
     from mingjing.archive.bundle import owned_models
 
     for owned in owned_models():
+        if owned.model._meta.app_label in LIVE_AFTER_ARCHIVING:
+            continue
 
         def guard(sender, instance, path=owned.path, **kwargs) -> None:
             _check(_meeting_id(instance, path))
