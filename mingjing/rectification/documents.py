@@ -42,7 +42,7 @@ from mingjing.rectification.selectors import Group, ItemRow, Ledger, ledger_for_
 
 PLAN_KIND, LIST_KIND, NOTICE_KIND = "rectification-plan", "rectification-list", "notice"
 LIST_HEADERS = ["序号", "问题", "整改措施", "责任领导", "责任科室", "责任人", "整改时限", "进展情况", "状态"]
-LIST_WIDTHS = [10, 44, 52, 18, 20, 15, 24, 28, 14]  # mm: 225, the landscape text block
+LIST_WIDTHS = [12, 42, 50, 19, 20, 15, 24, 27, 16]  # mm: 225, the landscape text block
 LIST_ALIGN = ["c", "l", "l", "c", "c", "c", "c", "l", "c"]
 _END = "。；！？：…"
 _LEVEL_1 = re.compile(r"^[一二三四五六七八九十]+、")
@@ -224,14 +224,13 @@ def build_plan(meeting: Meeting, member: RosterEntry | None, overrides: dict[str
         label="（一）加强组织领导",
     )
     settings = ledger.settings
-    review = "经主要负责同志审核、督导组审核后销号" if settings.team_needs_review else "经主要负责同志审核后销号"
     doc.heading(
         2,
         "实行台账管理和销号管理。",
         body=fill(
-            "整改事项逐项建立台账，明确整改措施、责任领导、责任科室、责任人和整改时限，完成一项、{review}一项。"
-            "整改时限到期前{first}天、{second}天分别提醒，超过时限未完成的予以督办。",
-            review=review,
+            "整改事项逐项建立台账，明确整改措施、责任领导、责任科室、责任人和整改时限，完成一项、销号一项，"
+            "销号前须经{review}审核。整改时限到期前{first}天、{second}天分别提醒，超过时限未完成的予以督办。",
+            review="主要负责同志和督导组" if settings.team_needs_review else "主要负责同志",
             first=settings.first_warning_days,
             second=settings.second_warning_days,
         ),
@@ -290,7 +289,7 @@ def _progress(row: ItemRow) -> str:
     note = _flat(item.progress_note)
     if item.status == Status.NOT_STARTED and not note:
         return ""
-    return note + (f"已完成{item.progress}%。" if item.progress else "")
+    return note + (f"完成比例{item.progress}%。" if item.progress else "")
 
 
 def _status(row: ItemRow) -> str:

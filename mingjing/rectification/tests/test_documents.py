@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import shutil
+import subprocess
 import tempfile
+import unittest
 from pathlib import Path
 
 from django.core.management import call_command
@@ -14,6 +18,8 @@ from docx import Document
 from docx.shared import Mm
 from openpyxl import load_workbook
 
+from mingjing.documents.engine import display_width
+from mingjing.documents.pdf import pdf_available
 from mingjing.documents.slots import MISSING
 from mingjing.lib.dates import cn_date, today
 from mingjing.meetings.models import Meeting, StepCompletion
@@ -27,6 +33,9 @@ from mingjing.rectification.services import notice_create, notice_update
 from mingjing.test import BaseTestCase
 from mingjing.yearconfigs.models import Aspect
 
+TOOLS = pdf_available() and shutil.which("pdftotext") is not None
+NEEDS = "LibreOffice (soffice) 和 poppler-utils (pdftotext) 未安装：跳过 PDF 排版测试（CI 会安装）"
+PAGE_NUMBER = re.compile(r"^—\s*\d+\s*—$")
 LEDGER_HEADERS = ["序号", "问题", "整改措施", "责任领导", "责任科室", "责任人", "整改时限", "进展情况", "状态"]
 
 
@@ -108,10 +117,9 @@ class PlanTest(RectificationDocumentsTestCase):
         self.assertIn(f"{principal.post}{principal.name}同志履行整改第一责任人职责", leadership)
         self.assertIn(f"{owners}名班子成员制定了个人整改清单，明确整改事项{member_items.count()}项", leadership)
         settings = settings_for(meeting)
-        self.assertIn(
-            f"到期前{settings.first_warning_days}天、{settings.second_warning_days}天分别提醒",
-            self.one(lines, "（二）实行台账管理和销号管理。"),
-        )
+        ledger = self.one(lines, "（二）实行台账管理和销号管理。")
+        self.assertIn(f"到期前{settings.first_warning_days}天、{settings.second_warning_days}天分别提醒", ledger)
+        self.assertIn("销号前须经主要负责同志审核。", ledger)
         step = StepCompletion.objects.get(meeting=meeting, step="rectification")
         self.assertEqual(lines[-2:], [unit.name, cn_date(step.completed_on)])
 
@@ -123,7 +131,7 @@ class PlanTest(RectificationDocumentsTestCase):
         lines = self.lines(meeting, "rectification-plan")
         ledger = self.one(lines, "（二）实行台账管理和销号管理。")
         self.assertIn("到期前15天、5天分别提醒", ledger)
-        self.assertIn("经主要负责同志审核、督导组审核后销号", ledger)
+        self.assertIn("销号前须经主要负责同志和督导组审核", ledger)
         self.assertIn(f"通过{MISSING}在{MISSING}范围内公示", self.one(lines, "（三）强化监督问效。"))
         notice_create(actor=self.preparer, meeting=meeting, kind=NoticeKind.PUBLICITY, scope="全局党员干部",
                       channel="局一楼公示栏", published_on=dt.date(2025, 1, 20))  # fmt: skip
@@ -206,7 +214,7 @@ class ListTest(RectificationDocumentsTestCase):
             if item.status == Status.CLOSED:
                 self.assertIn(f"已于{cn_date(item.closed_on)}销号", row[7])
             else:
-                self.assertIn(f"已完成{item.progress}%", row[7])
+                self.assertIn(f"完成比例{item.progress}%", row[7])
         closed = sum(1 for i in items if i.status == Status.CLOSED)
         intro = next(p.text for p in document.paragraphs if p.text.startswith("领导班子整改事项共"))
         self.assertIn(f"领导班子整改事项共{len(items)}项", intro)
@@ -248,6 +256,21 @@ class ListTest(RectificationDocumentsTestCase):
         document = self.document(meeting, "rectification-list", member=zhao)
         self.assertEqual(document.tables, [])
         self.assertIn(f"赵强同志整改事项：{MISSING}", [p.text for p in document.paragraphs])
+
+    def test_the_documents_page_links_the_team_and_each_members_list_and_previews_render(self):
+        meeting = self.last_meeting
+        entry = meeting.roster.get(name="李华")
+        self.login("member")
+        page = self.client.get(f"/meetings/{meeting.pk}/documents/").content.decode()
+        base = f"/meetings/{meeting.pk}/documents/rectification-list/download/"
+        self.assertIn(f'href="{base}?format=xlsx"', page)
+        self.assertIn(f'href="{base}?format=xlsx&amp;member={entry.pk}"', page)
+        for kind in ("rectification-plan", "notice"):
+            self.assertIn(f'id="kind-{kind}"', page)
+            self.assertEqual(self.client.get(f"/meetings/{meeting.pk}/documents/{kind}/").status_code, 200)
+        preview = self.client.get(f"/meetings/{meeting.pk}/documents/rectification-list/", {"member": entry.pk})
+        self.assertContains(preview, f"李华同志{meeting.config.name}整改清单")
+        self.assertContains(preview, 'id="p-intro"')
 
     def test_cli(self):
         meeting = self.last_meeting
@@ -316,3 +339,29 @@ class NoticeDocumentTest(RectificationDocumentsTestCase):
         self.assertEqual(lines[1:], ["第一段。", "二、第二部分", "第三段。", unit, "2025年1月21日"])
         heading = next(p for p in document.paragraphs if p.text == "二、第二部分")
         self.assertEqual(heading.style.name, "GB Heading 1")
+
+
+@unittest.skipUnless(TOOLS, NEEDS)
+class PdfTest(RectificationDocumentsTestCase):
+    def pages(self, content: bytes) -> list[list[str]]:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "d.pdf"
+            path.write_bytes(content)
+            out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True)
+        return [[line.strip() for line in p.split("\n") if line.strip()] for p in out.stdout.split("\f") if p.strip()]
+
+    def test_the_plan_keeps_the_22_by_28_grid_and_the_list_is_one_landscape_page(self):
+        meeting = self.last_meeting
+        self.login("preparer")
+        pages = self.pages(self.download(meeting, "rectification-plan", fmt="pdf"))
+        self.assertGreaterEqual(len(pages), 2)
+        for n, page in enumerate(pages, start=1):
+            self.assertRegex(page[-1], PAGE_NUMBER, f"page {n}")
+            for line in page[:-1]:
+                self.assertLessEqual(display_width(line.replace(" ", "")), 28, f"page {n}: {line}")
+        self.assertEqual(len(pages[1]) - 1, 22, "a full page holds 22 lines")
+        pages = self.pages(self.download(meeting, "rectification-list", fmt="pdf"))
+        self.assertEqual(len(pages), 1)
+        whole = "".join(pages[0]).replace(" ", "")
+        for item in self.team_items(meeting):
+            self.assertIn(item.responsible_division.name, whole)
