@@ -25,6 +25,10 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 Builder = Callable[[Any, Any, dict[str, str]], Any]
+# (MeetingAccess, member RosterEntry or None) → may this user see that document? Kinds whose content
+# follows narrower read rules than the meeting's (a member's feedback sheet, the full opinion
+# summary) pass one; the default is: whoever may read the meeting.
+ViewCheck = Callable[[Any, Any], bool]
 MemberMode = Literal[False, True, "optional"]
 FORMATS = ("docx", "xlsx")
 
@@ -39,6 +43,10 @@ class DocumentKind:
     xlsx_builder: Builder | None = None
     order: int = 100
     description: str = ""
+    may_view: ViewCheck | None = None
+
+    def visible_to(self, access: Any, member: Any) -> bool:
+        return self.may_view is None or bool(self.may_view(access, member))
 
     @property
     def docx(self) -> bool:
@@ -77,6 +85,7 @@ def register(
     xlsx_builder: Builder | None = None,
     order: int = 100,
     description: str = "",
+    may_view: ViewCheck | None = None,
 ) -> DocumentKind:
     """Add a kind. Registering the same kind twice with another builder is an error (two apps
     claiming one name); re-registering the same builder (a module imported twice) is harmless."""
@@ -87,7 +96,7 @@ def register(
         raise ValueError(f"document kind {kind!r}: give xlsx_builder when offering both docx and xlsx")
     if not kind.replace("_", "").replace("-", "").isalnum() or not kind.isascii():
         raise ValueError(f"document kind {kind!r}: use ASCII letters, digits, - and _")
-    entry = DocumentKind(kind, label, builder, needs_member, tuple(formats), xlsx_builder, order, description)
+    entry = DocumentKind(kind, label, builder, needs_member, tuple(formats), xlsx_builder, order, description, may_view)
     existing = _REGISTRY.get(kind)
     if existing is not None and existing.builder is not builder:
         raise ValueError(f"document kind {kind!r} registered twice")

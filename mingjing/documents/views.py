@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,18 +29,19 @@ CONTENT_TYPES = {"docx": DOCX, "pdf": PDF, "xlsx": XLSX}
 @login_required
 def document_list(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = get_meeting_for_user(user=request.user, pk=meeting_id)
+    access = meeting_access(user=request.user, meeting=meeting)
     team = [e for e in meeting_roster(meeting=meeting) if e.team_role in {"principal", "member"}]
     counts = override_counts(meeting=meeting)
     rows = []
     for kind in kinds():
-        members = [(e, counts.get((kind.kind, e.pk), 0)) for e in team] if kind.needs_member else []
+        members = [(e, counts.get((kind.kind, e.pk), 0)) for e in team if kind.visible_to(access, e)]
+        if kind.needs_member and not members:
+            continue
+        if not kind.needs_member and not kind.visible_to(access, None):
+            continue
+        members = members if kind.needs_member else []
         rows.append({"kind": kind, "edited": counts.get((kind.kind, None), 0), "members": members})
-    context = {
-        "meeting": meeting,
-        "rows": rows,
-        "pdf": pdf_available(),
-        "can_write": meeting_access(user=request.user, meeting=meeting).write,
-    }
+    context = {"meeting": meeting, "rows": rows, "pdf": pdf_available(), "can_write": access.write}
     return render(request, "documents/list.html", context)
 
 
@@ -51,6 +52,8 @@ def _kind_and_member(request: HttpRequest, meeting, kind_code: str, member_pk):
         check_member(kind=kind, meeting=meeting, member=member)
     except ValidationError as exc:
         raise Http404(exc.messages[0]) from exc
+    if not kind.visible_to(meeting_access(user=request.user, meeting=meeting), member):
+        raise PermissionDenied(f"您无权查看《{kind.label}》" + (f"（{member.name}）" if member else ""))
     return kind, member
 
 

@@ -32,7 +32,9 @@ from mingjing.opinions.selectors import (
     campaigns_of_meeting,
     feedback_for_member,
     items_by_aspect,
+    may_see_feedback,
     opinion_tallies,
+    sees_every_target,
     solicitation_form_url,
     visible_opinions,
 )
@@ -287,6 +289,8 @@ def build_feedback(meeting: Meeting, member: RosterEntry | None, overrides: dict
 register("solicitation-form", "征求意见表", build_solicitation_form, order=20,
          description="可打印的征求意见表：重点方面、班子和成员的填写栏、网上匿名填写的二维码、交回日期。")  # fmt: skip
 register("opinion-summary", "征求意见建议汇总", build_opinion_summary, order=21,
+         may_view=lambda access, member: sees_every_target(access),
          description="按对象和重点方面汇总意见建议和归纳整理情况；网上匿名意见只按规则显示。")  # fmt: skip
 register("feedback", "征求意见反馈表", build_feedback, needs_member=True, order=22,
+         may_view=may_see_feedback,
          description="向班子成员本人反馈的意见建议（归纳后和原文），附班子的意见供认领。")  # fmt: skip

@@ -120,7 +120,8 @@ def reader_scope_q(access: MeetingAccess, prefix: str = "") -> Q:
 
 
 def sees_every_target(access: MeetingAccess) -> bool:
-    return access.write or access.review or access.is_principal
+    # writer/reviewer, not write/review: archiving freezes edits, not what one may read.
+    return access.writer or access.reviewer or access.is_principal
 
 
 def may_see_feedback(access: MeetingAccess, entry: RosterEntry) -> bool:

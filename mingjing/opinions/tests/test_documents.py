@@ -217,3 +217,28 @@ class FeedbackTest(OpinionDocumentsTestCase):
         response = self.client.get(f"/meetings/{self.meeting.pk}/documents/")
         self.assertContains(response, "征求意见反馈表")
         self.assertContains(response, f"feedback/?member={self.entry('赵强').pk}")
+
+
+class DocumentAccessTest(OpinionDocumentsTestCase):
+    """A member reads the opinions about the team and himself only: the documents follow that rule."""
+
+    def get(self, kind: str, **query):
+        return self.client.get(f"/meetings/{self.meeting.pk}/documents/{kind}/download/", query)
+
+    def test_a_member_gets_his_own_feedback_sheet_and_not_a_colleagues(self):
+        self.login("member")  # 李华
+        self.assertEqual(self.get("feedback", member=self.entry("李华").pk).status_code, 200)
+        self.assertEqual(self.get("feedback", member=self.entry("张明").pk).status_code, 403)
+        self.assertEqual(self.get("opinion-summary").status_code, 403)
+        page = self.client.get(f"/meetings/{self.meeting.pk}/documents/")
+        self.assertContains(page, f"feedback/?member={self.entry('李华').pk}")
+        self.assertNotContains(page, f"feedback/?member={self.entry('张明').pk}")
+        self.assertNotContains(page, "/documents/opinion-summary/")
+        preview = f"/meetings/{self.meeting.pk}/documents/feedback/?member={self.entry('张明').pk}"
+        self.assertEqual(self.client.get(preview).status_code, 403)
+
+    def test_principal_and_supervisor_read_every_sheet_and_the_summary(self):
+        for persona in ("principal", "supervisor"):
+            self.login(persona)
+            self.assertEqual(self.get("feedback", member=self.entry("李华").pk).status_code, 200)
+            self.assertEqual(self.get("opinion-summary").status_code, 200)
