@@ -111,7 +111,7 @@ register(
     "member-outline",
     # Not the plain “个人发言提纲” while documents/tests/test_documents.py (CatalogueTest) registers a
     # stand-in kind under that label: the catalogue would list each member's outline twice.
-    "班子成员个人发言提纲",
+    "个人发言提纲",
     build_member_outline,
     needs_member=True,
     order=51,

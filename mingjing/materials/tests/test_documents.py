@@ -113,7 +113,7 @@ class MaterialDocumentTest(BaseTestCase):
         self.assertFalse(Material.objects.filter(meeting=self.meeting, owner=zhang).exists())
         self.login("preparer")
         response = self.download("member-outline", member=zhang.pk)
-        self.assertIn(quote("-班子成员个人发言提纲（张明）.docx"), response["Content-Disposition"])
+        self.assertIn(quote("-个人发言提纲（张明）.docx"), response["Content-Disposition"])
         text = lines(response.content)
         self.assertEqual(text[0], "张明同志在2025年度\n民主生活会上的个人发言提纲")
         self.assertEqual(text[1], "（框架稿，依据记录生成）")
@@ -134,7 +134,7 @@ class MaterialDocumentTest(BaseTestCase):
         with tempfile.TemporaryDirectory() as tmp:
             call_command("document", "member-outline", "--meeting", str(self.meeting.pk), "--member", "李华",
                          "-o", tmp, stdout=io.StringIO())  # fmt: skip
-            path = Path(tmp) / "市农业农村局党组领导班子2025年度民主生活会-班子成员个人发言提纲（李华）.docx"
+            path = Path(tmp) / "市农业农村局党组领导班子2025年度民主生活会-个人发言提纲（李华）.docx"
             text = lines(path.read_bytes())
         self.assertEqual(text[0], "李华同志在2025年度\n民主生活会上的个人发言提纲")
         self.assertEqual(text[1], "（初稿）")
