@@ -58,7 +58,7 @@ def _documents(box: Box, *, with_pdf: bool) -> None:
     for kind in kinds():
         if kind.kind == CATALOGUE_KIND:
             continue
-        members = roster if kind.per_member else [None]
+        members = roster if kind.per_member else [None, *roster] if kind.member_optional else [None]
         for member in members:
             number += 1
             prefix = f"{number:02d}"

@@ -621,13 +621,15 @@ class OfficialDocument:
             date_right = 2.0
             unit_right = date_right + date_w + 2 - unit_w
         self.blank()
-        for text, right in ((unit_text, unit_right), (date_text, date_right)):
+        # The unit's name is kept on the page of its date: a signature is never split over two pages.
+        for text, right, keep in ((unit_text, unit_right, True), (date_text, date_right, False)):
             self._paragraph(
                 STYLE_BODY,
                 [(text, self._rpr("fangsong"))],
                 first_line=0,
                 align="right",
                 right=int(round(right * CHAR_TWIPS)),
+                keep_next=keep,
             )
         self.blocks.append(Block("signature", f"{unit_text}\n{date_text}"))
 

@@ -173,6 +173,9 @@ class LayoutPartsTest(SimpleTestCase):
         # The unit two characters in from the right; the date's first character two characters
         # right of the unit's first: 12 cells vs 6 → the date is 6 cells from the right margin.
         self.assertEqual(right, [2 * CHAR_TWIPS, 6 * CHAR_TWIPS])
+        # Never split over two pages: the unit's line keeps with the date's.
+        self.assertIsNotNone(unit._p.pPr.find(qn("w:keepNext")))
+        self.assertIsNone(date._p.pPr.find(qn("w:keepNext")))
 
     def test_a_date_longer_than_the_unit_stays_two_characters_in(self):
         doc = OfficialDocument(title="通知")

@@ -289,9 +289,11 @@ class ReportPdfTest(ReportTestCase):
                     full += 1
                 else:
                     # A level-1 heading is kept with what follows, so the page before it may end a line
-                    # early; so does a page holding the blank line above the signature (pdftotext drops it).
-                    self.assertEqual(len(lines), 21, f"page {n} has {len(lines)} lines")
+                    # early; so does a page holding the blank line above the signature (pdftotext drops it),
+                    # and the unit's name keeps with the date, so a signature that would split moves whole.
                     next_line = pages[n][0]
+                    allowed = {20, 21} if next_line == self.bureau.name else {21}
+                    self.assertIn(len(lines), allowed, f"page {n} has {len(lines)} lines")
                     signature_blank = self.bureau.name in (lines[-1], next_line)
                     self.assertTrue(LEVEL_1.match(next_line) or signature_blank, next_line)
             self.assertGreaterEqual(full, 2)
