@@ -5,11 +5,17 @@ from __future__ import annotations
 
 from mingjing.lib.dates import cn_date
 from mingjing.meetings.models import RosterEntry
+from mingjing.minutes.models import MeetingRecord
 from mingjing.organizations.models import TeamRole
 from mingjing.problems.models import Problem
 from mingjing.rectification.models import Notice, NoticeKind, RectificationItem
 
 MISSING = "【待补充】"
+
+
+def _sentence(text: str) -> str:
+    """End a clause with one full stop, whether or not the text brought its own."""
+    return text.rstrip("。.；; ") + "。"
 
 
 def notice_text(notice: Notice) -> str:
@@ -37,9 +43,14 @@ def notice_text(notice: Notice) -> str:
     lines = [f"关于{name}召开情况及整改措施的{word}", ""]
     lines.append(f"根据民主生活会有关要求，现将{name}召开情况及整改落实措施{word}如下：")
     lines.append("一、会议召开情况")
-    place = f"在{meeting.place}" if meeting.place else ""
+    # What the meeting record says happened; without a record, the plan's date is not a fact yet.
+    record = MeetingRecord.objects.filter(meeting=meeting).first()
+    held_on = cn_date(record.held_on) if record and record.held_on else MISSING
+    half_day = record.get_half_day_display() if record and record.half_day else ""
+    where = (record.place if record else "") or meeting.place
+    place = f"在{where}" if where else ""
     lines.append(
-        f"{cn_date(meeting.planned_date)}{meeting.get_half_day_display()}，{org.short_name or org.name}{team}"
+        f"{held_on}{half_day}，{org.short_name or org.name}{team}"
         f"{place}召开了{meeting.config.name}。"
         + (f"班子成员{'、'.join(members)}等{len(members)}名同志参加会议。" if members else f"参会人员{MISSING}。")
     )
@@ -67,7 +78,7 @@ def notice_text(notice: Notice) -> str:
                 if x
             )
             lines.append(
-                f"{n}. {problem}。整改措施：{measures}。"
+                f"{n}. {_sentence(problem)}整改措施：{_sentence(measures)}"
                 + (f"责任领导（科室）：{who}。" if who else "")
                 + f"整改时限：{item.deadline_label}。"
             )

@@ -584,7 +584,7 @@ class XlsxRoundTripTest(RectificationTestCase):
 
 class NoticeTest(RectificationTestCase):
     def test_notice_text_is_generated_from_the_records(self) -> None:
-        self.item(None, "班子的问题甲", responsible_leader=self.roster["张明"])
+        self.item(None, "班子的问题甲。", responsible_leader=self.roster["张明"])  # its own full stop: one, not two
         self.item("李华", "李华的问题")
         self.login("preparer")
         response = self.client.post(
@@ -607,6 +607,8 @@ class NoticeTest(RectificationTestCase):
         line = "1. 班子的问题甲。整改措施：措施。责任领导（科室）：张明。整改时限：2027年6月30日前。"
         self.assertIn(line, notice.text)
         self.assertIn("公示方式为局一楼公示栏（局机关一楼大厅），公示时间为2026年12月1日至2026年12月5日", notice.text)
+        # The meeting has no record yet: its date is not a fact to publish.
+        self.assertIn("【待补充】，市农业农村局党组领导班子在局机关三楼会议室召开了", notice.text)
         self.assertTrue(StepCompletion.objects.filter(meeting=self.meeting, step="notice").exists())
         # Edited by hand, then regenerated from the records.
         url = reverse("rectification:notice_edit", args=[notice.pk])
