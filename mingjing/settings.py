@@ -188,6 +188,8 @@ MEDIA_ROOT = DATA_DIR / "files"
 MAX_IMPORT_BYTES = int(env("MAX_IMPORT_BYTES", str(5 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_IMPORT_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_IMPORT_BYTES + 1024 * 1024
+# One rectification evidence file (a scan, a photo, a Word or PDF file).
+MAX_EVIDENCE_BYTES = int(env("MAX_EVIDENCE_BYTES", str(20 * 1024 * 1024)))
 
 # Generated .docx: "official" writes the GB/T font names (仿宋_GB2312, 方正小标宋简体, 楷体_GB2312) with
 # fallbacks; "common" writes the fonts every Windows/WPS machine has (仿宋, 宋体, 楷体).

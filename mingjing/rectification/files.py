@@ -37,9 +37,8 @@ ALLOWED_LABEL = "、".join(sorted({e for e in CONTENT_TYPES if e != "jpeg"}))
 
 
 def max_evidence_bytes() -> int:
-    """settings.MAX_EVIDENCE_BYTES, else MINGJING_MAX_EVIDENCE_BYTES from the environment, else 20 MB."""
-    configured = getattr(settings, "MAX_EVIDENCE_BYTES", None) or os.environ.get("MINGJING_MAX_EVIDENCE_BYTES")
-    return int(configured) if configured else DEFAULT_MAX_EVIDENCE_BYTES
+    """settings.MAX_EVIDENCE_BYTES (MINGJING_MAX_EVIDENCE_BYTES), 20 MB unless configured."""
+    return getattr(settings, "MAX_EVIDENCE_BYTES", DEFAULT_MAX_EVIDENCE_BYTES)
 
 
 def size_label(size: int) -> str:
