@@ -14,7 +14,7 @@ from django.db import models
 
 from mingjing.archive.bundle import ZIP_DATE, export_bundle, owned_models
 from mingjing.documents.engine import OfficialDocument
-from mingjing.documents.pdf import PdfError, pdf_available, to_pdf
+from mingjing.documents.pdf import PdfError, pdf_available, to_pdf_many
 from mingjing.documents.registry import kinds
 from mingjing.documents.render import filename_for, render_document
 from mingjing.documents.selectors import overrides_for
@@ -53,6 +53,7 @@ def _safe(name: str) -> str:
 
 def _documents(box: Box, *, with_pdf: bool) -> None:
     meeting = box.meeting
+    pdf_jobs: list[tuple[str, str, bytes]] = []
     roster = list(meeting_roster(meeting=meeting))
     number = 0
     for kind in kinds():
@@ -69,14 +70,19 @@ def _documents(box: Box, *, with_pdf: bool) -> None:
                 name = filename_for(kind=kind, meeting=meeting, member=member, fmt="docx")
                 box.add(f"文书/{prefix}_{name}", title, docx)
                 if with_pdf:
-                    try:
-                        box.add(f"文书/{prefix}_{name[:-5]}.pdf", f"{title}（PDF）", to_pdf(docx))
-                    except PdfError as exc:
-                        box.notes.append(f"{title}未能转换为PDF：{exc}")
+                    pdf_jobs.append((f"文书/{prefix}_{name[:-5]}.pdf", f"{title}（PDF）", docx))
             if kind.xlsx:
                 xlsx = render_document(kind=kind, meeting=meeting, member=member, overrides=overrides, fmt="xlsx")
                 name = filename_for(kind=kind, meeting=meeting, member=member, fmt="xlsx")
                 box.add(f"文书/{prefix}_{name}", f"{title}（表格）", xlsx)
+    if pdf_jobs:
+        try:
+            pdfs = to_pdf_many([docx for _, _, docx in pdf_jobs])
+        except PdfError as exc:
+            box.notes.append(f"文书未能转换为PDF：{exc}")
+        else:
+            for (path, title, _), pdf in zip(pdf_jobs, pdfs, strict=True):
+                box.add(path, title, pdf)
 
 
 def _files(box: Box) -> None:

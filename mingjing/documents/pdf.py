@@ -64,13 +64,24 @@ def pdf_available() -> bool:
 
 
 def to_pdf(docx: bytes, *, timeout: int = TIMEOUT_SECONDS) -> bytes:
+    return to_pdf_many([docx], timeout=timeout)[0]
+
+
+def to_pdf_many(documents: list[bytes], *, timeout: int = TIMEOUT_SECONDS) -> list[bytes]:
+    """Convert several .docx in one LibreOffice run: its start-up (about a second) is paid once,
+    which is what makes an archive box with a PDF of every document affordable."""
+    if not documents:
+        return []
     soffice = soffice_path()
     if soffice is None:
         raise PdfUnavailable(MISSING_MESSAGE)
     with tempfile.TemporaryDirectory(prefix="mingjing-pdf-") as tmp:
         work = Path(tmp)
-        source = work / "document.docx"
-        source.write_bytes(docx)
+        sources = []
+        for n, docx in enumerate(documents):
+            source = work / f"document-{n:04d}.docx"
+            source.write_bytes(docx)
+            sources.append(source)
         command = [
             soffice,
             f"-env:UserInstallation={(work / 'profile').as_uri()}",
@@ -81,8 +92,9 @@ def to_pdf(docx: bytes, *, timeout: int = TIMEOUT_SECONDS) -> bytes:
             "pdf:writer_pdf_Export",
             "--outdir",
             str(work),
-            str(source),
+            *map(str, sources),
         ]
+        timeout = timeout * max(1, len(documents) // 4)
         try:
             result = subprocess.run(
                 command,
@@ -94,8 +106,8 @@ def to_pdf(docx: bytes, *, timeout: int = TIMEOUT_SECONDS) -> bytes:
             )
         except subprocess.TimeoutExpired as exc:
             raise PdfError(f"LibreOffice 转换 PDF 超过 {timeout} 秒未完成，已中止。请稍后重试或下载 .docx。") from exc
-        target = work / "document.pdf"
-        if result.returncode != 0 or not target.exists():
+        targets = [source.with_suffix(".pdf") for source in sources]
+        if result.returncode != 0 or not all(t.exists() for t in targets):
             detail = (result.stderr or result.stdout).decode("utf-8", "replace").strip()[-300:]
             raise PdfError(f"LibreOffice 未能生成 PDF（退出码 {result.returncode}）：{detail or '无输出'}")
-        return target.read_bytes()
+        return [t.read_bytes() for t in targets]

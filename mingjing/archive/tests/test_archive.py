@@ -1,6 +1,7 @@
 import hashlib
 import io
 import tempfile
+import unittest
 import zipfile
 from pathlib import Path
 
@@ -9,9 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
+from mingjing.archive.box import build_box
 from mingjing.archive.bundle import export_bundle
 from mingjing.archive.models import ArchiveBox
 from mingjing.audit.selectors import history_for_object
+from mingjing.documents.pdf import pdf_available
 from mingjing.meetings.models import Meeting
 from mingjing.talks.services import talk_record
 from mingjing.test import DEMO_DAY, BaseTestCase
@@ -115,3 +118,15 @@ class BundleUploadTest(BaseTestCase):
         content = export_bundle(meeting=self.meeting)
         self.login("outsider")
         self.assertEqual(self.upload(content).status_code, 403)
+
+
+@unittest.skipUnless(pdf_available(), "未安装 LibreOffice，跳过带 PDF 的归档包测试")
+class ArchiveWithPdfTest(BaseTestCase):
+    def test_every_document_has_its_pdf_beside_it(self):
+        content, _ = build_box(meeting=self.meeting, with_pdf=True)
+        names = set(entries(content))
+        docx = {n for n in names if n.startswith("文书/") and n.endswith(".docx")}
+        self.assertTrue(docx)
+        self.assertEqual({n[:-5] + ".pdf" for n in docx}, {n for n in names if n.endswith(".pdf")})
+        pdf = entries(content)[sorted(n for n in names if n.endswith(".pdf"))[0]]
+        self.assertTrue(pdf.startswith(b"%PDF"))
