@@ -252,6 +252,13 @@ class CommandTest(DocumentTestCase):
             target = Path(tmp) / "目录.docx"
             call_command("document", "catalogue", "--meeting", str(self.meeting.pk), "-o", str(target), stdout=out)
             self.assertIn("谈心谈话记录", texts(target.read_bytes()))
+            # An .xlsx asked for under a .docx name is written under the right extension.
+            sheet = Path(tmp) / "清单.docx"
+            call_command("document", "rectification-list", "--meeting", str(self.meeting.pk), "--xlsx",
+                         "-o", str(sheet), stdout=out)  # fmt: skip
+            self.assertFalse(sheet.exists())
+            self.assertTrue(sheet.with_suffix(".xlsx").read_bytes().startswith(b"PK"))
+            self.assertIn("清单.xlsx", out.getvalue())
 
     def test_cli_errors_are_chinese(self):
         cases = [

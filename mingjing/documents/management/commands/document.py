@@ -59,6 +59,9 @@ class Command(MingjingCommand):
         path = Path(output) if output else Path(name)
         if path.is_dir():
             path = path / name
+        elif path.suffix.lower() in {".docx", ".pdf", ".xlsx"} and path.suffix.lower() != f".{fmt}":
+            # "-o 报告.docx --pdf" would put a PDF under a Word name: write 报告.pdf and say so.
+            path = path.with_suffix(f".{fmt}")
         try:
             path.write_bytes(content)
         except OSError as exc:
