@@ -19,6 +19,9 @@ def load_demo_records(*, meeting: Meeting, actor, on: dt.date) -> None:
         defaults = plan_defaults(meeting=meeting)
         stages = defaults.pop("stages")
         defaults["observers"] = "局机关各科室主要负责同志"
+        defaults["basis_issuer"] = "中共明远市委组织部"
+        defaults["basis_title"] = f"关于认真开好{meeting.config.year}年度县以上党和国家机关党员领导干部民主生活会的通知"
+        defaults["basis_number"] = f"明组通〔{meeting.config.year}〕30号"
         defaults["agreed_on"] = on - days(5)
         plan = plan_save(actor=actor, meeting=meeting, data=defaults, stages=stages)
         roster = {e.name: e for e in meeting.roster.all()}

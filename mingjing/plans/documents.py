@@ -4,8 +4,8 @@ Both are written from the meeting's records through `mingjing.plans.selectors`: 
 文号, theme, agenda, participants, method steps with their dates and the task table (seed 001's
 任务推进表); the request's title, 主送机关 and 文号 from its latest round (else the unit's
 addressees and number prefix), the plan as its attachment, the unit's signature and the date it
-was sent. The superior's notice that the meeting answers is not recorded anywhere: it prints
-【待补充】 in an editable paragraph, like every other fact the records do not hold.
+was sent. Both cite the superior's notice recorded on the plan (issuer, title, 文号); a part not
+recorded prints 【待补充】, like every other fact the records do not hold.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from mingjing.documents.registry import register
 from mingjing.documents.slots import MISSING, fill
 from mingjing.meetings.models import Meeting, RosterEntry
 from mingjing.plans.models import Plan, PlanRequest, PlanStage
-from mingjing.plans.selectors import plan_for_meeting, request_rounds
+from mingjing.plans.selectors import plan_for_meeting, request_rounds, superior_notice
 from mingjing.yearconfigs.models import Aspect
 
 CLOSING = "妥否，请批示。"
@@ -114,7 +114,7 @@ def build_plan(meeting: Meeting, member: RosterEntry | None, overrides: dict[str
         fill(
             "为开好{title}，根据{notice}要求，结合{unit}实际，制定本方案。",
             title=meeting.title,
-            notice=None,
+            notice=superior_notice(plan),
             unit=unit_short(meeting),
         ),
         key="intro",
@@ -187,7 +187,7 @@ def build_request(meeting: Meeting, member: RosterEntry | None, overrides: dict[
     doc.paragraph(
         fill(
             "按照{notice}要求，经{unit}研究，拟于{when}召开{title}。现将有关事项请示如下：",
-            notice=None,
+            notice=superior_notice(plan),
             unit=unit_short(meeting),
             when=meeting_when_where(meeting),
             title=meeting.title,

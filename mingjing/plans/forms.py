@@ -11,6 +11,18 @@ from mingjing.plans.models import RequestStatus
 class PlanForm(forms.Form):
     title = forms.CharField(label="方案名称", max_length=200)
     document_number = forms.CharField(label="文号", max_length=100, required=False)
+    basis_issuer = forms.CharField(
+        label="上级通知发文机关", max_length=200, required=False, help_text="如“中共明远市委组织部”"
+    )
+    basis_title = forms.CharField(
+        label="上级通知名称",
+        max_length=300,
+        required=False,
+        help_text="不加书名号，如“关于认真开好2025年度民主生活会的通知”；方案、请示和情况报告都从这里引用",
+    )
+    basis_number = forms.CharField(
+        label="上级通知文号", max_length=100, required=False, help_text="如“明组通〔2025〕30号”"
+    )
     theme = forms.CharField(label="会议主题", widget=forms.Textarea(attrs={"rows": 3}), required=False)
     agenda = forms.CharField(
         label="会议议程", widget=forms.Textarea(attrs={"rows": 8}), help_text="每行一项，按召开顺序排列"

@@ -17,6 +17,10 @@ class Plan(models.Model):
     meeting = models.OneToOneField("meetings.Meeting", on_delete=models.CASCADE, related_name="plan")
     title = models.CharField("方案名称", max_length=200)
     document_number = models.CharField("文号", max_length=100, blank=True)
+    # The superior's notice the meeting answers: the plan, the request and the report open with it.
+    basis_issuer = models.CharField("上级通知发文机关", max_length=200, blank=True)
+    basis_title = models.CharField("上级通知名称", max_length=300, blank=True)
+    basis_number = models.CharField("上级通知文号", max_length=100, blank=True)
     theme = models.TextField("会议主题", blank=True)
     agenda = models.JSONField("会议议程", default=list, blank=True)
     participants = models.TextField("参会人员", blank=True)
@@ -30,6 +34,14 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def basis(self) -> str:
+        """“市委组织部《关于…的通知》（明组通〔2025〕30号）”, or "" when no notice is recorded."""
+        if not self.basis_title:
+            return ""
+        number = f"（{self.basis_number}）" if self.basis_number else ""
+        return f"{self.basis_issuer}《{self.basis_title.strip('《》')}》{number}"
 
 
 class PlanStage(models.Model):

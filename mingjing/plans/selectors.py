@@ -27,6 +27,7 @@ from mingjing.accounts.access import Perm
 from mingjing.accounts.selectors import get_scoped, require
 from mingjing.audit.models import AuditEvent
 from mingjing.audit.selectors import HistoryLine, describe
+from mingjing.documents.slots import MISSING
 from mingjing.lib.dates import cn_date, today
 from mingjing.meetings.models import Meeting, RosterEntry
 from mingjing.meetings.selectors import get_meeting_record_for_user, meeting_supervisors, meetings_for_user
@@ -90,6 +91,15 @@ def plan_for_meeting(*, meeting: Meeting) -> Plan | None:
         )
         .first()
     )
+
+
+def superior_notice(plan: Plan | None) -> str:
+    """How documents cite the superior's notice: “中共明远市委组织部《关于…的通知》（明组通〔2025〕30号）”;
+    each part not recorded on the plan prints 【待补充】 (the issuer may be left out, as seeds do)."""
+    title = plan.basis_title.strip().strip("《》") if plan is not None else ""
+    number = plan.basis_number.strip() if plan is not None else ""
+    issuer = plan.basis_issuer.strip() if plan is not None else ""
+    return f"{issuer}《{title or MISSING}》（{number or MISSING}）"
 
 
 def get_task_for_user(*, user: Any, pk: Any, perm: Perm = Perm.MEETING_READ) -> PlanTask:

@@ -22,7 +22,18 @@ from mingjing.meetings.services import meeting_step_sync
 from mingjing.plans.models import Plan, PlanRequest, PlanStage, PlanTask, RequestStatus
 
 STEP = "plan_request"
-PLAN_FIELDS = ("title", "document_number", "theme", "agenda", "participants", "observers", "agreed_on")
+PLAN_FIELDS = (
+    "title",
+    "document_number",
+    "basis_issuer",
+    "basis_title",
+    "basis_number",
+    "theme",
+    "agenda",
+    "participants",
+    "observers",
+    "agreed_on",
+)
 TASK_FIELDS = ("task", "responsible_entry", "responsible_name", "due_on", "done_on", "note")
 REQUEST_FIELDS = ("title", "addressees", "document_number", "sent_on")
 
@@ -68,7 +79,16 @@ def plan_save(
     data = {k: v for k, v in data.items() if k in PLAN_FIELDS}
     if "agenda" in data:
         data["agenda"] = _clean_agenda(data["agenda"])
-    for key in ("title", "document_number", "theme", "participants", "observers"):
+    for key in (
+        "title",
+        "document_number",
+        "basis_issuer",
+        "basis_title",
+        "basis_number",
+        "theme",
+        "participants",
+        "observers",
+    ):
         if key in data:
             data[key] = (data[key] or "").strip()
     new_stages = _check_stages(stages) if stages is not None else None

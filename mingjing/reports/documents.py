@@ -10,9 +10,9 @@ Every number and name comes from the apps' selectors; a fact not recorded prints
 (`slots.fill`). Every narrative paragraph has a stable key (`opening`, `plan`, `study` …, and
 `item-<pk>` / `member-<pk>` in the rectification report), so a user's edit survives regeneration.
 
-Facts with no record anywhere in 明镜 and so always 【待补充】 until the user edits the paragraph:
-the title and 文号 of the superior's notice. The plan's and the request's 文号 are printed where
-recorded and left out where not (a plan often has none).
+The superior's notice (issuer, title, 文号) is cited from the plan (`plans.selectors.superior_notice`);
+each part not recorded prints 【待补充】. The plan's and the request's 文号 are printed where recorded
+and left out where not (a plan often has none).
 
 Dates:
 - the meeting's date, half-day and place are the meeting record's (会议记录) when one exists, else
@@ -45,7 +45,7 @@ from mingjing.minutes.selectors import Minutes, minutes_for_meeting
 from mingjing.opinions.selectors import OpinionTallies, opinion_tallies
 from mingjing.organizations.models import TeamRole
 from mingjing.plans.models import RequestStatus
-from mingjing.plans.selectors import approved_request, plan_for_meeting, request_rounds
+from mingjing.plans.selectors import approved_request, plan_for_meeting, request_rounds, superior_notice
 from mingjing.problems.selectors import problem_counts
 from mingjing.studies.selectors import session_counts, sessions_of_meeting
 from mingjing.talks.selectors import talk_coverage, talks_of_meeting
@@ -146,10 +146,9 @@ def build_report(meeting: Meeting, member: RosterEntry | None, overrides: dict[s
     approval = fill("并报{who}审核同意", who=approved.approved_by) if approved else fill("并报{who}审核同意", who=None)
     doc.paragraph(
         fill(
-            "按照《{notice}》（{notice_number}）要求，经{short}研究{approval}，{date}{half}，{short}在{place}召开了"
+            "按照{notice}要求，经{short}研究{approval}，{date}{half}，{short}在{place}召开了"
             "{meeting}。现将有关情况报告如下：",
-            notice=None,
-            notice_number=None,
+            notice=superior_notice(plan),
             short=short,
             approval=approval,
             date=held.date,
@@ -248,9 +247,9 @@ def _plan_text(meeting: Meeting, short: str, plan, approved) -> str:
     if plan is not None:
         number = f"（{plan.document_number}）" if plan.document_number.strip() else ""
         text = fill(
-            "根据上级《{notice}》精神，结合实际认真制订了《{title}》" + number + "，明确了会议主题、主要议程、"
+            "根据上级{notice}精神，结合实际认真制订了《{title}》" + number + "，明确了会议主题、主要议程、"
             "参会人员和方法步骤，经{short}于{agreed}研究通过。",
-            notice=None,
+            notice=superior_notice(plan),
             title=plan.title,
             short=short,
             agreed=plan.agreed_on,
@@ -262,7 +261,7 @@ def _plan_text(meeting: Meeting, short: str, plan, approved) -> str:
                 "方案细化了{n}项工作任务，逐项明确责任人和完成时限，截至目前已完成{done}项。", n=len(tasks), done=done
             )
     else:
-        text = fill("根据上级《{notice}》精神，结合实际认真制订了《{title}》。", notice=None, title=None)
+        text = fill("根据上级{notice}精神，结合实际认真制订了《{title}》。", notice=superior_notice(None), title=None)
     if approved is not None:
         number = f"（{approved.document_number}）" if approved.document_number.strip() else ""
         text += fill(

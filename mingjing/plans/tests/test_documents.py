@@ -53,7 +53,10 @@ class PlanDocumentTest(PlanDocumentsTestCase):
         text = "\n".join(lines)
         self.assertIn("市农业农村局党组领导班子", lines[0])  # the plan's title, balanced over two lines
         self.assertIn("2025年度民主生活会实施方案", lines[0])
-        self.assertIn("根据【待补充】要求", text)  # the superior's notice is not recorded
+        plan = Plan.objects.get(meeting=self.meeting)
+        self.assertIn(f"根据{plan.basis_issuer}《{plan.basis_title}》（{plan.basis_number}）要求", text)
+        Plan.objects.filter(pk=plan.pk).update(basis_title="", basis_number="", basis_issuer="")
+        self.assertIn("根据《【待补充】》（【待补充】）要求", "\n".join(paragraphs(self.download("plan"))))
         self.assertIn("重点从以下5个方面进行对照检查：一是带头强化政治忠诚、提高政治能力。", text)
         held = cn_date(self.meeting.planned_date)
         self.assertIn(f"会议拟于{held}下午在局机关三楼会议室召开。", lines)
@@ -114,7 +117,8 @@ class RequestDocumentTest(PlanDocumentsTestCase):
         self.assertIn("关于召开市农业农村局党组领导班子", lines[2])
         self.assertIn("市纪委监委、市委组织部：", lines)
         text = "\n".join(lines)
-        self.assertIn(f"按照【待补充】要求，经市农业农村局党组研究，拟于{cn_date(self.meeting.planned_date)}下午在局机关三楼会议室召开"
+        plan = Plan.objects.get(meeting=self.meeting)
+        self.assertIn(f"按照{plan.basis}要求，经市农业农村局党组研究，拟于{cn_date(self.meeting.planned_date)}下午在局机关三楼会议室召开"
                       "市农业农村局党组领导班子2025年度民主生活会。现将有关事项请示如下：", lines)  # fmt: skip
         self.assertIn("会议拟安排7项议程：", lines)
         self.assertIn("妥否，请批示。", lines)

@@ -203,6 +203,17 @@ class ReportContentTest(ReportTestCase):
         self.assertIn(f"会议共有{MISSING}项议程：{MISSING}", lines)
         self.assertIn(f"相互提出批评意见{MISSING}条", paragraph(lines, "班子成员依次作个人对照检查发言"))
 
+    def test_the_opening_cites_the_superiors_notice_recorded_on_the_plan(self):
+        from mingjing.plans.models import Plan
+
+        self.login("preparer")
+        plan = Plan.objects.get(meeting=self.meeting)
+        opening = paragraph(self.lines(self.meeting), "按照")
+        self.assertTrue(opening.startswith(f"按照{plan.basis_issuer}《{plan.basis_title}》（{plan.basis_number}）要求"))
+        Plan.objects.filter(pk=plan.pk).update(basis_number="")
+        opening = paragraph(self.lines(self.meeting), "按照")
+        self.assertTrue(opening.startswith(f"按照{plan.basis_issuer}《{plan.basis_title}》（{MISSING}）要求"), opening)
+
     def test_an_edit_survives_regeneration(self):
         self.login("preparer")
         url = f"/meetings/{self.meeting.pk}/documents/report/edit/"
