@@ -10,8 +10,9 @@ Inside the bundle rows refer to each other by bundle-local refs ("talks.talk:3",
 primary-key order), to people, divisions, branches and aspects by natural keys, and to users by
 username. Importing creates rows in the same order, so export → import → export gives the same
 JSON; importing the same bundle again replaces that meeting's records instead of duplicating them.
-The audit history is not carried in version 1: it refers to rows by their database ids. The link
-to last year's meeting is kept when that meeting is already there: import the earlier year first.
+The audit history of the meeting and its records travels too ("history", each event pointing at its
+record's ref), so the superior reads who did what and when; a re-import replaces it. The link to
+last year's meeting is kept when that meeting is already there: import the earlier year first.
 """
 
 from __future__ import annotations
@@ -27,12 +28,14 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 from mingjing.archive.schema import bundle_schema, path_join, validate
+from mingjing.audit.models import AuditEvent
 from mingjing.meetings.models import Meeting
 from mingjing.organizations.models import Division, Organization, PartyBranch, Person
 from mingjing.organizations.services import branch_create, division_create, organization_create, person_create
@@ -194,6 +197,39 @@ class _Export:
         return {"fields": fields, "m2m": m2m} if m2m else {"fields": fields}
 
 
+HISTORY_FIELDS = ("event_type", "event_time", "actor_name", "actor_role", "object_repr", "changes", "extra")
+LOCAL_EVENTS = {"bundle.imported"}  # what happened to this copy, not to the meeting
+
+
+def _history_events(meeting: Meeting, refs: dict[tuple[str, int], str]):
+    """The audit events of the meeting and of every record in the bundle, oldest first, each with
+    the ref of its object ("meeting" for the meeting itself)."""
+    by_type: dict[int, tuple[str, dict[int, str]]] = {}
+    for (label, pk), ref in refs.items():
+        ct = ContentType.objects.get_for_model(apps.get_model(label))
+        by_type.setdefault(ct.pk, (label, {}))[1][pk] = ref
+    ct_meeting = ContentType.objects.get_for_model(Meeting)
+    query = models.Q(content_type=ct_meeting, object_id=meeting.pk)
+    for ct_id, (_, ids) in by_type.items():
+        query |= models.Q(content_type_id=ct_id, object_id__in=list(ids))
+    for event in AuditEvent.objects.filter(query).exclude(event_type__in=LOCAL_EVENTS).order_by("event_time", "pk"):
+        if event.content_type_id == ct_meeting.pk:
+            yield event, "meeting"
+        else:
+            yield event, by_type[event.content_type_id][1][event.object_id]
+
+
+def _export_history(meeting: Meeting, refs: dict[tuple[str, int], str]) -> list[dict]:
+    return [
+        {
+            "object": ref,
+            "actor": event.actor.get_username() if event.actor_id else None,
+            **{k: getattr(event, k) for k in HISTORY_FIELDS},
+        }
+        for event, ref in _history_events(meeting, refs)
+    ]
+
+
 def export_bundle(*, meeting: Meeting) -> bytes:
     """The meeting as a zip: bundle.json and files/<sha256>."""
     exp = _Export(meeting)
@@ -232,6 +268,7 @@ def export_bundle(*, meeting: Meeting) -> bytes:
             "fields": {k: getattr(meeting, k) for k in MEETING_FIELDS if hasattr(meeting, k)},
         },
         "records": records,
+        "history": _export_history(meeting, exp.refs),
         "files": [{"sha256": h, "size": len(c), "name": n} for h, (n, c) in sorted(exp.files.items())],
     }
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1, sort_keys=True)
@@ -415,8 +452,44 @@ class _Importer:
         return found
 
     def replace_records(self, meeting: Meeting) -> None:
+        """The bundle's records and their history take the place of this copy's (events about the
+        copy itself, such as earlier imports, stay)."""
+        refs = {}
+        for owned in owned_models():
+            for pk in owned.model.objects.filter(**{owned.path: meeting}).values_list("pk", flat=True):
+                refs[(owned.label, pk)] = ""
+        AuditEvent.objects.filter(pk__in=[e.pk for e, _ in _history_events(meeting, refs)]).delete()
         for owned in reversed(owned_models()):
             owned.model.objects.filter(**{owned.path: meeting}).delete()
+
+    def create_history(self) -> int:
+        users = {u.get_username(): u for u in get_user_model().objects.all()}
+        events = []
+        for i, row in enumerate(self.data.get("history", [])):
+            path = path_join("$.history", i)
+            target = self.meeting_obj if row["object"] == "meeting" else self.objs.get(row["object"])
+            if target is None:
+                self.errors.append(f"{path_join(path, 'object')}：找不到所指的“{row['object']}”")
+                continue
+            when = self.to_python(AuditEvent._meta.get_field("event_time"), row["event_time"], path)
+            events.append(
+                AuditEvent(
+                    organization=self.org,
+                    actor=users.get(row.get("actor") or ""),
+                    actor_name=row["actor_name"],
+                    actor_role=row.get("actor_role", ""),
+                    event_type=row["event_type"],
+                    event_time=when,
+                    content_type=ContentType.objects.get_for_model(type(target)),
+                    object_id=target.pk,
+                    object_repr=row.get("object_repr", ""),
+                    changes=row.get("changes", []),
+                    extra=row.get("extra", {}),
+                )
+            )
+        if not self.errors:
+            AuditEvent.objects.bulk_create(events)
+        return len(events)
 
     def create_records(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -502,6 +575,8 @@ def import_bundle_data(*, data: dict, files: dict[str, bytes], actor: Any) -> Im
     if not created:
         imp.replace_records(meeting)
     counts = imp.create_records()
+    if not imp.errors:
+        counts["audit.auditevent"] = imp.create_history()
     if imp.errors:
         raise BundleError(imp.errors)
     return ImportResult(meeting=meeting, created=created, counts=counts, warnings=imp.warnings)

@@ -11,6 +11,7 @@ from django.db import connection
 
 from mingjing.archive.bundle import BUNDLE_JSON, BundleError, export_bundle, owned_models
 from mingjing.archive.services import bundle_import
+from mingjing.audit.selectors import history_for_object
 from mingjing.meetings.models import Meeting
 from mingjing.studies.services import study_session_record
 from mingjing.talks.models import Talk
@@ -82,6 +83,9 @@ class BundleTest(BaseTestCase):
         self.assertEqual(result.meeting.organization.parent.name, "中共明远市委员会")
         talk = Talk.objects.get(meeting=result.meeting)
         self.assertEqual((talk.member.name, talk.other_member.name, talk.topics), ("张明", "李华", "谈工作作风"))
+        # Who did what travels with the records: the talk's history reads as it did at home.
+        lines = [h.text for h in history_for_object(talk)]
+        self.assertTrue(any(line.startswith("黄蕾（党务工作人员） 于") and "创建了" in line for line in lines), lines)
         session = result.meeting.study_sessions.get()
         self.assertEqual(sorted(p.name for p in session.participants.all()), ["张明", "王芳"])
         again, before = bundle_json(export_bundle(meeting=result.meeting)), bundle_json(first)
