@@ -84,6 +84,16 @@ def _shuffle_key() -> int:
     return secrets.randbelow(2**31 - 1) + 1
 
 
+# Ids of anonymous responses are drawn at random from far above anything a sequence reaches, so
+# neither their order (which would follow submission time) nor their adjacency (entries of one
+# submission would get consecutive ids) says anything about who sent what, or together.
+_RANDOM_ID_FLOOR = 2**62
+
+
+def _random_opinion_id() -> int:
+    return _RANDOM_ID_FLOOR + secrets.randbelow(2**62 - 2**40)
+
+
 def _sync_step(meeting: Meeting) -> None:
     """征求意见 is done when every campaign of the meeting is closed: on the latest close date."""
     dates = list(Campaign.objects.filter(meeting=meeting).values_list("closed_on", flat=True))
@@ -517,6 +527,7 @@ def opinion_submit_public(*, campaign: Campaign, entries: Sequence[PublicEntry],
     Opinion.objects.bulk_create(
         [
             Opinion(
+                id=_random_opinion_id(),
                 campaign=campaign,
                 text=e.text.strip(),
                 target=e.target,

@@ -139,6 +139,12 @@ class AnonymousFormTest(BaseTestCase):
             self.assertGreater(opinion.shuffle_key, 0)
             self.assertEqual(opinion.source_kind, "")
         self.assertEqual({o.target.name if o.target else "班子" for o in new}, {"班子", "张明"})
+        # Their ids neither follow the sequence of typed opinions nor sit next to each other, so they
+        # tell nothing about when, or that they were sent together.
+        typed = Opinion.objects.filter(from_public_form=False).order_by("-pk").values_list("pk", flat=True).first()
+        a, b = sorted(o.pk for o in new)
+        self.assertGreater(a, typed + 10**9)
+        self.assertGreater(b - a, 10**6)
 
     def test_anonymous_visitor_gets_no_cookie_either(self):
         response = self.get()
