@@ -247,6 +247,8 @@ def meeting_step_sync(*, meeting: Meeting, step: str, done_on: dt.date | None, n
     Called by other apps' services inside their own transaction, with done_on None when the
     records no longer complete the step. Only changes are written; the actor is the system, since
     the step follows from the records, not from someone's decision."""
+    if Meeting.objects.filter(pk=meeting.pk, archived_on__isnull=False).exists():
+        return  # the timeline is frozen with the archive; the ledger still moves (rectification runs all year)
     current = StepCompletion.objects.filter(meeting=meeting, step=step).first()
     if done_on is None:
         if current is not None and current.completed_by_id is None and current.note.startswith(AUTO_NOTE):
