@@ -23,6 +23,7 @@ from mingjing.materials.selectors import current_text, material_of
 from mingjing.materials.skeleton import generate_skeleton
 from mingjing.materials.text import blocks
 from mingjing.meetings.models import Meeting, RosterEntry
+from mingjing.problems.selectors import can_view_owner
 
 SKELETON_MARK = "（框架稿，依据记录生成）"
 STATUS_MARK = {Status.DRAFT: "（初稿）", Status.SUBMITTED: "（送审稿）", Status.RETURNED: "（修改稿）"}
@@ -43,6 +44,16 @@ def material_text(meeting: Meeting, owner: RosterEntry | None) -> tuple[str, str
     if reason == Reason.SKELETON:
         return text, SKELETON_MARK
     return text, STATUS_MARK.get(material.status, "")
+
+
+def may_view_outline(access, member: RosterEntry) -> bool:
+    """Whoever may read the meeting reads a written outline (as in the editor); an outline not yet
+    written prints the member's records, which before the meeting are his draft (problems'
+    `can_view_owner`)."""
+    if can_view_owner(access, member):
+        return True
+    material = material_of(meeting=access.meeting, owner=member)
+    return material is not None and bool(current_text(material).strip())
 
 
 def split_run_in(line: str) -> tuple[str, str]:
@@ -115,5 +126,6 @@ register(
     build_member_outline,
     needs_member=True,
     order=51,
+    may_view=may_view_outline,
     description="班子成员本人撰写的个人发言提纲（当前版本），每人一份；尚未撰写时为依据记录生成的框架稿。",
 )

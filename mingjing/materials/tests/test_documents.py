@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from docx import Document
 from docx.oxml.ns import qn
@@ -15,8 +16,11 @@ from docx.shared import Mm
 from mingjing.documents.slots import MISSING
 from mingjing.materials.models import Action, Material
 from mingjing.materials.services import material_act, material_save
+from mingjing.meetings.services import meeting_step_complete
+from mingjing.organizations.models import Person
 from mingjing.problems.models import Problem
-from mingjing.test import BaseTestCase
+from mingjing.problems.services import problem_create
+from mingjing.test import DEMO_DAY, BaseTestCase
 
 TEAM_TEXT = """一、上年度整改落实情况
 针对上年度查摆出的问题，班子逐项抓好整改落实。
@@ -123,6 +127,26 @@ class MaterialDocumentTest(BaseTestCase):
         self.assertIn(f"一是{MISSING}。比如，{MISSING}（具体事例）", text)
         # The outline is one per member: without a member it is not found.
         self.assertEqual(self.download("member-outline").status_code, 404)
+
+    def test_an_unwritten_outline_does_not_show_another_members_draft_problems_before_the_meeting(self):
+        wang = self.entry("王芳")
+        aspect = self.meeting.config.aspects.order_by("order").first()
+        problem_create(actor=self.preparer, meeting=self.meeting, member=wang, aspect=aspect,
+                       description="会前草稿中的问题", example="比如，草稿事例")  # fmt: skip
+        self.login("member")  # 李华: 王芳's problems page is closed to him before the meeting
+        self.assertEqual(self.download("member-outline", member=wang.pk).status_code, 403)
+        self.login("principal")
+        self.assertIn("一是会前草稿中的问题。", "".join(lines(self.download("member-outline", member=wang.pk).content)))
+        # Once she has written her outline, everyone who may read the meeting reads it (as in the editor).
+        author = get_user_model().objects.create(username="u-wangfang", first_name="王芳")
+        Person.objects.filter(pk=wang.person_id).update(user=author)
+        material_save(actor=author, meeting=self.meeting, owner=wang, text="一、本人发言", base_version=0)
+        self.login("member")
+        self.assertIn("一、本人发言", lines(self.download("member-outline", member=wang.pk).content))
+        material_save(actor=author, meeting=self.meeting, owner=wang, text="", base_version=1)
+        self.assertEqual(self.download("member-outline", member=wang.pk).status_code, 403)
+        meeting_step_complete(actor=self.preparer, meeting=self.meeting, step="meeting", completed_on=DEMO_DAY)
+        self.assertEqual(self.download("member-outline", member=wang.pk).status_code, 200)
 
     def test_outline_written_by_the_member_via_the_cli(self):
         li = self.entry("李华")
