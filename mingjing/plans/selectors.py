@@ -30,7 +30,12 @@ from mingjing.audit.selectors import HistoryLine, describe
 from mingjing.documents.slots import MISSING
 from mingjing.lib.dates import cn_date, today
 from mingjing.meetings.models import Meeting, RosterEntry
-from mingjing.meetings.selectors import get_meeting_record_for_user, meeting_supervisors, meetings_for_user
+from mingjing.meetings.selectors import (
+    get_meeting_record_for_user,
+    meeting_supervisors,
+    meetings_for_user,
+    require_not_archived,
+)
 from mingjing.meetings.timeline import STEPS
 from mingjing.organizations.models import team_rank
 from mingjing.plans.models import Plan, PlanRequest, PlanStage, PlanTask, RequestStatus
@@ -110,6 +115,7 @@ def get_task_for_user(*, user: Any, pk: Any, perm: Perm = Perm.MEETING_READ) -> 
     task = get_scoped(qs, pk, missing="没有找到该任务")
     if perm is not Perm.MEETING_READ:
         require(user, perm, task.plan.meeting.organization)
+        require_not_archived(task.plan.meeting)
     return task
 
 

@@ -160,6 +160,22 @@ class PlanPageTest(FreshMeetingMixin, BaseTestCase):
         self.assertEqual(self.client.post(f"/plan-tasks/{task.pk}/delete/").status_code, 404)
         self.assertTrue(PlanTask.objects.filter(pk=task.pk).exists())
 
+    def test_tasks_of_an_archived_meeting_cannot_be_changed(self):
+        from mingjing.meetings.models import Meeting
+
+        self.login("preparer")
+        self.write_plan()
+        plan = Plan.objects.get(meeting=self.meeting)
+        task = plan_task_add(actor=None, plan=plan, task="学习", responsible_name="孙丽", due_on=DEMO_DAY)
+        Meeting.objects.filter(pk=self.meeting.pk).update(archived_on=DEMO_DAY)
+        self.assertEqual(self.client.post(f"/plan-tasks/{task.pk}/done/").status_code, 403)
+        self.assertEqual(
+            self.client.post(f"/plan-tasks/{task.pk}/edit/", {"task": "改", "due_on": "2026-11-06"}).status_code, 403
+        )
+        self.assertEqual(self.client.post(f"/plan-tasks/{task.pk}/delete/").status_code, 403)
+        task.refresh_from_db()
+        self.assertEqual((task.task, task.done_on), ("学习", None))
+
     def test_plan_page_runs_a_fixed_number_of_queries(self):
         self.login("preparer")
         self.write_plan()
