@@ -26,7 +26,12 @@ from django.urls import reverse
 from mingjing.accounts.access import Perm
 from mingjing.accounts.selectors import get_scoped, require
 from mingjing.meetings.models import Meeting, RosterEntry
-from mingjing.meetings.selectors import MeetingAccess, get_meeting_record_for_user, meetings_for_user
+from mingjing.meetings.selectors import (
+    MeetingAccess,
+    get_meeting_record_for_user,
+    meetings_for_user,
+    require_not_archived,
+)
 from mingjing.opinions.models import Campaign, CampaignUnit, Channel, Opinion, OpinionItem
 from mingjing.organizations.models import team_rank
 
@@ -56,6 +61,7 @@ def _get_campaign_record(model: type, *, user: Any, pk: Any, perm: Perm, missing
     record = get_scoped(qs, pk, missing=missing)
     if perm is not Perm.MEETING_READ:
         require(user, perm, record.campaign.meeting.organization)
+        require_not_archived(record.campaign.meeting)
     return record
 
 

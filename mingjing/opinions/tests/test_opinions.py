@@ -230,6 +230,27 @@ class OpinionEntryTest(OpinionsTestCase):
         self.client.post(f"/opinions/{opinion.pk}/delete/")
         self.assertFalse(Opinion.objects.filter(pk=opinion.pk).exists())
 
+    def test_an_archived_meetings_opinions_units_and_items_cannot_be_changed(self):
+        from mingjing.meetings.models import Meeting
+
+        opinion = Opinion.objects.get(text__startswith="执法检查中有时方式简单")
+        item = OpinionItem.objects.filter(campaign__meeting=self.meeting).first()
+        unit = self.paper.units.first()
+        self.assertIsNotNone(item)
+        self.assertIsNotNone(unit)
+        Meeting.objects.filter(pk=self.meeting.pk).update(archived_on=DEMO_DAY)
+        self.login("preparer")
+        for url in (
+            f"/opinions/{opinion.pk}/edit/",
+            f"/opinions/{opinion.pk}/delete/",
+            f"/opinions/items/{item.pk}/delete/",
+            f"/opinions/units/{unit.pk}/delete/",
+        ):
+            self.assertEqual(self.client.post(url).status_code, 403, url)
+        self.assertTrue(Opinion.objects.filter(pk=opinion.pk).exists())
+        self.assertTrue(OpinionItem.objects.filter(pk=item.pk).exists())
+        self.assertTrue(self.paper.units.filter(pk=unit.pk).exists())
+
     def test_list_runs_a_fixed_number_of_queries(self):
         self.login("preparer")
         url = f"/opinions/campaigns/{self.paper.pk}/opinions/"
