@@ -41,6 +41,12 @@ def _record_or_404(meeting: Meeting) -> MeetingRecord:
     return record
 
 
+def _posted_id(request: HttpRequest, name: str) -> int:
+    """A posted row id; 0 (matches nothing) when it is not a number."""
+    value = request.POST.get(name, "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else 0
+
+
 def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
@@ -140,7 +146,7 @@ def minutes_row_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     context: dict = {"meeting": meeting}
     try:
         if kind == "criticism":
-            to_entry = RosterEntry.objects.filter(meeting=meeting, pk=request.POST.get("to") or 0).first()
+            to_entry = RosterEntry.objects.filter(meeting=meeting, pk=_posted_id(request, "to")).first()
             if to_entry is None:
                 raise ValidationError({"to_entry": "只能选择本次会议班子名单中的成员"})
             row = criticism_add(
@@ -178,7 +184,7 @@ def minutes_row_delete(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = get_meeting_for_user(user=request.user, pk=meeting_id, perm=Perm.MEETING_WRITE)
     record = _record_or_404(meeting)
     model = ROW_KINDS.get(request.POST.get("kind", ""))
-    row = model.objects.filter(record=record, pk=request.POST.get("id") or 0).first() if model else None
+    row = model.objects.filter(record=record, pk=_posted_id(request, "id")).first() if model else None
     if row is None:
         raise Http404("没有找到该行")
     row.record = record
@@ -201,7 +207,7 @@ def minutes_row_delete(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def minutes_agenda_move(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = get_meeting_for_user(user=request.user, pk=meeting_id, perm=Perm.MEETING_WRITE)
     record = _record_or_404(meeting)
-    item = AgendaItem.objects.filter(record=record, pk=request.POST.get("id") or 0).first()
+    item = AgendaItem.objects.filter(record=record, pk=_posted_id(request, "id")).first()
     if item is None:
         raise Http404("没有找到该议程")
     item.record = record

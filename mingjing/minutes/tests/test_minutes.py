@@ -394,3 +394,14 @@ class QueryCountTest(MinutesTestCase):
         self.assertEqual(count(small), count(large))
         self.assertEqual(count(small, ""), count(large, ""))  # the read-only view too
         self.assertEqual((count(small), count(small, "")), (21, 20))
+
+
+class BadRowIdTest(MinutesTestCase):
+    def test_a_row_id_that_is_not_a_number_is_refused_not_a_500(self):
+        self.start()
+        response = self.client.post(self.base + "rows/add/", {"kind": "criticism", "to": "abc"}, HTTP_HX_REQUEST="true")
+        self.assertContains(response, "只能选择本次会议班子名单中的成员", status_code=400)
+        response = self.client.post(self.base + "rows/delete/", {"kind": "agenda", "id": "1x"})
+        self.assertEqual(response.status_code, 404)
+        response = self.client.post(self.base + "agenda/move/", {"id": "1x", "direction": "up"})
+        self.assertEqual(response.status_code, 404)
