@@ -47,17 +47,32 @@ ARCHIVED_MESSAGE = "本次民主生活会材料已归档，只能查阅；如需
 
 
 def get_meeting_record_for_user(
-    *, model: type, user: Any, pk: Any, perm: Perm = Perm.MEETING_READ, missing: str = "没有找到该记录"
+    *,
+    model: type,
+    user: Any,
+    pk: Any,
+    perm: Perm = Perm.MEETING_READ,
+    missing: str = "没有找到该记录",
+    via: str = "",
+    related: tuple[str, ...] = (),
 ) -> Any:
     """A record that belongs to a meeting (a talk, a study session …), reached only through a
-    meeting the user may see: 404 outside it, 403 when he may read but not `perm`."""
-    qs = model.objects.filter(meeting__in=meetings_for_user(user=user)).select_related(
-        "meeting", "meeting__organization", "meeting__config"
+    meeting the user may see: 404 outside it, 403 when he may read but not `perm` (or when the
+    meeting is archived). `via` names the record's parent when the meeting is one hop further
+    ("campaign" for an opinion, "plan" for a plan task); `related` adds select_related fields."""
+    prefix = f"{via}__" if via else ""
+    qs = model.objects.filter(**{f"{prefix}meeting__in": meetings_for_user(user=user)}).select_related(
+        *([via] if via else []),
+        f"{prefix}meeting",
+        f"{prefix}meeting__organization",
+        f"{prefix}meeting__config",
+        *related,
     )
     record = get_scoped(qs, pk, missing=missing)
     if perm is not Perm.MEETING_READ:
-        require(user, perm, record.meeting.organization)
-        require_not_archived(record.meeting)
+        meeting = getattr(record, via).meeting if via else record.meeting
+        require(user, perm, meeting.organization)
+        require_not_archived(meeting)
     return record
 
 

@@ -24,13 +24,10 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 
 from mingjing.accounts.access import Perm
-from mingjing.accounts.selectors import get_scoped, require
 from mingjing.meetings.models import Meeting, RosterEntry
 from mingjing.meetings.selectors import (
     MeetingAccess,
     get_meeting_record_for_user,
-    meetings_for_user,
-    require_not_archived,
 )
 from mingjing.opinions.models import Campaign, CampaignUnit, Channel, Opinion, OpinionItem
 from mingjing.organizations.models import team_rank
@@ -55,14 +52,7 @@ def get_campaign_for_user(*, user: Any, pk: Any, perm: Perm = Perm.MEETING_READ)
 
 
 def _get_campaign_record(model: type, *, user: Any, pk: Any, perm: Perm, missing: str) -> Any:
-    qs = model.objects.filter(campaign__meeting__in=meetings_for_user(user=user)).select_related(
-        "campaign", "campaign__meeting", "campaign__meeting__organization", "campaign__meeting__config"
-    )
-    record = get_scoped(qs, pk, missing=missing)
-    if perm is not Perm.MEETING_READ:
-        require(user, perm, record.campaign.meeting.organization)
-        require_not_archived(record.campaign.meeting)
-    return record
+    return get_meeting_record_for_user(model=model, user=user, pk=pk, perm=perm, missing=missing, via="campaign")
 
 
 def get_unit_for_user(*, user: Any, pk: Any, perm: Perm = Perm.MEETING_WRITE) -> CampaignUnit:

@@ -24,7 +24,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
 
 from mingjing.accounts.access import Perm
-from mingjing.accounts.selectors import get_scoped, require
 from mingjing.audit.models import AuditEvent
 from mingjing.audit.selectors import HistoryLine, describe
 from mingjing.documents.slots import MISSING
@@ -33,8 +32,6 @@ from mingjing.meetings.models import Meeting, RosterEntry
 from mingjing.meetings.selectors import (
     get_meeting_record_for_user,
     meeting_supervisors,
-    meetings_for_user,
-    require_not_archived,
 )
 from mingjing.meetings.timeline import STEPS
 from mingjing.organizations.models import team_rank
@@ -109,14 +106,15 @@ def superior_notice(plan: Plan | None) -> str:
 
 def get_task_for_user(*, user: Any, pk: Any, perm: Perm = Perm.MEETING_READ) -> PlanTask:
     """A task reached through its plan's meeting: 404 outside the user's reach, 403 without `perm`."""
-    qs = PlanTask.objects.filter(plan__meeting__in=meetings_for_user(user=user)).select_related(
-        "plan", "plan__meeting", "plan__meeting__organization", "plan__meeting__config", "responsible_entry"
+    return get_meeting_record_for_user(
+        model=PlanTask,
+        user=user,
+        pk=pk,
+        perm=perm,
+        missing="没有找到该任务",
+        via="plan",
+        related=("responsible_entry",),
     )
-    task = get_scoped(qs, pk, missing="没有找到该任务")
-    if perm is not Perm.MEETING_READ:
-        require(user, perm, task.plan.meeting.organization)
-        require_not_archived(task.plan.meeting)
-    return task
 
 
 def get_request_for_user(*, user: Any, pk: Any, perm: Perm = Perm.MEETING_READ) -> PlanRequest:
