@@ -366,8 +366,9 @@ def import_sheet(request: HttpRequest, meeting_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             upload = form.cleaned_data["file"]
-            if upload.size > ledger_xlsx_max_bytes():
-                raise ledger_xlsx.LedgerImportError(["文件过大，请上传不超过5 MB的表格"])
+            limit = ledger_xlsx_max_bytes()
+            if upload.size > limit:
+                raise ledger_xlsx.LedgerImportError([f"文件过大，请上传不超过{evidence_files.size_label(limit)}的表格"])
             rows = ledger_xlsx.parse_sheet(upload.read())
             plan = ledger_xlsx.plan_import(viewer=viewer, meeting=meeting, rows=rows)
         except ledger_xlsx.LedgerImportError as exc:

@@ -581,6 +581,11 @@ class XlsxRoundTripTest(RectificationTestCase):
         response = self.upload(wb)
         self.assertContains(response, f"您只能更新本人的整改事项，不能更新“{self.c.key}”", status_code=400)
 
+    @override_settings(MAX_IMPORT_BYTES=1024)
+    def test_a_sheet_over_the_size_limit_names_the_configured_limit(self) -> None:
+        response = self.upload(self.export())
+        self.assertContains(response, "文件过大，请上传不超过1 KB的表格", status_code=400)
+
 
 class NoticeTest(RectificationTestCase):
     def test_notice_text_is_generated_from_the_records(self) -> None:
