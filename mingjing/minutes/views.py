@@ -16,7 +16,7 @@ from mingjing.meetings.selectors import get_meeting_for_user, meeting_access
 from mingjing.minutes.autosave import ROW_KINDS, autosave, error_message
 from mingjing.minutes.models import AgendaItem, Criticism, MeetingRecord, Presence
 from mingjing.minutes.rules import criticism_warning
-from mingjing.minutes.selectors import minutes_for_meeting, record_for_meeting
+from mingjing.minutes.selectors import Minutes, minutes_for_meeting, record_for_meeting
 from mingjing.minutes.services import (
     agenda_item_add,
     agenda_item_move,
@@ -127,9 +127,8 @@ def minutes_save(request: HttpRequest, meeting_id: int) -> JsonResponse:
     return JsonResponse(payload)
 
 
-def _default_critic(record: MeetingRecord, to_entry: RosterEntry) -> RosterEntry | None:
+def _default_critic(minutes: Minutes, to_entry: RosterEntry) -> RosterEntry | None:
     """The next present member, in speaking order, who has not yet criticised `to_entry`."""
-    minutes = minutes_for_meeting(record.meeting)
     done = {c.criticism.from_entry_id for t in minutes.turns if t.entry.pk == to_entry.pk for c in t.criticisms}
     for turn in minutes.turns:
         if turn.present and turn.entry.pk != to_entry.pk and turn.entry.pk not in done:
@@ -149,10 +148,10 @@ def minutes_row_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
             to_entry = RosterEntry.objects.filter(meeting=meeting, pk=_posted_id(request, "to")).first()
             if to_entry is None:
                 raise ValidationError({"to_entry": "只能选择本次会议班子名单中的成员"})
-            row = criticism_add(
-                actor=request.user, record=record, to_entry=to_entry, from_entry=_default_critic(record, to_entry)
-            )
             minutes = minutes_for_meeting(meeting)
+            row = criticism_add(
+                actor=request.user, record=record, to_entry=to_entry, from_entry=_default_critic(minutes, to_entry)
+            )
             turn = next(t for t in minutes.turns if t.entry.pk == to_entry.pk)
             context.update(c={"criticism": row, "warning": None}, turn=turn, roster=minutes.roster)
             template = "minutes/_criticism_row.html"

@@ -405,3 +405,14 @@ class BadRowIdTest(MinutesTestCase):
         self.assertEqual(response.status_code, 404)
         response = self.client.post(self.base + "agenda/move/", {"id": "1x", "direction": "up"})
         self.assertEqual(response.status_code, 404)
+
+
+class CriticismRowAddTest(MinutesTestCase):
+    def test_adding_a_criticism_reads_the_record_once(self):
+        self.start()
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.post(self.base + "rows/add/", {"kind": "criticism", "to": self.entry("李华").pk},
+                                        HTTP_HX_REQUEST="true")  # fmt: skip
+        self.assertContains(response, 'data-kind="criticism"')
+        reads = [q["sql"] for q in queries.captured_queries if 'FROM "minutes_memberspeech"' in q["sql"]]
+        self.assertEqual(len(reads), 1, reads)
