@@ -24,7 +24,9 @@ from django.http import Http404
 from mingjing.accounts.access import Perm
 from mingjing.meetings.models import Meeting, RosterEntry, StepCompletion
 from mingjing.meetings.selectors import MeetingAccess, get_meeting_record_for_user, meeting_access
-from mingjing.opinions.models import Opinion
+from mingjing.opinions.models import Campaign, Opinion
+from mingjing.opinions.selectors import sees_every_target as sees_every_opinion
+from mingjing.opinions.selectors import visible_opinions
 from mingjing.organizations.models import team_rank
 from mingjing.problems.models import Cause, Measure, Problem, Source
 from mingjing.problems.numbering import paren, shi
@@ -48,7 +50,8 @@ def meeting_held(meeting: Meeting) -> bool:
 def can_view_owner(access: MeetingAccess, entry: RosterEntry | None) -> bool:
     """See the module docstring: members' drafts stay among themselves, the principal, the
     preparer and the supervisors until the meeting is held."""
-    if entry is None or access.write or access.review or access.is_principal or access.owns(entry):
+    # writer/reviewer, not write/review: archiving freezes edits, not what one may read.
+    if entry is None or access.writer or access.reviewer or access.is_principal or access.owns(entry):
         return True
     return meeting_held(access.meeting)
 
@@ -309,22 +312,10 @@ def opinion_choices(*, access: MeetingAccess, member: RosterEntry | None) -> Que
     )
 
 
-def sees_every_opinion(access: MeetingAccess) -> bool:
-    """The opinions app's rule: the preparer/admin, the principal and the reviewers read what was
-    said about every member; a member reads what was said about the team and about himself."""
-    return access.write or access.review or access.is_principal
-
-
 def _shown_opinions(meeting: Meeting) -> QuerySet[Opinion]:
     """The meeting's opinions that may be shown at all. Anonymous online responses stay hidden
     until their campaign closes and reaches its threshold: the opinions app decides that, so its
-    selector is used where it exists."""
-    try:
-        from mingjing.opinions.selectors import visible_opinions
-    except ImportError:  # the opinions app without its selectors (older checkout)
-        return Opinion.objects.filter(campaign__meeting=meeting)
-    from mingjing.opinions.models import Campaign
-
+    selector is used."""
     return visible_opinions(campaigns=list(Campaign.objects.filter(meeting=meeting)))
 
 

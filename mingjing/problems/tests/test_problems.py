@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from mingjing.meetings.models import StepCompletion
+from mingjing.meetings.models import Meeting, StepCompletion
 from mingjing.meetings.services import meeting_step_complete
 from mingjing.opinions.models import Campaign, Opinion
 from mingjing.problems.models import Cause, Measure, Problem
@@ -366,6 +366,20 @@ class OpinionLinkTest(ProblemsTestCase):
         self.assertIn('相关意见（对王芳）：<span class="muted">内容仅本人', card)
         self.login("principal")
         self.assertIn("对王芳：联系基层不够", self.client.get(self.team_url()).content.decode())
+
+    def test_archiving_freezes_edits_not_what_the_preparer_and_the_supervisor_read(self):
+        problem = self.problem(self.wangfang, description="会前草稿", opinions=[self.on_wangfang])
+        team_problem = self.problem(None, description="班子问题带意见", opinions=[self.on_lihua])
+        Meeting.objects.filter(pk=self.meeting.pk).update(archived_on=DEMO_DAY)  # archived, never marked held
+        for persona in ("preparer", "supervisor"):
+            self.login(persona)
+            page = self.client.get(self.member_url(self.wangfang)).content.decode()
+            self.assertIn("对王芳：联系基层不够", page, persona)
+            self.assertNotIn(reverse("problems:problem_edit", args=[problem.pk]), page, persona)
+            self.assertIn("对李华：分管领域办法不多", self.client.get(self.team_url()).content.decode(), persona)
+            overview = self.client.get(self.overview_url()).content.decode()
+            self.assertIn(f'href="{self.member_url(self.wangfang)}"', overview, persona)
+        self.assertEqual(self.client.get(reverse("problems:problem_edit", args=[team_problem.pk])).status_code, 403)
 
     def test_preparer_chooses_among_all_with_the_owners_first(self):
         self.login("preparer")
