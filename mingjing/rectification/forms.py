@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 
 from mingjing.lib.forms import DateInput
 from mingjing.meetings.models import Meeting, RosterEntry
@@ -67,8 +68,10 @@ class ItemForm(forms.Form):
             f"{p.member.name if p.member else '领导班子'}：{p.description[:40]}"
         )
         self.fields["responsible_division"].queryset = Division.objects.filter(organization=meeting.organization_id)
+        # An item keeps its responsible person after he leaves; new choices are the active people.
+        current = self.initial.get("responsible_person")
         self.fields["responsible_person"].queryset = Person.objects.filter(
-            organization=meeting.organization_id, is_active=True
+            Q(is_active=True) | Q(pk=getattr(current, "pk", None)), organization=meeting.organization_id
         ).order_by("precedence", "id")
 
 

@@ -221,6 +221,24 @@ class LedgerPagesTest(RectificationTestCase):
         self.assertEqual((wangfang.total, wangfang.overdue, wangfang.warning, wangfang.progress), (2, 1, 1, 20))
         self.assertEqual(result.total.total, RectificationItem.objects.filter(meeting=self.meeting).count())
 
+    def test_an_item_whose_responsible_person_left_can_still_be_edited(self) -> None:
+        from mingjing.organizations.models import Person
+
+        person = Person.objects.get(organization=self.bureau, name="孙丽")
+        item = self.item("李华", responsible_person=person)
+        Person.objects.filter(pk=person.pk).update(is_active=False)
+        self.login("preparer")
+        data = {"owner": self.roster["李华"].pk, "problem_text": "问题", "measures": "新措施"}
+        response = self.client.post(
+            self.item_url(item, "edit"), {**data, "responsible_person": person.pk, "deadline": "2027-06-30"}
+        )
+        self.assertRedirects(response, self.item_url(item), fetch_redirect_response=False)
+        item.refresh_from_db()
+        self.assertEqual((item.measures, item.responsible_person_id), ("新措施", person.pk))
+        # A new item still offers active people only.
+        form = self.client.get(reverse("rectification:create", args=[self.meeting.pk])).context["form"]
+        self.assertNotIn(person, form.fields["responsible_person"].queryset)
+
 
 class DeadlineMarksTest(RectificationTestCase):
     def test_warnings_at_20_and_10_days_and_escalation_when_overdue(self) -> None:
