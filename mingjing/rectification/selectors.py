@@ -57,7 +57,8 @@ def settings_for(meeting: Meeting) -> RectificationSettings:
 
 @dataclass(frozen=True)
 class Viewer:
-    """What one user may do in one meeting's ledger."""
+    """What one user may do in one meeting's ledger. Archiving the meeting does not freeze it:
+    rectification runs all year (mingjing.archive.guard exempts the ledger too)."""
 
     access: MeetingAccess
     person_id: int | None
@@ -73,12 +74,6 @@ class Viewer:
         return self.access.is_principal
 
     @property
-    def archived(self) -> bool:
-        """Rectification runs all year, long after the meeting's materials are boxed: archiving
-        freezes the meeting's other records, never its ledger (mingjing.archive.guard exempts it)."""
-        return False
-
-    @property
     def sees_all(self) -> bool:
         """Reading, which archiving does not take away."""
         return self.access.writer or self.access.is_principal or self.access.reviewer
@@ -86,13 +81,13 @@ class Viewer:
     @property
     def can_define(self) -> bool:
         """Create items, edit what an item says, carry over, notices: preparer, admin, principal."""
-        return not self.archived and (self.access.writer or self.access.is_principal)
+        return self.access.writer or self.access.is_principal
 
     @property
     def may_import(self) -> bool:
         """Anyone who may update some item: preparer, admin, principal, a member of the team or a
         responsible person."""
-        return not self.archived and (self.can_define or self.access.entry is not None or self.person_id is not None)
+        return self.can_define or self.access.entry is not None or self.person_id is not None
 
     def require_define(self) -> None:
         if not self.can_define:
@@ -113,14 +108,14 @@ class Viewer:
 
     def can_update(self, item: RectificationItem) -> bool:
         """Progress, milestones, evidence, asking for closure."""
-        return not self.archived and (self.access.writer or self.access.is_principal or self.is_mine(item))
+        return self.access.writer or self.access.is_principal or self.is_mine(item)
 
     def needs_review(self, item: RectificationItem) -> bool:
         return item.owner_id is None and self.settings.team_needs_review
 
     def verify_stage(self, item: RectificationItem) -> str:
         """'principal', 'review' or '' — which verification this user may give the item now."""
-        if item.status != Status.REQUESTED or self.archived:
+        if item.status != Status.REQUESTED:
             return ""
         if item.principal_verified_at is None:
             return "principal" if self.access.is_principal else ""

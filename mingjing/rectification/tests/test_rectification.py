@@ -21,7 +21,7 @@ from mingjing.rectification.demo import EVIDENCE_PDF
 from mingjing.rectification.ledger_xlsx import KEY, NOTE, PROBLEM, PROGRESS, STATUS
 from mingjing.rectification.models import EvidenceFile, Notice, RectificationItem, RectificationSettings, Status
 from mingjing.rectification.selectors import carry_over, rollup
-from mingjing.rectification.services import closure_request, item_create, item_delete
+from mingjing.rectification.services import closure_request, item_create, item_delete, notice_create
 from mingjing.test import BaseTestCase
 
 MEDIA = tempfile.mkdtemp(prefix="mingjing-rectification-tests-")
@@ -689,3 +689,21 @@ class ArchivedMeetingTest(RectificationTestCase):
         self.assertEqual(response.status_code, 302)
         item.refresh_from_db()
         self.assertEqual(item.progress, 50)
+
+    def test_items_can_be_added_after_archiving_and_the_timeline_stays_as_archived(self) -> None:
+        from mingjing.archive.services import meeting_archive
+        from mingjing.meetings.models import StepCompletion
+        from mingjing.meetings.services import meeting_create
+
+        meeting = meeting_create(
+            actor=None, organization=self.bureau, config=self.meeting.config, planned_date=dt.date(2027, 1, 10)
+        )
+        meeting_archive(actor=self.preparer, meeting=meeting, with_pdf=False)
+        entry = meeting.roster.get(name="李华")
+        item_create(actor=self.preparer, meeting=meeting, owner=entry, problem_text="归档后发现的问题",
+                    measures="措施", deadline=dt.date(2027, 6, 30))  # fmt: skip
+        self.assertEqual(RectificationItem.objects.filter(meeting=meeting).count(), 1)
+        notice_create(actor=self.preparer, meeting=meeting, kind="publicity", scope="全局党员干部",
+                      channel="局一楼公示栏", published_on=dt.date(2027, 1, 12))  # fmt: skip
+        self.assertEqual(Notice.objects.filter(meeting=meeting).count(), 1)
+        self.assertFalse(StepCompletion.objects.filter(meeting=meeting, step="notice").exists())
