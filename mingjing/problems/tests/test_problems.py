@@ -9,7 +9,7 @@ from mingjing.meetings.models import Meeting, StepCompletion
 from mingjing.meetings.services import meeting_step_complete
 from mingjing.opinions.models import Campaign, Opinion
 from mingjing.problems.models import Cause, Measure, Problem
-from mingjing.problems.numbering import cn_numeral
+from mingjing.problems.numbering import cn_numeral, paren, shi
 from mingjing.problems.selectors import causes_of, measures_of, problem_counts, problems_by_aspect
 from mingjing.problems.services import cause_create, measure_create, problem_create, problem_delete
 from mingjing.test import DEMO_DAY, BaseTestCase
@@ -109,6 +109,8 @@ class DemoAndCountsTest(ProblemsTestCase):
             [cn_numeral(n) for n in (1, 10, 11, 20, 23, 100, 101, 110)],
             list("一十") + ["十一", "二十", "二十三", "一百", "一百零一", "一百一十"],
         )
+        # As the documents number (no Arabic digits past 999): 一千是, not 1000是.
+        self.assertEqual([shi(1000), paren(1010)], ["一千是", "（一千零一十）"])
 
 
 class OwnerPageTest(ProblemsTestCase):
