@@ -66,8 +66,8 @@ class Campaign(models.Model):
         "open", "disabled", "not_yet" (before opens_on) or "closed" (closed or past closes_on)."""
         if not self.online_enabled:
             return "disabled"
-        if self.closed_on is not None or on > self.closes_on:
-            return "closed"
+        if self.closed_on is not None or on > self.closes_on or self.meeting.archived_on is not None:
+            return "closed"  # an archived meeting takes no more responses
         if on < self.opens_on:
             return "not_yet"
         return "open"

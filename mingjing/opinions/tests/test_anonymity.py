@@ -190,6 +190,15 @@ class AnonymousFormTest(BaseTestCase):
         self.assertContains(page, "不再接受填写")
         self.assertFalse(Opinion.objects.filter(campaign=self.campaign).exists())
 
+    def test_an_archived_meeting_takes_no_more_responses(self):
+        type(self.meeting).objects.filter(pk=self.meeting.pk).update(archived_on=DEMO_DAY)
+        page = self.get()
+        self.assertContains(page, "不再接受填写")
+        self.assertNotContains(page, "<textarea")
+        response = self.submit({"text_team": "归档后的意见"})
+        self.assertNotIn("Set-Cookie", response.headers)
+        self.assertFalse(Opinion.objects.filter(campaign=self.campaign, text="归档后的意见").exists())
+
     def test_unknown_token_and_a_round_without_online_form_are_not_found(self):
         self.assertEqual(self.client.get("/o/no-such-token/").status_code, 404)
         paper = Campaign.objects.get(meeting=self.meeting, title=PAPER_TITLE)
