@@ -18,8 +18,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models.signals import pre_delete, pre_save
 
+from mingjing.accounts.policy import ARCHIVED_MESSAGE
 from mingjing.meetings.models import Meeting
-from mingjing.meetings.selectors import ARCHIVED_MESSAGE
 
 LIVE_AFTER_ARCHIVING = {"rectification"}
 _off: ContextVar[bool] = ContextVar("archive_guard_off", default=False)

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from mingjing.accounts.access import Perm, access_for
+from mingjing.accounts.policy import Ability
 from mingjing.archive.bundle import BundleError, export_bundle
 from mingjing.archive.forms import BundleUploadForm, ReopenForm
 from mingjing.archive.selectors import (
@@ -44,7 +45,7 @@ def archive_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def archive_create(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, perm=Perm.MEETING_WRITE)
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.EDIT)
     try:
         box = meeting_archive(actor=request.user, meeting=meeting)
     except ValidationError as exc:

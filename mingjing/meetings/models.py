@@ -38,6 +38,9 @@ class Meeting(models.Model):
     # Set when the materials are boxed (专盒归档): the meeting is read-only from then on, until an
     # administrator reopens it (mingjing.archive).
     archived_on = models.DateField("归档日期", null=True, blank=True, editable=False)
+    # A read-only copy of another deployment's meeting, imported from its bundle (a superior reading
+    # a subordinate's meeting): nobody here changes it; a newer bundle of it replaces it.
+    is_copy = models.BooleanField("导入的只读副本", default=False, editable=False)
 
     class Meta:
         verbose_name = "民主生活会"

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from mingjing.accounts.access import Perm, access_for
+from mingjing.accounts.policy import Ability
 from mingjing.accounts.selectors import get_scoped
 from mingjing.audit.selectors import history_for_object
 from mingjing.lib.dates import today
@@ -101,7 +102,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 def meeting_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, perm=Perm.MEETING_WRITE)
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.EDIT)
     fields = ["config", "kind", "title", "planned_date", "half_day", "place"]
     form = MeetingForm(
         request.POST or None,
@@ -123,7 +124,7 @@ def meeting_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 def meeting_next(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    previous = get_meeting_for_user(user=request.user, pk=meeting_id, perm=Perm.MEETING_WRITE)
+    previous = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.EDIT)
     configs = configs_for_unit(organization=previous.organization)
     suggested = configs.filter(year=previous.config.year + 1, kind=previous.config.kind).order_by("-id").first()
     form = NextMeetingForm(
@@ -153,7 +154,7 @@ def meeting_next(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def roster_refreeze(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, perm=Perm.MEETING_WRITE)
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.EDIT)
     try:
         count = meeting_refreeze_roster(actor=request.user, meeting=meeting)
     except ValidationError as exc:
@@ -166,7 +167,7 @@ def roster_refreeze(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def step_done(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, perm=Perm.MEETING_WRITE)
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.EDIT)
     form = StepDoneForm(request.POST)
     if form.is_valid():
         try:
@@ -183,7 +184,7 @@ def step_done(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def step_reopen(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, perm=Perm.MEETING_WRITE)
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.EDIT)
     try:
         meeting_step_reopen(actor=request.user, meeting=meeting, step=request.POST.get("step", ""))
     except ValidationError as exc:
@@ -194,7 +195,7 @@ def step_reopen(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def supervisor_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, perm=Perm.MEETING_ASSIGN)
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.ASSIGN_SUPERVISORS)
     form = AssignSupervisorForm(request.POST, candidates=assignable_supervisors(meeting=meeting))
     if form.is_valid():
         try:
@@ -216,7 +217,7 @@ def supervisor_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def supervisor_remove(request: HttpRequest, meeting_id: int, assignment_id: int) -> HttpResponse:
-    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, perm=Perm.MEETING_ASSIGN)
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.ASSIGN_SUPERVISORS)
     assignment = get_scoped(
         SupervisorAssignment.objects.filter(meeting=meeting).select_related("user", "meeting"), assignment_id
     )

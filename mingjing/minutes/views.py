@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from mingjing.accounts.access import Perm
+from mingjing.accounts.policy import Ability
 from mingjing.audit.selectors import history_for_object
 from mingjing.audit.services import actor_display_name
 from mingjing.meetings.models import HalfDay, Meeting, RosterEntry
@@ -72,7 +72,7 @@ def minutes_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def minutes_begin(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, perm=Perm.MEETING_WRITE)
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.EDIT)
     try:
         minutes_start(actor=request.user, meeting=meeting, recorder=actor_display_name(request.user))
     except ValidationError as exc:
@@ -85,7 +85,7 @@ def minutes_begin(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 def minutes_live(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The one page the recorder fills in during the meeting."""
-    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, perm=Perm.MEETING_WRITE)
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.EDIT)
     record = record_for_meeting(meeting=meeting)
     if record is None or record.is_final:
         return redirect("minutes:detail", meeting_id=meeting.pk)
@@ -106,7 +106,7 @@ def minutes_live(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @require_POST
 def minutes_save(request: HttpRequest, meeting_id: int) -> JsonResponse:
     """Autosave of one field or one row: JSON with the time saved, or a Chinese error (400)."""
-    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, perm=Perm.MEETING_WRITE)
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.EDIT)
     record = _record_or_404(meeting)
     kind = request.POST.get("kind", "")
     row_id = request.POST.get("id", "")
@@ -139,7 +139,7 @@ def _default_critic(minutes: Minutes, to_entry: RosterEntry) -> RosterEntry | No
 @login_required
 @require_POST
 def minutes_row_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, perm=Perm.MEETING_WRITE)
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.EDIT)
     record = _record_or_404(meeting)
     kind = request.POST.get("kind", "")
     context: dict = {"meeting": meeting}
@@ -180,7 +180,7 @@ def minutes_row_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def minutes_row_delete(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, perm=Perm.MEETING_WRITE)
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.EDIT)
     record = _record_or_404(meeting)
     model = ROW_KINDS.get(request.POST.get("kind", ""))
     row = model.objects.filter(record=record, pk=_posted_id(request, "id")).first() if model else None
@@ -204,7 +204,7 @@ def minutes_row_delete(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def minutes_agenda_move(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, perm=Perm.MEETING_WRITE)
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.EDIT)
     record = _record_or_404(meeting)
     item = AgendaItem.objects.filter(record=record, pk=_posted_id(request, "id")).first()
     if item is None:
@@ -241,7 +241,7 @@ def minutes_stats(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def minutes_final(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, perm=Perm.MEETING_WRITE)
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.EDIT)
     record = _record_or_404(meeting)
     try:
         minutes_finalise(actor=request.user, record=record)
@@ -255,7 +255,7 @@ def minutes_final(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def minutes_unfinal(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, perm=Perm.MEETING_WRITE)
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.EDIT)
     record = _record_or_404(meeting)
     try:
         minutes_reopen(actor=request.user, record=record, reason=request.POST.get("reason", ""))

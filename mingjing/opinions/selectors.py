@@ -23,7 +23,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 
-from mingjing.accounts.access import Perm
+from mingjing.accounts.policy import Ability
 from mingjing.meetings.models import Meeting, RosterEntry
 from mingjing.meetings.selectors import (
     MeetingAccess,
@@ -47,25 +47,25 @@ def campaigns_of_meeting(*, meeting: Meeting) -> QuerySet[Campaign]:
     return Campaign.objects.filter(meeting=meeting).order_by("opens_on", "id")
 
 
-def get_campaign_for_user(*, user: Any, pk: Any, perm: Perm = Perm.MEETING_READ) -> Campaign:
-    return get_meeting_record_for_user(model=Campaign, user=user, pk=pk, perm=perm, missing="没有找到该征求意见")
+def get_campaign_for_user(*, user: Any, pk: Any, ability: Ability = Ability.READ) -> Campaign:
+    return get_meeting_record_for_user(model=Campaign, user=user, pk=pk, ability=ability, missing="没有找到该征求意见")
 
 
-def _get_campaign_record(model: type, *, user: Any, pk: Any, perm: Perm, missing: str) -> Any:
-    return get_meeting_record_for_user(model=model, user=user, pk=pk, perm=perm, missing=missing, via="campaign")
+def _get_campaign_record(model: type, *, user: Any, pk: Any, ability: Ability, missing: str) -> Any:
+    return get_meeting_record_for_user(model=model, user=user, pk=pk, ability=ability, missing=missing, via="campaign")
 
 
-def get_unit_for_user(*, user: Any, pk: Any, perm: Perm = Perm.MEETING_WRITE) -> CampaignUnit:
-    return _get_campaign_record(CampaignUnit, user=user, pk=pk, perm=perm, missing="没有找到该单位")
+def get_unit_for_user(*, user: Any, pk: Any, ability: Ability = Ability.EDIT) -> CampaignUnit:
+    return _get_campaign_record(CampaignUnit, user=user, pk=pk, ability=ability, missing="没有找到该单位")
 
 
-def get_item_for_user(*, user: Any, pk: Any, perm: Perm = Perm.MEETING_WRITE) -> OpinionItem:
-    return _get_campaign_record(OpinionItem, user=user, pk=pk, perm=perm, missing="没有找到该归纳项")
+def get_item_for_user(*, user: Any, pk: Any, ability: Ability = Ability.EDIT) -> OpinionItem:
+    return _get_campaign_record(OpinionItem, user=user, pk=pk, ability=ability, missing="没有找到该归纳项")
 
 
-def get_opinion_for_user(*, user: Any, pk: Any, perm: Perm = Perm.MEETING_WRITE) -> Opinion:
+def get_opinion_for_user(*, user: Any, pk: Any, ability: Ability = Ability.EDIT) -> Opinion:
     """An opinion the user may change: hidden online responses are not found, even by the preparer."""
-    opinion = _get_campaign_record(Opinion, user=user, pk=pk, perm=perm, missing="没有找到该意见")
+    opinion = _get_campaign_record(Opinion, user=user, pk=pk, ability=ability, missing="没有找到该意见")
     if not visible_opinions(campaigns=[opinion.campaign]).filter(pk=opinion.pk).exists():
         raise Http404("没有找到该意见")
     return opinion

@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from mingjing.accounts.access import Perm
+from mingjing.accounts.policy import Ability
 from mingjing.audit.selectors import history_for_object
 from mingjing.lib.dates import cn_date, today
 from mingjing.lib.forms import add_service_errors
@@ -87,7 +87,7 @@ def campaign_list(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 def campaign_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, perm=Perm.MEETING_WRITE)
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.EDIT)
     on = today()
     form = CampaignForm(
         request.POST or None,
@@ -137,7 +137,7 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 @login_required
 def campaign_edit(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    campaign = sel.get_campaign_for_user(user=request.user, pk=campaign_id, perm=Perm.MEETING_WRITE)
+    campaign = sel.get_campaign_for_user(user=request.user, pk=campaign_id, ability=Ability.EDIT)
     return form_page(
         request,
         form=CampaignForm(request.POST or None, initial={f: getattr(campaign, f) for f in CAMPAIGN_FIELDS}),
@@ -157,7 +157,7 @@ def campaign_edit(request: HttpRequest, campaign_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def campaign_remove(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    campaign = sel.get_campaign_for_user(user=request.user, pk=campaign_id, perm=Perm.MEETING_WRITE)
+    campaign = sel.get_campaign_for_user(user=request.user, pk=campaign_id, ability=Ability.EDIT)
     meeting_id = campaign.meeting_id
     campaign_delete(actor=request.user, campaign=campaign)
     messages.success(request, "征求意见已删除")
@@ -181,7 +181,7 @@ def _post_action(request: HttpRequest, campaign: Campaign, form, action, success
 @login_required
 @require_POST
 def campaign_close_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    campaign = sel.get_campaign_for_user(user=request.user, pk=campaign_id, perm=Perm.MEETING_WRITE)
+    campaign = sel.get_campaign_for_user(user=request.user, pk=campaign_id, ability=Ability.EDIT)
     return _post_action(
         request,
         campaign,
@@ -194,7 +194,7 @@ def campaign_close_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def campaign_reopen_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    campaign = sel.get_campaign_for_user(user=request.user, pk=campaign_id, perm=Perm.MEETING_WRITE)
+    campaign = sel.get_campaign_for_user(user=request.user, pk=campaign_id, ability=Ability.EDIT)
     return _post_action(
         request,
         campaign,
@@ -210,7 +210,7 @@ def campaign_reopen_view(request: HttpRequest, campaign_id: int) -> HttpResponse
 @login_required
 @require_POST
 def unit_new(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    campaign = sel.get_campaign_for_user(user=request.user, pk=campaign_id, perm=Perm.MEETING_WRITE)
+    campaign = sel.get_campaign_for_user(user=request.user, pk=campaign_id, ability=Ability.EDIT)
     return _post_action(
         request,
         campaign,
@@ -289,7 +289,7 @@ def opinion_list(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 @login_required
 def opinion_new(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    campaign = sel.get_campaign_for_user(user=request.user, pk=campaign_id, perm=Perm.MEETING_WRITE)
+    campaign = sel.get_campaign_for_user(user=request.user, pk=campaign_id, ability=Ability.EDIT)
     form = OpinionForm(
         request.POST or None,
         meeting=campaign.meeting,
@@ -345,7 +345,7 @@ def opinion_remove(request: HttpRequest, opinion_id: int) -> HttpResponse:
 
 @login_required
 def import_template(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    campaign = sel.get_campaign_for_user(user=request.user, pk=campaign_id, perm=Perm.MEETING_WRITE)
+    campaign = sel.get_campaign_for_user(user=request.user, pk=campaign_id, ability=Ability.EDIT)
     meeting = campaign.meeting
     first = RosterEntry.objects.filter(meeting=meeting).order_by("precedence", "id").first()
     example = [
@@ -359,7 +359,7 @@ def import_template(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 @login_required
 def import_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    campaign = sel.get_campaign_for_user(user=request.user, pk=campaign_id, perm=Perm.MEETING_WRITE)
+    campaign = sel.get_campaign_for_user(user=request.user, pk=campaign_id, ability=Ability.EDIT)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -386,7 +386,7 @@ def _ballot_stats(campaign: Campaign) -> dict[str, int]:
 def ballots(request: HttpRequest, campaign_id: int) -> HttpResponse:
     """GET: how many codes were issued and spent. POST: issue new ones and show them once
     (as a printable page, or as an .xlsx download); only their hashes are kept."""
-    campaign = sel.get_campaign_for_user(user=request.user, pk=campaign_id, perm=Perm.MEETING_WRITE)
+    campaign = sel.get_campaign_for_user(user=request.user, pk=campaign_id, ability=Ability.EDIT)
     form = BallotForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -459,7 +459,7 @@ def _item_opinions(campaign: Campaign):
 
 @login_required
 def item_new(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    campaign = sel.get_campaign_for_user(user=request.user, pk=campaign_id, perm=Perm.MEETING_WRITE)
+    campaign = sel.get_campaign_for_user(user=request.user, pk=campaign_id, ability=Ability.EDIT)
     initial = {"target": sel.TEAM}
     if request.method == "GET" and request.GET.get("target"):
         initial["target"] = request.GET["target"]

@@ -23,7 +23,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
 
-from mingjing.accounts.access import Perm
+from mingjing.accounts.policy import Ability
 from mingjing.audit.models import AuditEvent
 from mingjing.audit.selectors import HistoryLine, describe
 from mingjing.documents.slots import MISSING
@@ -104,21 +104,21 @@ def superior_notice(plan: Plan | None) -> str:
     return f"{issuer}《{title or MISSING}》（{number or MISSING}）"
 
 
-def get_task_for_user(*, user: Any, pk: Any, perm: Perm = Perm.MEETING_READ) -> PlanTask:
-    """A task reached through its plan's meeting: 404 outside the user's reach, 403 without `perm`."""
+def get_task_for_user(*, user: Any, pk: Any, ability: Ability = Ability.READ) -> PlanTask:
+    """A task reached through its plan's meeting: 404 outside the user's reach, 403 without `ability`."""
     return get_meeting_record_for_user(
         model=PlanTask,
         user=user,
         pk=pk,
-        perm=perm,
+        ability=ability,
         missing="没有找到该任务",
         via="plan",
         related=("responsible_entry",),
     )
 
 
-def get_request_for_user(*, user: Any, pk: Any, perm: Perm = Perm.MEETING_READ) -> PlanRequest:
-    return get_meeting_record_for_user(model=PlanRequest, user=user, pk=pk, perm=perm, missing="没有找到该请示")
+def get_request_for_user(*, user: Any, pk: Any, ability: Ability = Ability.READ) -> PlanRequest:
+    return get_meeting_record_for_user(model=PlanRequest, user=user, pk=pk, ability=ability, missing="没有找到该请示")
 
 
 def request_rounds(*, meeting: Meeting) -> list[PlanRequest]:

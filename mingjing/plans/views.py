@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from mingjing.accounts.access import Perm
+from mingjing.accounts.policy import Ability
 from mingjing.audit.selectors import history_for_object
 from mingjing.lib.dates import today
 from mingjing.lib.forms import add_service_errors
@@ -72,7 +72,7 @@ def plan_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 def plan_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, perm=Perm.MEETING_WRITE)
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.EDIT)
     plan = plan_for_meeting(meeting=meeting)
     if plan is None:
         initial = plan_defaults(meeting=meeting)
@@ -112,7 +112,7 @@ def plan_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 def task_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, perm=Perm.MEETING_WRITE)
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.EDIT)
     plan = plan_for_meeting(meeting=meeting)
     if plan is None:
         messages.error(request, "请先制定方案，再填写任务推进表")
@@ -130,7 +130,7 @@ def task_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 def task_edit(request: HttpRequest, task_id: int) -> HttpResponse:
-    task = get_task_for_user(user=request.user, pk=task_id, perm=Perm.MEETING_WRITE)
+    task = get_task_for_user(user=request.user, pk=task_id, ability=Ability.EDIT)
     meeting = task.plan.meeting
     return form_page(
         request,
@@ -147,7 +147,7 @@ def task_edit(request: HttpRequest, task_id: int) -> HttpResponse:
 @require_POST
 def task_done(request: HttpRequest, task_id: int) -> HttpResponse:
     """Mark done on the date given (today by default); `reopen=1` opens the task again."""
-    task = get_task_for_user(user=request.user, pk=task_id, perm=Perm.MEETING_WRITE)
+    task = get_task_for_user(user=request.user, pk=task_id, ability=Ability.EDIT)
     form = TaskDoneForm(request.POST)
     if request.POST.get("reopen"):
         done_on = None
@@ -168,7 +168,7 @@ def task_done(request: HttpRequest, task_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def task_remove(request: HttpRequest, task_id: int) -> HttpResponse:
-    task = get_task_for_user(user=request.user, pk=task_id, perm=Perm.MEETING_WRITE)
+    task = get_task_for_user(user=request.user, pk=task_id, ability=Ability.EDIT)
     meeting_id = task.plan.meeting_id
     plan_task_delete(actor=request.user, task=task)
     messages.success(request, "任务已删除")
@@ -207,7 +207,7 @@ def request_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 def request_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, perm=Perm.MEETING_WRITE)
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.EDIT)
     rounds = request_rounds(meeting=meeting)
     last = rounds[-1] if rounds else None
     initial = {
@@ -234,7 +234,7 @@ def request_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 def request_edit(request: HttpRequest, request_id: int) -> HttpResponse:
-    plan_request = get_request_for_user(user=request.user, pk=request_id, perm=Perm.MEETING_WRITE)
+    plan_request = get_request_for_user(user=request.user, pk=request_id, ability=Ability.EDIT)
     meeting = plan_request.meeting
     return form_page(
         request,
@@ -282,7 +282,7 @@ def request_reply_view(request: HttpRequest, request_id: int) -> HttpResponse:
 @login_required
 def request_paper_reply(request: HttpRequest, request_id: int) -> HttpResponse:
     """The preparer records a reply that came on paper."""
-    plan_request = get_request_for_user(user=request.user, pk=request_id, perm=Perm.MEETING_WRITE)
+    plan_request = get_request_for_user(user=request.user, pk=request_id, ability=Ability.EDIT)
     return form_page(
         request,
         form=PaperReplyForm(request.POST or None, initial={"replied_on": today()}),

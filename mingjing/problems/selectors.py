@@ -21,7 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 
-from mingjing.accounts.access import Perm
+from mingjing.accounts.policy import Ability
 from mingjing.meetings.models import Meeting, RosterEntry, StepCompletion
 from mingjing.meetings.selectors import MeetingAccess, get_meeting_record_for_user, meeting_access
 from mingjing.opinions.models import Campaign, Opinion
@@ -83,7 +83,7 @@ def owner_in_meeting(*, meeting: Meeting, member_id: Any) -> RosterEntry | None:
 
 def _record_for_edit(model: type, *, user: Any, pk: Any, missing: str) -> tuple[Any, MeetingAccess]:
     """404 outside the user's meetings; 403 unless he may edit for the record's owner."""
-    record = get_meeting_record_for_user(model=model, user=user, pk=pk, perm=Perm.MEETING_READ, missing=missing)
+    record = get_meeting_record_for_user(model=model, user=user, pk=pk, ability=Ability.READ, missing=missing)
     access = meeting_access(user=user, meeting=record.meeting)
     access.require_edit_for(record.member)
     return record, access

@@ -21,7 +21,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, When
 
-from mingjing.accounts.access import Perm
+from mingjing.accounts.policy import Ability
 from mingjing.accounts.selectors import get_scoped
 from mingjing.audit.models import AuditEvent
 from mingjing.audit.selectors import HistoryLine, describe, history_for_object
@@ -149,7 +149,7 @@ def get_item_for_user(*, user: Any, pk: Any, update: bool = False) -> tuple[Rect
     """404 outside the meetings the user may read; 403 for another member's item (or, with
     `update`, for an item he may read but not update)."""
     item = get_meeting_record_for_user(
-        model=RectificationItem, user=user, pk=pk, perm=Perm.MEETING_READ, missing="没有找到该整改事项"
+        model=RectificationItem, user=user, pk=pk, ability=Ability.READ, missing="没有找到该整改事项"
     )
     viewer = ledger_viewer(user=user, meeting=item.meeting)
     if not viewer.can_see(item):

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from mingjing.accounts.access import Perm
+from mingjing.accounts.policy import Ability
 from mingjing.meetings.models import Meeting, RosterEntry
 from mingjing.meetings.selectors import get_meeting_record_for_user
 from mingjing.studies.models import StudyForm, StudySession
@@ -24,7 +24,7 @@ def session_counts(sessions: list[StudySession]) -> dict[str, int]:
     return {str(label): counts.get(value, 0) for value, label in StudyForm.choices}
 
 
-def get_session_for_user(*, user: Any, pk: Any, perm: Perm = Perm.MEETING_READ) -> StudySession:
+def get_session_for_user(*, user: Any, pk: Any, ability: Ability = Ability.READ) -> StudySession:
     return get_meeting_record_for_user(
-        model=StudySession, user=user, pk=pk, perm=perm, missing="没有找到该学习研讨记录"
+        model=StudySession, user=user, pk=pk, ability=ability, missing="没有找到该学习研讨记录"
     )

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from mingjing.accounts.access import Perm
+from mingjing.accounts.policy import Ability
 from mingjing.audit.selectors import history_for_object
 from mingjing.lib.views import form_page
 from mingjing.meetings.selectors import get_meeting_for_user, meeting_access
@@ -36,7 +36,7 @@ def session_list(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 def session_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, perm=Perm.MEETING_WRITE)
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.EDIT)
     return form_page(
         request,
         form=StudySessionForm(request.POST or None, meeting=meeting),
@@ -50,7 +50,7 @@ def session_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 def session_edit(request: HttpRequest, session_id: int) -> HttpResponse:
-    session = get_session_for_user(user=request.user, pk=session_id, perm=Perm.MEETING_WRITE)
+    session = get_session_for_user(user=request.user, pk=session_id, ability=Ability.EDIT)
     initial = {f: getattr(session, f) for f in SESSION_FIELDS}
     initial["participants"] = list(session.participants.all())
 
@@ -78,7 +78,7 @@ def session_edit(request: HttpRequest, session_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def session_remove(request: HttpRequest, session_id: int) -> HttpResponse:
-    session = get_session_for_user(user=request.user, pk=session_id, perm=Perm.MEETING_WRITE)
+    session = get_session_for_user(user=request.user, pk=session_id, ability=Ability.EDIT)
     meeting_id = session.meeting_id
     study_session_delete(actor=request.user, session=session)
     messages.success(request, "学习研讨记录已删除")

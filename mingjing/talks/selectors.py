@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from mingjing.accounts.access import Perm
+from mingjing.accounts.policy import Ability
 from mingjing.meetings.models import Meeting
 from mingjing.meetings.selectors import get_meeting_record_for_user, meeting_roster
 from mingjing.talks.coverage import Coverage, Member, coverage, member_key, required_talks
@@ -17,8 +17,8 @@ def talks_of_meeting(*, meeting: Meeting) -> QuerySet[Talk]:
     return Talk.objects.filter(meeting=meeting).select_related("member", "other_member", "division", "branch")
 
 
-def get_talk_for_user(*, user: Any, pk: Any, perm: Perm = Perm.MEETING_READ) -> Talk:
-    return get_meeting_record_for_user(model=Talk, user=user, pk=pk, perm=perm, missing="没有找到该谈话记录")
+def get_talk_for_user(*, user: Any, pk: Any, ability: Ability = Ability.READ) -> Talk:
+    return get_meeting_record_for_user(model=Talk, user=user, pk=pk, ability=ability, missing="没有找到该谈话记录")
 
 
 def talk_key(talk: Talk) -> tuple | None:

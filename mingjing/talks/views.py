@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from mingjing.accounts.access import Perm
+from mingjing.accounts.policy import Ability
 from mingjing.audit.selectors import history_for_object
 from mingjing.lib.views import form_page
 from mingjing.meetings.selectors import get_meeting_for_user, meeting_access
@@ -31,7 +31,7 @@ def talk_list(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 def talk_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, perm=Perm.MEETING_WRITE)
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.EDIT)
     return form_page(
         request,
         form=TalkForm(request.POST or None, meeting=meeting),
@@ -45,7 +45,7 @@ def talk_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 def talk_edit(request: HttpRequest, talk_id: int) -> HttpResponse:
-    talk = get_talk_for_user(user=request.user, pk=talk_id, perm=Perm.MEETING_WRITE)
+    talk = get_talk_for_user(user=request.user, pk=talk_id, ability=Ability.EDIT)
     return form_page(
         request,
         form=TalkForm(request.POST or None, meeting=talk.meeting, initial={f: getattr(talk, f) for f in TALK_FIELDS}),
@@ -60,7 +60,7 @@ def talk_edit(request: HttpRequest, talk_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def talk_remove(request: HttpRequest, talk_id: int) -> HttpResponse:
-    talk = get_talk_for_user(user=request.user, pk=talk_id, perm=Perm.MEETING_WRITE)
+    talk = get_talk_for_user(user=request.user, pk=talk_id, ability=Ability.EDIT)
     meeting_id = talk.meeting_id
     talk_delete(actor=request.user, talk=talk)
     messages.success(request, "谈话记录已删除")

@@ -51,7 +51,7 @@ class RectificationQueryCountTest(BaseTestCase):
         # session, user, roles; the meeting (+ its step completions); MeetingAccess: assignment,
         # roster entry; his person record (not on the team); settings; items; team roster; the
         # previous meeting, its items and their successors (carry-over summary); base.html
-        self.assert_fixed("preparer", reverse("rectification:ledger", args=[self.meeting.pk]), 15)
+        self.assert_fixed("preparer", reverse("rectification:ledger", args=[self.meeting.pk]), 14)
 
     def test_ledger_as_member(self) -> None:
         # as above, but his roster entry gives his person, and no last year's summary (he sees
