@@ -107,6 +107,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "mingjing.urls"
+# A refused form post (expired page, cookie missing) explains itself in Chinese (mingjing/lib/errors.py).
+CSRF_FAILURE_VIEW = "mingjing.lib.errors.csrf_failure"
 WSGI_APPLICATION = "mingjing.wsgi.application"
 
 TEMPLATES = [
@@ -181,6 +183,8 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns at start-up when it is missing
 # Serve straight from the app folders: no collectstatic step on an offline intranet box.
 WHITENOISE_USE_FINDERS = True
+# /favicon.ico, served by WhiteNoise before any middleware that could set a cookie.
+WHITENOISE_ROOT = BASE_DIR / "mingjing" / "static" / "root"
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "files"
 
@@ -206,7 +210,9 @@ if TESTING:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # An expected 403/404/400 is one line in the log; only a 500 carries its traceback.
+    "filters": {"expected_errors": {"()": "mingjing.lib.errors.ExpectedErrorFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["expected_errors"]}},
     "loggers": {
         "django": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
         "mingjing": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},

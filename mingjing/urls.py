@@ -2,6 +2,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from mingjing.accounts import views as account_views
+from mingjing.lib import errors
+
+# Chinese error pages that show the reason the code gave and set no cookie (mingjing/lib/errors.py).
+# /favicon.ico is a file WhiteNoise serves (settings.WHITENOISE_ROOT), not a URL here.
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error
 
 urlpatterns = [
     path("", account_views.home, name="home"),
