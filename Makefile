@@ -22,6 +22,8 @@ setup: $(STAMP)
 run: setup
 	$(BIN)/mingjing serve --host 127.0.0.1 --port 8000
 
+# The whole suite, browser tests included (they skip themselves without /usr/bin/chromium).
+# .ci/run installs chromium first and relies on this: it does not run the browser tests again.
 test: $(STAMP)
 	$(BIN)/mingjing check
 	$(BIN)/python manage.py test --noinput --exclude-tag browser
