@@ -41,6 +41,7 @@ class Ability(enum.StrEnum):
     READ_DRAFTS = "read_drafts"  # (owner) a member's problems and outline; before the meeting, his drafts
     READ_EVERY_TARGET = "read_every_target"  # opinions about every member, every feedback sheet
     READ_FEEDBACK = "read_feedback"  # (owner) one member's feedback sheet
+    OVERSEE_SOLICITATION = "oversee_solicitation"  # online responses per day, ballot codes issued and spent
     EDIT = "edit"  # the meeting's own records: plan, studies, talks, campaigns, minutes, roster, steps
     EDIT_FOR = "edit_for"  # (owner) problems, causes and measures of the team (owner None) or a member
     WRITE_MATERIAL = "write_material"  # (owner) the team's material or a member's outline
@@ -72,6 +73,7 @@ LIVE_WHEN_ARCHIVED = {
     Ability.READ_DRAFTS,
     Ability.READ_EVERY_TARGET,
     Ability.READ_FEEDBACK,
+    Ability.OVERSEE_SOLICITATION,
     Ability.LEDGER_READ_ALL,
     Ability.LEDGER_READ_ITEM,
     Ability.LEDGER_DEFINE,
@@ -88,6 +90,7 @@ LIVE_WHEN_COPY = {
     Ability.READ_DRAFTS,
     Ability.READ_EVERY_TARGET,
     Ability.READ_FEEDBACK,
+    Ability.OVERSEE_SOLICITATION,
     Ability.LEDGER_READ_ALL,
     Ability.LEDGER_READ_ITEM,
     Ability.TAKE_OUT,
@@ -98,6 +101,7 @@ MESSAGES: dict[Ability, str] = {
     Ability.READ_DRAFTS: "会前只有本人、主要负责同志、党务工作人员和督导组可以查看班子成员的查摆问题和发言提纲",
     Ability.READ_EVERY_TARGET: "只能查看对领导班子和对本人的意见建议",
     Ability.READ_FEEDBACK: "只能查看本人的意见建议反馈",
+    Ability.OVERSEE_SOLICITATION: "只有党务工作人员、督导组或上级组织部门可以查看网上匿名意见的逐日数量和填写码使用情况",
     Ability.EDIT: "只有本单位党务工作人员可以修改此记录",
     Ability.EDIT_FOR: "只有本人或党务工作人员可以修改此记录",
     Ability.WRITE_MATERIAL: "发言提纲只能由本人撰写，不得由他人代写",
@@ -261,6 +265,8 @@ class MeetingPolicy:
             return reads_all
         if ability is a.READ_FEEDBACK:
             return reads_all or (target is not None and self.owns(target))
+        if ability is a.OVERSEE_SOLICITATION:  # who watches that the preparer does not pad the responses
+            return self.staff or self.reviewer
         if ability is a.EDIT:
             return self.staff
         if ability is a.EDIT_FOR:
