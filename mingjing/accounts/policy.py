@@ -26,6 +26,7 @@ problems and outline are read only by himself, the principal, the staff and the 
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -139,6 +140,41 @@ def frozen_message(meeting: Any, ability: Ability) -> str:
 def record_frozen_message(meeting: Any, app_label: str) -> str:
     """For the save/delete guard under every service: a row of `app_label` in this meeting."""
     return frozen_message(meeting, Ability.LEDGER_UPDATE if app_label in LEDGER_APPS else Ability.EDIT)
+
+
+UNTARGETED = frozenset(Ability) - {
+    Ability.READ_DRAFTS,
+    Ability.READ_FEEDBACK,
+    Ability.EDIT_FOR,
+    Ability.WRITE_MATERIAL,
+    Ability.SUBMIT_MATERIAL,
+    Ability.APPROVE_MATERIAL,
+    Ability.LEDGER_READ_ITEM,
+    Ability.LEDGER_UPDATE,
+    Ability.LEDGER_VERIFY,
+}
+UNTARGETED_VALUES = frozenset(a.value for a in UNTARGETED)
+
+
+class Flags(Mapping):
+    """`policy.flags`: the untargeted abilities by their value, each computed when first read."""
+
+    def __init__(self, policy: MeetingPolicy) -> None:
+        self._policy = policy
+        self._known: dict[str, bool] = {}
+
+    def __getitem__(self, key: str) -> bool:
+        if key not in self._known:
+            if key not in UNTARGETED_VALUES:
+                raise KeyError(key)
+            self._known[key] = self._policy.can(Ability(key))
+        return self._known[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(UNTARGETED_VALUES))
+
+    def __len__(self) -> int:
+        return len(UNTARGETED_VALUES)
 
 
 @dataclass
@@ -325,20 +361,10 @@ class MeetingPolicy:
             raise PermissionDenied(message)
 
     @cached_property
-    def flags(self) -> dict[str, bool]:
-        """Every ability that takes no target, for templates: `{% if policy.flags.edit %}`."""
-        untargeted = set(Ability) - {
-            Ability.READ_DRAFTS,
-            Ability.READ_FEEDBACK,
-            Ability.EDIT_FOR,
-            Ability.WRITE_MATERIAL,
-            Ability.SUBMIT_MATERIAL,
-            Ability.APPROVE_MATERIAL,
-            Ability.LEDGER_READ_ITEM,
-            Ability.LEDGER_UPDATE,
-            Ability.LEDGER_VERIFY,
-        }
-        return {a.value: self.can(a) for a in untargeted}
+    def flags(self) -> Flags:
+        """Every ability that takes no target, for templates: `{% if policy.flags.edit %}`. Each is
+        asked when first read, so a page pays only for the rules it shows."""
+        return Flags(self)
 
     # --- TRANSITIONAL: the old MeetingAccess names, removed once every app asks `can`/`require` ----
 
