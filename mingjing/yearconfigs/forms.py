@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from mingjing.yearconfigs.models import MeetingKind, TalkRule
+from mingjing.yearconfigs.models import Aspect, MeetingKind, TalkRule
 
 
 class ConfigForm(forms.Form):
@@ -35,12 +35,66 @@ class ConfigForm(forms.Form):
         return [line.strip() for line in self.cleaned_data["extra_agenda_items"].splitlines() if line.strip()]
 
 
+ORDER_RANGE = "应为1到999之间的整数"
+
+
 class AspectForm(forms.Form):
-    title = forms.CharField(label="标题", max_length=300, required=False)
+    """One row of the aspects table. `id` is the aspect the row edits (blank: a new aspect)."""
+
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    order = forms.IntegerField(
+        label="序号",
+        required=False,
+        min_value=1,
+        max_value=999,
+        widget=forms.NumberInput(attrs={"class": "narrow", "min": 1, "max": 999}),
+        error_messages={"min_value": ORDER_RANGE, "max_value": ORDER_RANGE, "invalid": ORDER_RANGE},
+    )
+    title = forms.CharField(
+        label="标题",
+        max_length=Aspect._meta.get_field("title").max_length,
+        required=False,
+        error_messages={"max_length": "不能超过%(limit_value)d字（现有%(show_value)d字）"},
+    )
     text = forms.CharField(label="全文", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    retired = forms.BooleanField(label="停用", required=False)
 
 
-AspectFormSet = forms.formset_factory(AspectForm, extra=2, can_delete=True)
+class BaseAspectFormSet(forms.BaseFormSet):
+    def rows(self) -> list[dict]:
+        """The submitted rows for the service, in their new order.
+
+        A row sorts by its 序号; a row whose 序号 the user changed goes before an unchanged row with
+        the same number (typing 2 moves a row to second place); rows without a number keep their
+        place at the end."""
+        keyed = []
+        for position, form in enumerate(self.forms, start=1):
+            data = form.cleaned_data
+            if not data:
+                continue
+            order = data.get("order")
+            moved = "order" in form.changed_data
+            key = (order if order is not None else 10_000 + position, 0 if moved else 1, position)
+            keyed.append(
+                (
+                    key,
+                    {
+                        "row": position,
+                        "id": data.get("id"),
+                        "title": data.get("title", ""),
+                        "text": data.get("text", ""),
+                        "retired": data.get("retired", False),
+                        "delete": data.get("DELETE", False),
+                    },
+                )
+            )
+        return [row for _, row in sorted(keyed, key=lambda pair: pair[0])]
+
+
+# Three blank rows below the existing ones; "再添加" (and, with JavaScript, "添加一行") adds more.
+AspectFormSet = forms.formset_factory(
+    AspectForm, formset=BaseAspectFormSet, extra=3, can_delete=True, max_num=200, absolute_max=200
+)
 
 
 class CopyForm(forms.Form):

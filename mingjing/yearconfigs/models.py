@@ -84,12 +84,18 @@ class YearConfig(models.Model):
 
 
 class Aspect(models.Model):
-    """One 对照检查重点方面, in the order the notice lists them."""
+    """One 对照检查重点方面, in the order the notice lists them.
+
+    Opinions, problems and the like point to an aspect by primary key, so an aspect is edited in
+    place and never recreated; one that records use cannot be deleted, only retired: it stays for
+    those records (and their documents) and is no longer offered for new ones (selectors.active_aspects).
+    """
 
     config = models.ForeignKey(YearConfig, on_delete=models.CASCADE, related_name="aspects")
     order = models.PositiveSmallIntegerField("序号")
     title = models.CharField("标题", max_length=300)
     text = models.TextField("全文", blank=True)
+    retired = models.BooleanField("已停用", default=False, help_text="停用后保留在已有记录中，新填写的记录不再可选")
 
     class Meta:
         verbose_name = "重点方面"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -36,15 +37,89 @@ def configs_for_user(*, user: Any) -> QuerySet[YearConfig]:
     )
 
 
+def require_config_edit(user: Any, config: YearConfig) -> None:
+    """Who may change a configuration: its unit's administrators; presets nobody (copy one).
+
+    `user` None is the system (console, preset sync), which may."""
+    if user is None:
+        return
+    if config.organization is None:
+        # Presets are shared by every unit; a unit copies one and edits its copy.
+        raise PermissionDenied("系统预置配置不能直接修改，请“以此为模板新建”后修改")
+    require(user, Perm.UNIT_ADMIN, config.organization)
+
+
 def get_config_for_user(*, user: Any, pk: Any, write: bool = False) -> YearConfig:
     config = get_scoped(configs_for_user(user=user), pk, missing="没有找到该年度配置")
     if write:
-        if config.organization is None:
-            # Presets are shared by every unit; a unit copies one and edits its copy.
-            raise PermissionDenied("系统预置配置不能直接修改，请“以此为模板新建”后修改")
-        require(user, Perm.UNIT_ADMIN, config.organization)
+        require_config_edit(user, config)
     return config
 
 
 def config_aspects(*, config: YearConfig) -> QuerySet[Aspect]:
+    """Every aspect of the configuration, retired ones included (for existing records and documents)."""
     return config.aspects.order_by("order")
+
+
+def active_aspects(config: YearConfig | int, *, keep: Aspect | int | None = None) -> QuerySet[Aspect]:
+    """The aspects offered for a new record: not retired, in order.
+
+    `config` is a configuration or its id (`meeting.config_id`). `keep` is the aspect a record being
+    edited already has: it stays selectable even when retired, so saving the record keeps it."""
+    config_id = config.pk if isinstance(config, YearConfig) else config
+    keep_id = keep.pk if isinstance(keep, Aspect) else keep
+    offered = Q(retired=False) | Q(pk=keep_id) if keep_id else Q(retired=False)
+    return Aspect.objects.filter(offered, config_id=config_id).order_by("order")
+
+
+# How the records that point to an aspect are named on the configuration page; any other model
+# with a foreign key to Aspect is counted too, under its verbose_name.
+USAGE_NAMES: dict[str, tuple[str, str]] = {
+    "opinions.opinion": ("意见建议", "条"),
+    "opinions.opinionitem": ("意见归纳项", "项"),
+    "problems.problem": ("查摆问题", "个"),
+}
+
+
+@dataclass(frozen=True)
+class AspectUsage:
+    kind: str  # 意见建议
+    count: int
+    measure: str  # 条
+
+    def __str__(self) -> str:
+        return f"{self.kind}{self.count}{self.measure}"
+
+
+def _aspect_relations() -> list:
+    """Every relation from another model to Aspect (foreign keys and many-to-many), found through
+    the model registry so that a new app's records are counted without a change here."""
+    return [
+        rel
+        for rel in Aspect._meta.get_fields(include_hidden=True)
+        if rel.auto_created and not rel.concrete and rel.related_model is not Aspect
+    ]
+
+
+def aspect_usage(aspect_ids: list[int]) -> dict[int, list[AspectUsage]]:
+    """For each aspect, the records that point to it, counted per kind ({} entry: none)."""
+    usage: dict[int, list[AspectUsage]] = {pk: [] for pk in aspect_ids}
+    if not aspect_ids:
+        return usage
+    for rel in sorted(_aspect_relations(), key=lambda r: r.related_model._meta.label_lower):
+        model, field = rel.related_model, rel.field.name
+        kind, measure = USAGE_NAMES.get(model._meta.label_lower, (str(model._meta.verbose_name), "条"))
+        rows = (
+            model._base_manager.filter(**{f"{field}__in": aspect_ids})
+            .values_list(field)
+            .annotate(n=Count("pk", distinct=True))
+            .order_by()
+        )
+        for aspect_id, n in rows:
+            usage[aspect_id].append(AspectUsage(kind, n, measure))
+    return usage
+
+
+def usage_text(usage: list[AspectUsage]) -> str:
+    """'意见建议4条、查摆问题3个'."""
+    return "、".join(str(u) for u in usage)

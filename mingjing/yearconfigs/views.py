@@ -12,17 +12,67 @@ from mingjing.lib.forms import add_service_errors
 from mingjing.organizations.selectors import units_for_user
 from mingjing.yearconfigs.forms import AspectFormSet, ConfigForm, CopyForm
 from mingjing.yearconfigs.models import CONFIG_FIELDS
-from mingjing.yearconfigs.selectors import config_aspects, configs_for_user, get_config_for_user
+from mingjing.yearconfigs.selectors import (
+    aspect_usage,
+    config_aspects,
+    configs_for_user,
+    get_config_for_user,
+    usage_text,
+)
 from mingjing.yearconfigs.services import yearconfig_copy, yearconfig_create, yearconfig_update
+
+ADD_ROWS = 3  # how many blank rows "再添加空行" adds without JavaScript
 
 
 def _admin_units(user):
     return units_for_user(user=user, perm=Perm.UNIT_ADMIN)
 
 
-def _aspects_from(formset) -> list[dict[str, str]]:
-    rows = [f.cleaned_data for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-    return [{"title": r.get("title", ""), "text": r.get("text", "")} for r in rows]
+def _aspect_formset(request: HttpRequest, initial: list[dict]) -> tuple:
+    """The aspects formset, and whether the user only asked for more blank rows (nothing saved)."""
+    if request.method != "POST":
+        return AspectFormSet(prefix="aspects", initial=initial), False
+    data = request.POST
+    adding = "add_rows" in data
+    if adding:
+        data = data.copy()
+        try:
+            total = int(data.get("aspects-TOTAL_FORMS", 0))
+        except ValueError:
+            total = 0
+        data["aspects-TOTAL_FORMS"] = str(total + ADD_ROWS)
+    return AspectFormSet(data, prefix="aspects", initial=initial), adding
+
+
+def _aspect_rows(formset, usage: dict[int, list]) -> list[tuple]:
+    """Each row of the formset with the records that use its aspect ('' for none)."""
+    rows = []
+    for form in formset.forms:
+        value = form["id"].value()
+        pk = int(value) if str(value or "").isdigit() else None
+        rows.append((form, usage_text(usage.get(pk, []))))
+    return rows
+
+
+def _render_form(request, *, form, formset, title, config=None, usage=None, aspect_errors=()):
+    context = {
+        "form": form,
+        "formset": formset,
+        "rows": _aspect_rows(formset, usage or {}),
+        "title": title,
+        "config": config,
+        "aspect_errors": list(aspect_errors),
+        "add_rows": ADD_ROWS,
+    }
+    return render(request, "yearconfigs/form.html", context)
+
+
+def _split_errors(exc: ValidationError) -> tuple[ValidationError | None, list[str]]:
+    """The service's errors about the aspects (shown above the table), and the rest."""
+    if not hasattr(exc, "error_dict"):
+        return exc, []
+    rest = {k: v for k, v in exc.message_dict.items() if k != "aspects"}
+    return (ValidationError(rest) if rest else None), exc.message_dict.get("aspects", [])
 
 
 @login_required
@@ -36,9 +86,13 @@ def config_list(request: HttpRequest) -> HttpResponse:
 def config_detail(request: HttpRequest, config_id: int) -> HttpResponse:
     config = get_config_for_user(user=request.user, pk=config_id)
     access = access_for(request.user)
+    aspects = list(config_aspects(config=config))
+    usage = aspect_usage([a.pk for a in aspects])
     context = {
         "config": config,
-        "aspects": config_aspects(config=config),
+        "aspects": [(a, usage_text(usage[a.pk])) for a in aspects],
+        "active_count": sum(not a.retired for a in aspects),
+        "retired_count": sum(a.retired for a in aspects),
         "can_edit": config.organization is not None and access.can(Perm.UNIT_ADMIN, config.organization),
         "can_copy": _admin_units(request.user).exists(),
         "history": history_for_object(config),
@@ -54,43 +108,56 @@ def config_create(request: HttpRequest) -> HttpResponse:
     form = ConfigForm(
         request.POST or None, units=units, initial={"talk_rules": [], "plan_lead_days": 15, "report_deadline_days": 15}
     )
-    formset = AspectFormSet(request.POST or None, prefix="aspects", initial=[{}, {}, {}])
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    formset, adding = _aspect_formset(request, initial=[])
+    aspect_errors: list[str] = []
+    if request.method == "POST" and not adding and form.is_valid() and formset.is_valid():
         data = dict(form.cleaned_data)
         unit = data.pop("organization")
         try:
-            config = yearconfig_create(actor=request.user, organization=unit, aspects=_aspects_from(formset), **data)
+            config = yearconfig_create(actor=request.user, organization=unit, aspects=formset.rows(), **data)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            rest, aspect_errors = _split_errors(exc)
+            if rest:
+                add_service_errors(form, rest)
         else:
             messages.success(request, f"已新建年度配置“{config.name}”")
             return redirect("yearconfigs:detail", config_id=config.pk)
-    return render(request, "yearconfigs/form.html", {"form": form, "formset": formset, "title": "新建年度配置"})
+    return _render_form(request, form=form, formset=formset, title="新建年度配置", aspect_errors=aspect_errors)
 
 
 @login_required
 def config_edit(request: HttpRequest, config_id: int) -> HttpResponse:
     config = get_config_for_user(user=request.user, pk=config_id, write=True)
+    title = f"修改“{config.name}”"
     initial = {f: getattr(config, f) for f in CONFIG_FIELDS}
     initial["extra_agenda_items"] = "\n".join(config.extra_agenda_items)
     form = ConfigForm(request.POST or None, initial=initial)
-    formset = AspectFormSet(
-        request.POST or None,
-        prefix="aspects",
-        initial=[{"title": a.title, "text": a.text} for a in config_aspects(config=config)],
+    aspects = list(config_aspects(config=config))
+    formset, adding = _aspect_formset(
+        request,
+        initial=[
+            {"id": a.pk, "order": a.order, "title": a.title, "text": a.text, "retired": a.retired} for a in aspects
+        ],
     )
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    aspect_errors: list[str] = []
+    if request.method == "POST" and not adding and form.is_valid() and formset.is_valid():
         try:
-            yearconfig_update(actor=request.user, config=config, data=form.cleaned_data, aspects=_aspects_from(formset))
+            yearconfig_update(actor=request.user, config=config, data=form.cleaned_data, aspects=formset.rows())
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            rest, aspect_errors = _split_errors(exc)
+            if rest:
+                add_service_errors(form, rest)
         else:
             messages.success(request, "年度配置已保存")
             return redirect("yearconfigs:detail", config_id=config.pk)
-    return render(
+    return _render_form(
         request,
-        "yearconfigs/form.html",
-        {"form": form, "formset": formset, "title": f"修改“{config.name}”", "config": config},
+        form=form,
+        formset=formset,
+        title=title,
+        config=config,
+        usage=aspect_usage([a.pk for a in aspects]),
+        aspect_errors=aspect_errors,
     )
 
 

@@ -98,8 +98,14 @@ class AdminAddsNextYearTest(BaseTestCase):
 
     def test_a_configuration_needs_at_least_one_aspect(self):
         self.login("admin")
-        response = self.post_config(**{"aspects-0-title": "", "aspects-1-title": ""})
+        response = self.post_config(**{"aspects-0-title": "", "aspects-0-text": "", "aspects-1-title": ""})
         self.assertContains(response, "至少需要一个对照检查重点方面")
+        self.assertFalse(YearConfig.objects.filter(name="2026年度民主生活会").exists())
+
+    def test_a_row_with_text_but_no_title_is_refused_not_dropped(self):
+        self.login("admin")
+        response = self.post_config(**{"aspects-0-title": ""})
+        self.assertContains(response, "第1行“标题”：不能为空")
         self.assertFalse(YearConfig.objects.filter(name="2026年度民主生活会").exists())
 
     def test_admin_copies_a_preset_and_edits_the_copy_for_a_special_meeting(self):
