@@ -24,11 +24,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from mingjing.accounts.policy import Ability
+
 Builder = Callable[[Any, Any, dict[str, str]], Any]
-# (MeetingAccess, member RosterEntry or None) → may this user see that document? Kinds whose content
-# follows narrower read rules than the meeting's (a member's feedback sheet, the full opinion
-# summary) pass one; the default is: whoever may read the meeting.
-ViewCheck = Callable[[Any, Any], bool]
 MemberMode = Literal[False, True, "optional"]
 FORMATS = ("docx", "xlsx")
 
@@ -43,10 +41,18 @@ class DocumentKind:
     xlsx_builder: Builder | None = None
     order: int = 100
     description: str = ""
-    may_view: ViewCheck | None = None
+    # Who reads it: the policy's ability, asked with the document's member (None for the team's).
+    # Kinds whose content follows narrower rules than the meeting's name theirs: a member's outline
+    # (READ_DRAFTS), his feedback sheet (READ_FEEDBACK), the full opinion summary (READ_EVERY_TARGET).
+    read: Ability = Ability.READ
 
-    def visible_to(self, access: Any, member: Any) -> bool:
-        return self.may_view is None or bool(self.may_view(access, member))
+    def visible_to(self, policy: Any, member: Any) -> bool:
+        """`policy` is the reader's `accounts.policy.MeetingPolicy` for the document's meeting."""
+        return policy.can(self.read, member)
+
+    def require_read(self, policy: Any, member: Any) -> None:
+        """403 with the policy's Chinese reason when the reader may not read this document."""
+        policy.require(self.read, member)
 
     @property
     def docx(self) -> bool:
@@ -85,7 +91,7 @@ def register(
     xlsx_builder: Builder | None = None,
     order: int = 100,
     description: str = "",
-    may_view: ViewCheck | None = None,
+    read: Ability = Ability.READ,
 ) -> DocumentKind:
     """Add a kind. Registering the same kind twice with another builder is an error (two apps
     claiming one name); re-registering the same builder (a module imported twice) is harmless."""
@@ -96,7 +102,7 @@ def register(
         raise ValueError(f"document kind {kind!r}: give xlsx_builder when offering both docx and xlsx")
     if not kind.replace("_", "").replace("-", "").isalnum() or not kind.isascii():
         raise ValueError(f"document kind {kind!r}: use ASCII letters, digits, - and _")
-    entry = DocumentKind(kind, label, builder, needs_member, tuple(formats), xlsx_builder, order, description, may_view)
+    entry = DocumentKind(kind, label, builder, needs_member, tuple(formats), xlsx_builder, order, description, read)
     existing = _REGISTRY.get(kind)
     if existing is not None and existing.builder is not builder:
         raise ValueError(f"document kind {kind!r} registered twice")

@@ -1,5 +1,7 @@
-"""Writes: a user's edit of a generated paragraph, and its reset. Each runs in a transaction and
-records one audit event on the meeting (so the meeting's history shows who changed which document)."""
+"""Writes: a user's edit of a generated paragraph, and its reset. Each runs in a transaction, asks
+the policy whether its actor may edit the meeting's records (Ability.EDIT) and read that document,
+and records one audit event on the meeting (so the meeting's history shows who changed which
+document)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from mingjing.accounts.policy import Ability, policy_for
 from mingjing.audit.services import audit_record
 from mingjing.documents.models import ParagraphOverride
 from mingjing.documents.registry import DocumentKind
@@ -23,6 +26,12 @@ def check_member(*, kind: DocumentKind, meeting: Meeting, member: RosterEntry | 
         raise ValidationError({"member": f"《{kind.label}》按班子成员生成，请选择班子成员"})
     if member is not None and not (kind.per_member or kind.member_optional):
         raise ValidationError({"member": f"《{kind.label}》是班子的文书，不按成员生成"})
+
+
+def _require_edit(*, actor: Any, meeting: Meeting, kind: DocumentKind, member: RosterEntry | None) -> None:
+    policy = policy_for(user=actor, meeting=meeting)
+    policy.require(Ability.EDIT)
+    kind.require_read(policy, member)
 
 
 def _generated(*, kind: DocumentKind, meeting: Meeting, member: RosterEntry | None, key: str):
@@ -42,6 +51,7 @@ def paragraph_override_save(
 ) -> ParagraphOverride:
     """Keep the user's text for this paragraph; it replaces the generated text until reset."""
     check_member(kind=kind, meeting=meeting, member=member)
+    _require_edit(actor=actor, meeting=meeting, kind=kind, member=member)
     text = "\n".join(line.strip() for line in text.replace("\r\n", "\n").split("\n") if line.strip())
     if not text:
         raise ValidationError({"text": "段落内容不能为空；如需恢复自动生成的内容，请点“恢复自动生成”"})
@@ -74,6 +84,7 @@ def paragraph_override_save(
 def paragraph_override_reset(*, actor: Any, override: ParagraphOverride, kind: DocumentKind) -> None:
     """Drop the user's text: the paragraph is generated from the records again."""
     meeting = override.meeting
+    _require_edit(actor=actor, meeting=meeting, kind=kind, member=override.member)
     audit_record(
         actor=actor,
         event_type="document.paragraph_reset",

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from mingjing.accounts.policy import Ability, policy_for
 from mingjing.audit.selectors import history_for_object
 from mingjing.documents.pdf import PdfError, pdf_available
 from mingjing.documents.registry import kinds
@@ -21,7 +22,7 @@ from mingjing.documents.selectors import (
 )
 from mingjing.documents.services import check_member, paragraph_override_reset, paragraph_override_save
 from mingjing.lib.http import XLSX, attachment
-from mingjing.meetings.selectors import get_meeting_for_user, meeting_access, meeting_roster
+from mingjing.meetings.selectors import get_meeting_for_user, meeting_roster
 
 CONTENT_TYPES = {"docx": DOCX, "pdf": PDF, "xlsx": XLSX}
 
@@ -29,19 +30,19 @@ CONTENT_TYPES = {"docx": DOCX, "pdf": PDF, "xlsx": XLSX}
 @login_required
 def document_list(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = get_meeting_for_user(user=request.user, pk=meeting_id)
-    access = meeting_access(user=request.user, meeting=meeting)
+    policy = policy_for(user=request.user, meeting=meeting)
     team = [e for e in meeting_roster(meeting=meeting) if e.team_role in {"principal", "member"}]
     counts = override_counts(meeting=meeting)
     rows = []
     for kind in kinds():
-        members = [(e, counts.get((kind.kind, e.pk), 0)) for e in team if kind.visible_to(access, e)]
+        members = [(e, counts.get((kind.kind, e.pk), 0)) for e in team if kind.visible_to(policy, e)]
         if kind.needs_member and not members:
             continue
-        if not kind.needs_member and not kind.visible_to(access, None):
+        if not kind.needs_member and not kind.visible_to(policy, None):
             continue
         members = members if kind.needs_member else []
         rows.append({"kind": kind, "edited": counts.get((kind.kind, None), 0), "members": members})
-    context = {"meeting": meeting, "rows": rows, "pdf": pdf_available(), "can_write": access.write}
+    context = {"meeting": meeting, "rows": rows, "pdf": pdf_available(), "policy": policy}
     return render(request, "documents/list.html", context)
 
 
@@ -52,14 +53,14 @@ def _kind_and_member(request: HttpRequest, meeting, kind_code: str, member_pk):
         check_member(kind=kind, meeting=meeting, member=member)
     except ValidationError as exc:
         raise Http404(exc.messages[0]) from exc
-    if not kind.visible_to(meeting_access(user=request.user, meeting=meeting), member):
-        raise PermissionDenied(f"您无权查看《{kind.label}》" + (f"（{member.name}）" if member else ""))
+    kind.require_read(policy_for(user=request.user, meeting=meeting), member)
     return kind, member
 
 
 @login_required
 def document_download(request: HttpRequest, meeting_id: int, kind: str) -> HttpResponse:
-    """?format=docx|pdf|xlsx&member=<roster entry id>: whoever may read the meeting may download."""
+    """?format=docx|pdf|xlsx&member=<roster entry id>: whoever may read that document (its kind's
+    ability in the policy) downloads it."""
     meeting = get_meeting_for_user(user=request.user, pk=meeting_id)
     kind_obj, member = _kind_and_member(request, meeting, kind, request.GET.get("member"))
     fmt = request.GET.get("format", "docx" if kind_obj.docx else "xlsx")
@@ -75,7 +76,7 @@ def document_download(request: HttpRequest, meeting_id: int, kind: str) -> HttpR
 
 
 def _preview(request: HttpRequest, meeting, kind, member, *, error: tuple[str, str, list[str]] | None = None):
-    access = meeting_access(user=request.user, meeting=meeting)
+    policy = policy_for(user=request.user, meeting=meeting)
     stored = {o.key: o for o in override_rows(meeting=meeting, kind=kind.kind, member=member).select_related(
         "updated_by", "updated_by__person")}  # fmt: skip
     doc = kind.build_docx(meeting, member, {k: o.text for k, o in stored.items()})
@@ -108,7 +109,7 @@ def _preview(request: HttpRequest, meeting, kind, member, *, error: tuple[str, s
         "doc": doc,
         "blocks": blocks,
         "orphans": orphans,
-        "can_write": access.write,
+        "policy": policy,
         "pdf": pdf_available(),
         "query": query,
         "history": history,
@@ -133,8 +134,7 @@ def _back(meeting, kind, member, key: str = "") -> str:
 @login_required
 @require_POST
 def paragraph_save(request: HttpRequest, meeting_id: int, kind: str) -> HttpResponse:
-    meeting = get_meeting_for_user(user=request.user, pk=meeting_id)
-    meeting_access(user=request.user, meeting=meeting).require_write()
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.EDIT)
     kind_obj, member = _kind_and_member(request, meeting, kind, request.POST.get("member"))
     key, text = request.POST.get("key", ""), request.POST.get("text", "")
     try:
@@ -148,8 +148,7 @@ def paragraph_save(request: HttpRequest, meeting_id: int, kind: str) -> HttpResp
 @login_required
 @require_POST
 def paragraph_reset(request: HttpRequest, meeting_id: int, kind: str) -> HttpResponse:
-    meeting = get_meeting_for_user(user=request.user, pk=meeting_id)
-    meeting_access(user=request.user, meeting=meeting).require_write()
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.EDIT)
     kind_obj, member = _kind_and_member(request, meeting, kind, request.POST.get("member"))
     key = request.POST.get("key", "")
     override = override_rows(meeting=meeting, kind=kind_obj.kind, member=member).filter(key=key).first()

@@ -11,10 +11,14 @@ How far along the text is shows under the title, as drafts are marked by hand:
   “（框架稿，依据记录生成）”; so is a text that is still the unedited generated skeleton;
 - 起草中 → “（初稿）”, 已提交审核 → “（送审稿）”, 已退回修改 → “（修改稿）”;
 - approved, reviewed by the 督导组 or revised after the meeting → no mark (the final text).
+
+Who reads them: the team's material, whoever reads the meeting; a member's outline is his draft
+until the meeting is held (the policy's READ_DRAFTS, as in the editor).
 """
 
 from __future__ import annotations
 
+from mingjing.accounts.policy import Ability
 from mingjing.documents.engine import OfficialDocument, set_fonts
 from mingjing.documents.kinds import unit_name
 from mingjing.documents.registry import register
@@ -23,7 +27,6 @@ from mingjing.materials.selectors import current_text, material_of
 from mingjing.materials.skeleton import generate_skeleton
 from mingjing.materials.text import blocks
 from mingjing.meetings.models import Meeting, RosterEntry
-from mingjing.problems.selectors import can_view_owner
 
 SKELETON_MARK = "（框架稿，依据记录生成）"
 STATUS_MARK = {Status.DRAFT: "（初稿）", Status.SUBMITTED: "（送审稿）", Status.RETURNED: "（修改稿）"}
@@ -44,16 +47,6 @@ def material_text(meeting: Meeting, owner: RosterEntry | None) -> tuple[str, str
     if reason == Reason.SKELETON:
         return text, SKELETON_MARK
     return text, STATUS_MARK.get(material.status, "")
-
-
-def may_view_outline(access, member: RosterEntry) -> bool:
-    """Whoever may read the meeting reads a written outline (as in the editor); an outline not yet
-    written prints the member's records, which before the meeting are his draft (problems'
-    `can_view_owner`)."""
-    if can_view_owner(access, member):
-        return True
-    material = material_of(meeting=access.meeting, owner=member)
-    return material is not None and bool(current_text(material).strip())
 
 
 def split_run_in(line: str) -> tuple[str, str]:
@@ -126,6 +119,8 @@ register(
     build_member_outline,
     needs_member=True,
     order=51,
-    may_view=may_view_outline,
+    # His outline, written or still the skeleton printing his problems, is his draft until the
+    # meeting is held (as in the editor).
+    read=Ability.READ_DRAFTS,
     description="班子成员本人撰写的个人发言提纲（当前版本），每人一份；尚未撰写时为依据记录生成的框架稿。",
 )

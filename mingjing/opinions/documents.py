@@ -19,6 +19,7 @@ from django.db.models import Prefetch
 from docx.enum.table import WD_ROW_HEIGHT_RULE
 from docx.shared import Mm
 
+from mingjing.accounts.policy import Ability
 from mingjing.documents.engine import OfficialDocument
 from mingjing.documents.numbering import doc_date
 from mingjing.documents.registry import register
@@ -32,9 +33,7 @@ from mingjing.opinions.selectors import (
     campaigns_of_meeting,
     feedback_for_member,
     items_by_aspect,
-    may_see_feedback,
     opinion_tallies,
-    sees_every_target,
     solicitation_form_url,
     visible_opinions,
 )
@@ -289,8 +288,8 @@ def build_feedback(meeting: Meeting, member: RosterEntry | None, overrides: dict
 register("solicitation-form", "征求意见表", build_solicitation_form, order=20,
          description="可打印的征求意见表：重点方面、班子和成员的填写栏、网上匿名填写的二维码、交回日期。")  # fmt: skip
 register("opinion-summary", "征求意见建议汇总", build_opinion_summary, order=21,
-         may_view=lambda access, member: sees_every_target(access),
+         read=Ability.READ_EVERY_TARGET,
          description="按对象和重点方面汇总意见建议和归纳整理情况；网上匿名意见只按规则显示。")  # fmt: skip
 register("feedback", "征求意见反馈表", build_feedback, needs_member=True, order=22,
-         may_view=may_see_feedback,
+         read=Ability.READ_FEEDBACK,
          description="向班子成员本人反馈的意见建议（归纳后和原文），附班子的意见供认领。")  # fmt: skip

@@ -128,7 +128,7 @@ class MaterialDocumentTest(BaseTestCase):
         # The outline is one per member: without a member it is not found.
         self.assertEqual(self.download("member-outline").status_code, 404)
 
-    def test_an_unwritten_outline_does_not_show_another_members_draft_problems_before_the_meeting(self):
+    def test_an_outline_is_read_before_the_meeting_only_by_those_who_read_the_members_drafts(self):
         wang = self.entry("王芳")
         aspect = self.meeting.config.aspects.order_by("order").first()
         problem_create(actor=self.preparer, meeting=self.meeting, member=wang, aspect=aspect,
@@ -137,16 +137,19 @@ class MaterialDocumentTest(BaseTestCase):
         self.assertEqual(self.download("member-outline", member=wang.pk).status_code, 403)
         self.login("principal")
         self.assertIn("一是会前草稿中的问题。", "".join(lines(self.download("member-outline", member=wang.pk).content)))
-        # Once she has written her outline, everyone who may read the meeting reads it (as in the editor).
+        # A written outline is still her draft until the meeting is held (as in the editor).
         author = get_user_model().objects.create(username="u-wangfang", first_name="王芳")
         Person.objects.filter(pk=wang.person_id).update(user=author)
         material_save(actor=author, meeting=self.meeting, owner=wang, text="一、本人发言", base_version=0)
         self.login("member")
+        response = self.download("member-outline", member=wang.pk)
+        self.assertEqual(response.status_code, 403)
+        self.assertNotIn("本人发言", response.content.decode())
+        self.login("principal")
         self.assertIn("一、本人发言", lines(self.download("member-outline", member=wang.pk).content))
-        material_save(actor=author, meeting=self.meeting, owner=wang, text="", base_version=1)
-        self.assertEqual(self.download("member-outline", member=wang.pk).status_code, 403)
         meeting_step_complete(actor=self.preparer, meeting=self.meeting, step="meeting", completed_on=DEMO_DAY)
-        self.assertEqual(self.download("member-outline", member=wang.pk).status_code, 200)
+        self.login("member")
+        self.assertIn("一、本人发言", lines(self.download("member-outline", member=wang.pk).content))
 
     def test_outline_written_by_the_member_via_the_cli(self):
         li = self.entry("李华")

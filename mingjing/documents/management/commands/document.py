@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
+from mingjing.accounts.policy import policy_for
 from mingjing.documents.pdf import PdfError
 from mingjing.documents.registry import get_kind, kinds
 from mingjing.documents.render import filename_for, render_document
@@ -50,6 +51,9 @@ class Command(MingjingCommand):
         fmt = "pdf" if pdf else "xlsx" if xlsx else ("docx" if kind_obj.docx else "xlsx")
         if (fmt == "xlsx" and not kind_obj.xlsx) or (fmt != "xlsx" and not kind_obj.docx):
             raise CommandError(f"《{kind_obj.label}》没有 {fmt} 格式（可用：{'/'.join(kind_obj.formats)}）")
+        # The console acts as the system (it takes no user): the policy reads everything for it, and
+        # asking it here keeps the page and the CLI on one check.
+        kind_obj.require_read(policy_for(user=None, meeting=meeting_obj), entry)
         overrides = overrides_for(meeting=meeting_obj, kind=kind_obj.kind, member=entry)
         try:
             content = render_document(kind=kind_obj, meeting=meeting_obj, member=entry, overrides=overrides, fmt=fmt)
