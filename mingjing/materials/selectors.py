@@ -1,16 +1,18 @@
-"""Reads about materials, and who may do what with one (the rules live here and in services).
+"""Reads about materials. Who may do what with one is the policy's (`mingjing.accounts.policy`):
 
-Who (decided here, documented in the report):
-- everyone who may read the meeting reads every material, its versions and review history
-  (outlines are read out at the meeting; the principal and the 督导组 must read them before);
-- the team's material is written by the principal; the preparer/admin (MeetingAccess.write) may
-  also write it as the principal's staff — every version records who saved it; only the
-  principal submits it;
+- everyone who may read the meeting reads the team's material, its versions and review history;
+  a member's outline is his draft until the meeting is held (Ability.READ_DRAFTS): he, the
+  principal (who approves it), the preparer/admin and the 督导组 read it before, everyone who reads
+  the meeting after (outlines are read out at the meeting);
+- the team's material is written by the principal; the preparer/admin may also write it as the
+  principal's staff — every version records who saved it; only the principal submits it
+  (Ability.WRITE_MATERIAL, SUBMIT_MATERIAL);
 - a member's outline is written and submitted only by the member himself: nobody writes it
   for him (the preparer and the principal read it, never write it);
 - the principal approves or returns members' outlines; the team's material and the principal's
-  own outline go to the 督导组 (MeetingAccess.review), who approves or returns them;
-- the 督导组 comments on (reviews) any submitted or approved material and may return it;
+  own outline go to the 督导组, who approves or returns them (Ability.APPROVE_MATERIAL);
+- the 督导组 comments on (reviews) any submitted or approved material and may return it
+  (Ability.REVIEW);
 - after the meeting (its 召开民主生活会 step done) the owner revises an approved material: a new
   version, the approved one kept.
 """
@@ -21,10 +23,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404
 
+from mingjing.accounts.policy import Ability, MeetingPolicy, policy_for
 from mingjing.lib.dates import today
 from mingjing.materials.models import (
     EDITABLE,
@@ -36,8 +38,8 @@ from mingjing.materials.models import (
     UploadedFile,
 )
 from mingjing.meetings.models import Meeting, RosterEntry, StepCompletion
-from mingjing.meetings.selectors import MeetingAccess, get_meeting_for_user, meeting_access
-from mingjing.organizations.models import TeamRole, team_rank
+from mingjing.meetings.selectors import get_meeting_for_user
+from mingjing.organizations.models import team_rank
 
 
 def owner_for_slot(*, meeting: Meeting, slot: str) -> RosterEntry | None:
@@ -66,53 +68,21 @@ class Opened:
     meeting: Meeting
     owner: RosterEntry | None
     material: Material  # unsaved (pk None) when nothing has been written yet
-    access: MeetingAccess
+    policy: MeetingPolicy
 
 
 def open_material_for_user(*, user: Any, meeting_id: int, slot: str) -> Opened:
-    """The material of one owner in a meeting the user may read (404 outside it)."""
+    """The material of one owner in a meeting the user may read (404 outside it), with its
+    versions and history: 403 for a member's outline he may not read yet (his draft)."""
     meeting = get_meeting_for_user(user=user, pk=meeting_id)
     owner = owner_for_slot(meeting=meeting, slot=slot)
+    policy = policy_for(user=user, meeting=meeting)
+    policy.require(Ability.READ_DRAFTS, owner)
     material = material_of(meeting=meeting, owner=owner) or blank_material(meeting=meeting, owner=owner)
     if owner is not None:
         material.owner = owner
     material.meeting = meeting
-    return Opened(meeting=meeting, owner=owner, material=material, access=meeting_access(user=user, meeting=meeting))
-
-
-# --- rules --------------------------------------------------------------------------------------
-
-
-def may_write(access: MeetingAccess, owner: RosterEntry | None) -> bool:
-    if access.archived:
-        return False
-    if owner is None:
-        return access.is_principal or access.write
-    return access.owns(owner)
-
-
-def require_write(access: MeetingAccess, owner: RosterEntry | None) -> None:
-    if not may_write(access, owner):
-        if access.archived:
-            raise PermissionDenied("本次民主生活会已归档，材料只能查看")
-        if owner is None:
-            raise PermissionDenied("领导班子对照检查材料由主要负责同志（或党务工作人员协助）撰写")
-        raise PermissionDenied("发言提纲只能由本人撰写，不得由他人代写")
-
-
-def may_submit(access: MeetingAccess, owner: RosterEntry | None) -> bool:
-    return not access.archived and access.owns(owner)
-
-
-def approver_is_reviewer(owner: RosterEntry | None) -> bool:
-    """The team's material and the principal's own outline go to the 督导组, the rest to the principal."""
-    return owner is None or owner.team_role == TeamRole.PRINCIPAL
-
-
-def may_approve(access: MeetingAccess, owner: RosterEntry | None) -> bool:
-    if approver_is_reviewer(owner):
-        return access.review
-    return access.is_principal and not access.archived
+    return Opened(meeting=meeting, owner=owner, material=material, policy=policy)
 
 
 def meeting_held_on(meeting: Meeting) -> dt.date | None:
@@ -147,6 +117,7 @@ def in_revision(material: Material, *, held_on: dt.date | None, on: dt.date | No
 class Row:
     owner: RosterEntry | None
     material: Material | None
+    readable: bool = True  # the reader may open it (a member's outline before the meeting: READ_DRAFTS)
 
     @property
     def label(self) -> str:
@@ -165,14 +136,19 @@ class Row:
         return self.material.status if self.material else "none"
 
 
-def material_rows(*, meeting: Meeting) -> list[Row]:
-    """The team's material, then one row per roster member (roster order): a fixed number of queries."""
+def material_rows(*, meeting: Meeting, policy: MeetingPolicy | None = None) -> list[Row]:
+    """The team's material, then one row per roster member (roster order): a fixed number of queries.
+    With a reader's policy each row says whether he may open it."""
+
+    def readable(owner: RosterEntry | None) -> bool:
+        return policy is None or policy.can(Ability.READ_DRAFTS, owner)
+
     materials = {
         m.owner_id: m for m in Material.objects.filter(meeting=meeting).select_related("last_saved_by__person")
     }
     roster = list(RosterEntry.objects.filter(meeting=meeting).order_by(team_rank(), "precedence", "id"))
-    rows = [Row(owner=None, material=materials.get(None))]
-    return rows + [Row(owner=e, material=materials.get(e.pk)) for e in roster]
+    rows = [Row(owner=None, material=materials.get(None), readable=readable(None))]
+    return rows + [Row(owner=e, material=materials.get(e.pk), readable=readable(e)) for e in roster]
 
 
 def versions_of(material: Material) -> list[MaterialVersion]:
@@ -216,12 +192,13 @@ def review_events_of(material: Material) -> list[ReviewEvent]:
 
 
 def get_file_for_user(*, user: Any, pk: Any) -> UploadedFile:
-    """An uploaded file of a material in a meeting the user may read (404 otherwise)."""
+    """An uploaded file of a material in a meeting the user may read (404 otherwise); 403 for a
+    member's outline he may not read yet (his draft)."""
     from mingjing.meetings.selectors import meetings_for_user
 
     upload = (
         UploadedFile.objects.filter(material__meeting__in=meetings_for_user(user=user))
-        .select_related("material")
+        .select_related("material__meeting__organization", "material__owner")
         .filter(pk=pk)
         .first()
         if str(pk).isdigit()
@@ -229,6 +206,8 @@ def get_file_for_user(*, user: Any, pk: Any) -> UploadedFile:
     )
     if upload is None:
         raise Http404("没有找到该文件")
+    material = upload.material
+    policy_for(user=user, meeting=material.meeting).require(Ability.READ_DRAFTS, material.owner)
     return upload
 
 

@@ -1,9 +1,11 @@
 """Writing materials: saves (with conflict detection), uploads, skeletons and the review flow.
 
-Each service runs in a transaction, checks who may act (mingjing.materials.selectors) and the
-material's status, and records one audit event — except an autosave that refreshes the author's
-own latest autosave version in place, which writes none (the version row keeps its time and
-author; otherwise typing would write an audit line every few seconds).
+Each service runs in a transaction, asks the policy whether its actor may act
+(`policy_for(user=actor, meeting=...).require(...)`: WRITE_MATERIAL, SUBMIT_MATERIAL,
+APPROVE_MATERIAL, REVIEW), checks the material's status and records one audit event — except an
+autosave that refreshes the author's own latest autosave version in place, which writes none (the
+version row keeps its time and author; otherwise typing would write an audit line every few
+seconds).
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from mingjing.accounts.policy import Ability, MeetingPolicy, policy_for
 from mingjing.audit.services import actor_display_name, audit_record
 from mingjing.lib.dates import today
 from mingjing.materials.docx_import import DOCX_CONTENT_TYPE, check_docx
@@ -32,19 +35,10 @@ from mingjing.materials.models import (
     Status,
     UploadedFile,
 )
-from mingjing.materials.selectors import (
-    approver_is_reviewer,
-    edit_lock_reason,
-    in_revision,
-    may_approve,
-    may_submit,
-    meeting_held_on,
-    require_write,
-)
+from mingjing.materials.selectors import edit_lock_reason, in_revision, meeting_held_on
 from mingjing.materials.skeleton import generate_skeleton
 from mingjing.materials.text import normalize
 from mingjing.meetings.models import Meeting, RosterEntry
-from mingjing.meetings.selectors import meeting_access
 from mingjing.meetings.services import meeting_step_sync
 
 MAX_TEXT_CHARS = 200_000
@@ -116,8 +110,7 @@ def _short_time(value: dt.datetime | None) -> str:
 
 
 def _prepare_edit(*, actor: Any, meeting: Meeting, owner: RosterEntry | None, on: dt.date | None) -> tuple:
-    access = meeting_access(user=actor, meeting=meeting)
-    require_write(access, owner)
+    policy_for(user=actor, meeting=meeting).require(Ability.WRITE_MATERIAL, owner)
     material = _locked_material(meeting, owner)
     held_on = meeting_held_on(meeting)
     reason = edit_lock_reason(material, held_on=held_on, on=on)
@@ -332,34 +325,38 @@ WRONG_STATE = {
 }
 
 
-def _require_actor(access: Any, material: Material, action: str) -> None:
-    owner = material.owner if material.owner_id else None
+def may_act(policy: MeetingPolicy, owner: RosterEntry | None, action: str) -> bool:
+    """The policy's answer for one review action on the owner's material (the views' buttons)."""
     if action in (Action.SUBMIT, Action.WITHDRAW):
-        if not may_submit(access, owner):
-            raise PermissionDenied("只有材料的撰写人本人可以提交或撤回")
-    elif action == Action.APPROVE:
-        if not may_approve(access, owner):
-            raise PermissionDenied(
-                "此材料由督导组审核" if approver_is_reviewer(owner) else "发言提纲由主要负责同志审核"
-            )
-    elif action == Action.RETURN:
-        if not (may_approve(access, owner) or access.review):
-            raise PermissionDenied("只有审核人可以退回材料")
+        return policy.can(Ability.SUBMIT_MATERIAL, owner)
+    if action == Action.APPROVE:
+        return policy.can(Ability.APPROVE_MATERIAL, owner)
+    if action == Action.RETURN:  # the approver, or the 督导组 commenting on it
+        return policy.can(Ability.APPROVE_MATERIAL, owner) or policy.can(Ability.REVIEW)
+    if action == Action.REVIEW:
+        return policy.can(Ability.REVIEW)
+    return False
+
+
+def _require_actor(policy: MeetingPolicy, owner: RosterEntry | None, action: str) -> None:
+    """403 with the policy's reason unless `may_act`."""
+    if may_act(policy, owner, action):
+        return
+    if action in (Action.SUBMIT, Action.WITHDRAW):
+        policy.require(Ability.SUBMIT_MATERIAL, owner)
     elif action == Action.REVIEW:
-        access.require_review()
-    else:
-        raise ValidationError({"action": "没有这个操作"})
+        policy.require(Ability.REVIEW)
+    policy.require(Ability.APPROVE_MATERIAL, owner)
 
 
 @transaction.atomic
 def material_act(*, actor: Any, material: Material, action: str, comments: str = "") -> ReviewEvent:
     """Submit, withdraw, approve, return (with comments) or review (督导组, with comments)."""
     meeting = material.meeting
-    access = meeting_access(user=actor, meeting=meeting)
     if action not in RULES:
         raise ValidationError({"action": "没有这个操作"})
-    _require_actor(access, material, action)
     owner = material.owner if material.owner_id else None
+    _require_actor(policy_for(user=actor, meeting=meeting), owner, action)
     material = _locked_material(meeting, owner)
     comments = comments.strip()
     allowed, after = RULES[action]

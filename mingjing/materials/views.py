@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from mingjing.accounts.policy import Ability, policy_for
 from mingjing.audit.selectors import history_for_object
 from mingjing.lib.http import attachment
 from mingjing.materials.docx_import import human_size, max_upload_bytes
@@ -23,17 +24,19 @@ from mingjing.materials.selectors import (
     get_file_for_user,
     in_revision,
     material_rows,
-    may_approve,
-    may_submit,
-    may_write,
     meeting_held_on,
     open_material_for_user,
-    require_write,
     review_events_of,
     version_of,
     versions_of,
 )
-from mingjing.materials.services import material_act, material_generate_skeleton, material_save, material_upload
+from mingjing.materials.services import (
+    material_act,
+    material_generate_skeleton,
+    material_save,
+    material_upload,
+    may_act,
+)
 from mingjing.materials.text import blocks
 from mingjing.meetings.selectors import get_meeting_for_user
 
@@ -60,30 +63,34 @@ def _edit_url(opened: Opened) -> str:
 @login_required
 def material_list(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = get_meeting_for_user(user=request.user, pk=meeting_id)
-    rows = material_rows(meeting=meeting)
+    rows = material_rows(meeting=meeting, policy=policy_for(user=request.user, meeting=meeting))
     done = sum(1 for r in rows if r.material and r.material.status in ("approved", "reviewed", "revised"))
     return render(request, "materials/list.html", {"meeting": meeting, "rows": rows, "done": done})
 
 
 def _available_actions(opened: Opened) -> list[tuple[str, str, bool]]:
     """(action, button label, needs comments) the user may take now."""
-    material, access = opened.material, opened.access
+    material, policy, owner = opened.material, opened.policy, opened.owner
     if material.pk is None:
         return []
-    owner = opened.owner
     status = material.status
     actions = []
-    if may_submit(access, owner):
+    if may_act(policy, owner, Action.SUBMIT):
         if status in (Status.DRAFT, Status.RETURNED):
             target = "督导组" if owner is None or owner.team_role == "principal" else "主要负责同志"
             actions.append((Action.SUBMIT, f"提交{target}审核", False))
         if status == Status.SUBMITTED:
             actions.append((Action.WITHDRAW, "撤回", False))
-    if may_approve(access, owner) and status == Status.SUBMITTED:
+    if may_act(policy, owner, Action.APPROVE) and status == Status.SUBMITTED:
         actions.append((Action.APPROVE, "审核通过", False))
-    if (may_approve(access, owner) or access.review) and status in (Status.SUBMITTED, Status.APPROVED, Status.REVIEWED):
+    if may_act(policy, owner, Action.RETURN) and status in (Status.SUBMITTED, Status.APPROVED, Status.REVIEWED):
         actions.append((Action.RETURN, "退回修改", True))
-    if access.review and status in (Status.SUBMITTED, Status.APPROVED, Status.REVIEWED, Status.REVISED):
+    if may_act(policy, owner, Action.REVIEW) and status in (
+        Status.SUBMITTED,
+        Status.APPROVED,
+        Status.REVIEWED,
+        Status.REVISED,
+    ):
         actions.append((Action.REVIEW, "提出审阅意见", True))
     return actions
 
@@ -93,7 +100,7 @@ def material_edit(request: HttpRequest, meeting_id: int, slot: str) -> HttpRespo
     opened = open_material_for_user(user=request.user, meeting_id=meeting_id, slot=slot)
     material = opened.material
     held_on = meeting_held_on(opened.meeting)
-    writer = may_write(opened.access, opened.owner)
+    can_write = opened.policy.can(Ability.WRITE_MATERIAL, opened.owner)
     lock_reason = edit_lock_reason(material, held_on=held_on)
     text = current_text(material)
     context = {
@@ -103,8 +110,8 @@ def material_edit(request: HttpRequest, meeting_id: int, slot: str) -> HttpRespo
         "title": str(material),
         "text": text,
         "blocks": blocks(text),
-        "writer": writer,
-        "can_edit": writer and not lock_reason,
+        "can_write": can_write,
+        "can_edit": can_write and not lock_reason,
         "lock_reason": lock_reason,
         "revising": in_revision(material, held_on=held_on),
         "versions": versions_of(material),
@@ -176,7 +183,7 @@ def material_save_view(request: HttpRequest, meeting_id: int, slot: str) -> Http
 @require_POST
 def material_upload_view(request: HttpRequest, meeting_id: int, slot: str) -> HttpResponse:
     opened = open_material_for_user(user=request.user, meeting_id=meeting_id, slot=slot)
-    require_write(opened.access, opened.owner)  # before looking at the file
+    opened.policy.require(Ability.WRITE_MATERIAL, opened.owner)  # before looking at the file
     upload = request.FILES.get("file")
     try:
         if upload is None:
