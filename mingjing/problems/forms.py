@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
+from mingjing.accounts.policy import MeetingPolicy
 from mingjing.meetings.models import Meeting, RosterEntry
-from mingjing.meetings.selectors import MeetingAccess
 from mingjing.problems.models import Source
 from mingjing.problems.selectors import opinion_choices, problem_choices
 from mingjing.yearconfigs.models import Aspect
@@ -47,11 +47,11 @@ class ProblemForm(forms.Form):
         help_text="从本次会议征求到的意见中选择；针对本人（或领导班子）的意见排在前面",
     )
 
-    def __init__(self, *args, access: MeetingAccess, member: RosterEntry | None, **kwargs):
+    def __init__(self, *args, policy: MeetingPolicy, member: RosterEntry | None, **kwargs):
         super().__init__(*args, **kwargs)
-        meeting = access.meeting
+        meeting = policy.meeting
         self.fields["aspect"].queryset = Aspect.objects.filter(config_id=meeting.config_id).order_by("order")
-        self.fields["opinions"].queryset = opinion_choices(access=access, member=member)
+        self.fields["opinions"].queryset = opinion_choices(policy=policy, member=member)
 
 
 class CauseForm(forms.Form):

@@ -5,11 +5,12 @@ examination-material skeleton call `problem_counts`, `problems_by_aspect`, `caus
 `measures_of` with a meeting they have already reached through `get_meeting_for_user` (or an
 equivalent access-checked selector): these four take no user.
 
-Who reads whose records: everyone who may read the meeting reads the team's records and the
-counts. Before the meeting is held (its "召开民主生活会" step not yet completed), a member's own
-problems, causes and measures are his draft: he, the principal (who reviews outlines), the
-preparer/admin and the supervisors (督导组, the superior's organization department) read them;
-other members do not. Once the meeting is held everyone who may read the meeting reads them all.
+Who reads whose records is the policy's (`mingjing.accounts.policy`, Ability.READ_DRAFTS):
+everyone who may read the meeting reads the team's records and the counts. Before the meeting is
+held (its "召开民主生活会" step not yet completed), a member's own problems, causes and measures
+are his draft: he, the principal (who reviews outlines), the preparer/admin and the supervisors
+(督导组, the superior's organization department) read them; other members do not. Once the
+meeting is held everyone who may read the meeting reads them all.
 """
 
 from __future__ import annotations
@@ -17,15 +18,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 
-from mingjing.accounts.policy import Ability
-from mingjing.meetings.models import Meeting, RosterEntry, StepCompletion
-from mingjing.meetings.selectors import MeetingAccess, get_meeting_record_for_user, meeting_access
+from mingjing.accounts.policy import Ability, MeetingPolicy, policy_for
+from mingjing.meetings.models import Meeting, RosterEntry
+from mingjing.meetings.selectors import get_meeting_record_for_user
 from mingjing.opinions.models import Campaign, Opinion
-from mingjing.opinions.selectors import sees_every_target as sees_every_opinion
 from mingjing.opinions.selectors import visible_opinions
 from mingjing.organizations.models import team_rank
 from mingjing.problems.models import Cause, Measure, Problem, Source
@@ -36,29 +35,7 @@ TEAM_LABEL = "领导班子"
 NO_ASPECT_LABEL = "未归入重点方面"
 
 
-# --- who may see and edit ----------------------------------------------------------------------
-
-
-def meeting_held(meeting: Meeting) -> bool:
-    """The meeting step is completed (uses the prefetched completions when there are any)."""
-    cache = getattr(meeting, "_prefetched_objects_cache", {})
-    if "step_completions" in cache:
-        return any(c.step == "meeting" for c in cache["step_completions"])
-    return StepCompletion.objects.filter(meeting=meeting, step="meeting").exists()
-
-
-def can_view_owner(access: MeetingAccess, entry: RosterEntry | None) -> bool:
-    """See the module docstring: members' drafts stay among themselves, the principal, the
-    preparer and the supervisors until the meeting is held."""
-    # writer/reviewer, not write/review: archiving freezes edits, not what one may read.
-    if entry is None or access.writer or access.reviewer or access.is_principal or access.owns(entry):
-        return True
-    return meeting_held(access.meeting)
-
-
-def require_view_owner(access: MeetingAccess, entry: RosterEntry | None) -> None:
-    if not can_view_owner(access, entry):
-        raise PermissionDenied("会前只有本人、主要负责同志、党务工作人员和督导组可以查看班子成员的查摆问题")
+# --- lookups -----------------------------------------------------------------------------------
 
 
 def roster_of(meeting: Meeting) -> list[RosterEntry]:
@@ -81,23 +58,23 @@ def owner_in_meeting(*, meeting: Meeting, member_id: Any) -> RosterEntry | None:
         raise Http404("没有找到该班子成员") from exc
 
 
-def _record_for_edit(model: type, *, user: Any, pk: Any, missing: str) -> tuple[Any, MeetingAccess]:
+def _record_for_edit(model: type, *, user: Any, pk: Any, missing: str) -> tuple[Any, MeetingPolicy]:
     """404 outside the user's meetings; 403 unless he may edit for the record's owner."""
     record = get_meeting_record_for_user(model=model, user=user, pk=pk, ability=Ability.READ, missing=missing)
-    access = meeting_access(user=user, meeting=record.meeting)
-    access.require_edit_for(record.member)
-    return record, access
+    policy = policy_for(user=user, meeting=record.meeting)
+    policy.require(Ability.EDIT_FOR, record.member)
+    return record, policy
 
 
-def get_problem_for_edit(*, user: Any, pk: Any) -> tuple[Problem, MeetingAccess]:
+def get_problem_for_edit(*, user: Any, pk: Any) -> tuple[Problem, MeetingPolicy]:
     return _record_for_edit(Problem, user=user, pk=pk, missing="没有找到该问题")
 
 
-def get_cause_for_edit(*, user: Any, pk: Any) -> tuple[Cause, MeetingAccess]:
+def get_cause_for_edit(*, user: Any, pk: Any) -> tuple[Cause, MeetingPolicy]:
     return _record_for_edit(Cause, user=user, pk=pk, missing="没有找到该原因剖析")
 
 
-def get_measure_for_edit(*, user: Any, pk: Any) -> tuple[Measure, MeetingAccess]:
+def get_measure_for_edit(*, user: Any, pk: Any) -> tuple[Measure, MeetingPolicy]:
     return _record_for_edit(Measure, user=user, pk=pk, missing="没有找到该整改措施")
 
 
@@ -286,8 +263,18 @@ class OwnerSheet:
         return [p for p in self.problems if p.pk not in answered]
 
 
-def owner_sheet(meeting: Meeting, member: RosterEntry | None = None) -> OwnerSheet:
+def owner_sheet(
+    meeting: Meeting, member: RosterEntry | None = None, *, policy: MeetingPolicy | None = None
+) -> OwnerSheet:
+    """With a reader's policy, each linked opinion says whether he may read its text
+    (`opinion.text_shown`): opinions on the team, or on a member whose opinions he reads
+    (Ability.READ_FEEDBACK); the others are shown as a note."""
     groups = problems_by_aspect(meeting, member)
+    if policy is not None:
+        for group in groups:
+            for problem in group.problems:
+                for opinion in problem.opinions.all():
+                    opinion.text_shown = opinion.target_id is None or policy.can(Ability.READ_FEEDBACK, opinion.target)
     labels = {p.pk: p.label for g in groups for p in g.problems}
     measures = measures_of(meeting, member)
     for m in measures:
@@ -298,12 +285,12 @@ def owner_sheet(meeting: Meeting, member: RosterEntry | None = None) -> OwnerShe
 # --- choices for the forms ------------------------------------------------------------------------
 
 
-def opinion_choices(*, access: MeetingAccess, member: RosterEntry | None) -> QuerySet[Opinion]:
+def opinion_choices(*, policy: MeetingPolicy, member: RosterEntry | None) -> QuerySet[Opinion]:
     """The meeting's opinions for linking, those targeting this owner first, then the team's.
     A member editing his own problems chooses among opinions on himself and on the team; the
     preparer and the principal choose among all of the meeting's opinions that may be shown."""
-    qs = _shown_opinions(access.meeting).select_related("target")
-    if not sees_every_opinion(access):
+    qs = _shown_opinions(policy.meeting).select_related("target")
+    if not policy.can(Ability.READ_EVERY_TARGET):
         qs = qs.filter(_target_q(member) | Q(target__isnull=True))
     first = When(target__isnull=True, then=Value(0)) if member is None else When(target=member, then=Value(0))
     team = When(target__isnull=True, then=Value(1))

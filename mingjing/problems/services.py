@@ -1,8 +1,9 @@
 """Writing problems (查摆问题), causes (原因剖析) and measures (整改措施).
 
-Each write runs in a transaction and records one audit event. Who may write is decided by the
-caller (views check MeetingAccess.can_edit_for(owner)); these functions check the data: the owner
-is on this meeting's roster, the aspect is one of the meeting's year configuration, the linked
+Each write runs in a transaction, asks the policy whether its actor may edit for the record's
+owner (`Ability.EDIT_FOR`: the preparer/admin for everyone, a member for himself, the principal for
+the team) and records one audit event. They also check the data: the owner is on this meeting's
+roster, the aspect is one of the meeting's year configuration, the linked
 opinions and problems belong to this meeting (and, for measures, to the same owner).
 
 A new record goes to the end of its owner's list; `*_move` swaps it with its neighbour (for a
@@ -18,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Max, ProtectedError
 
+from mingjing.accounts.policy import Ability, policy_for
 from mingjing.audit.services import apply_changes, audit_record
 from mingjing.lib.dates import today
 from mingjing.meetings.models import Meeting, RosterEntry, StepCompletion
@@ -40,6 +42,11 @@ EXAMPLE_PREFIX = "比如"
 def _check_owner(meeting: Meeting, member: RosterEntry | None) -> None:
     if member is not None and member.meeting_id != meeting.pk:
         raise ValidationError({"member": "只能选择本次会议班子名单中的成员"})
+
+
+def _require_edit_for(actor: Any, meeting: Meeting, member: RosterEntry | None) -> None:
+    """403 with the policy's reason unless the actor may edit the owner's records."""
+    policy_for(user=actor, meeting=meeting).require(Ability.EDIT_FOR, member)
 
 
 def _clean_text(value: str) -> str:
@@ -136,6 +143,7 @@ def problem_create(
     """A problem of the team (member None) or of one member. A problem without an example is
     saved (and flagged on the pages), not refused."""
     _check_owner(meeting, member)
+    _require_edit_for(actor, meeting, member)
     linked = list(opinions)
     _check_opinions(meeting, linked)
     problem = Problem(
@@ -163,6 +171,7 @@ def problem_create(
 def problem_update(
     *, actor: Any, problem: Problem, data: dict[str, Any], opinions: Iterable[Opinion] | None = None
 ) -> Problem:
+    _require_edit_for(actor, problem.meeting, problem.member)
     data = {k: v for k, v in data.items() if k in PROBLEM_FIELDS}
     if "description" in data:
         data["description"] = _clean_text(data["description"])
@@ -199,6 +208,7 @@ def problem_update(
 def problem_delete(*, actor: Any, problem: Problem) -> None:
     """Deleting a problem unlinks it from the measures answering it (the measures stay)."""
     meeting = problem.meeting
+    _require_edit_for(actor, meeting, problem.member)
     audit_record(actor=actor, event_type="deleted", obj=problem, organization=meeting.organization)
     _delete(problem)
     problems_sync_step(meeting=meeting)
@@ -220,6 +230,7 @@ def _check_heading_text(obj: Cause | Measure, heading_label: str, text_label: st
 @transaction.atomic
 def cause_create(*, actor: Any, meeting: Meeting, member: RosterEntry | None, heading: str, text: str) -> Cause:
     _check_owner(meeting, member)
+    _require_edit_for(actor, meeting, member)
     cause = Cause(
         meeting=meeting,
         member=member,
@@ -242,6 +253,7 @@ def cause_create(*, actor: Any, meeting: Meeting, member: RosterEntry | None, he
 
 @transaction.atomic
 def cause_update(*, actor: Any, cause: Cause, data: dict[str, Any]) -> Cause:
+    _require_edit_for(actor, cause.meeting, cause.member)
     data = {k: _clean_text(v) for k, v in data.items() if k in CAUSE_FIELDS}
     changes = apply_changes(cause, data)
     _check_heading_text(cause, "标题", "剖析")
@@ -256,6 +268,7 @@ def cause_update(*, actor: Any, cause: Cause, data: dict[str, Any]) -> Cause:
 
 @transaction.atomic
 def cause_delete(*, actor: Any, cause: Cause) -> None:
+    _require_edit_for(actor, cause.meeting, cause.member)
     audit_record(actor=actor, event_type="deleted", obj=cause, organization=cause.meeting.organization)
     _delete(cause)
 
@@ -278,6 +291,7 @@ def measure_create(
     problems: Iterable[Problem] = (),
 ) -> Measure:
     _check_owner(meeting, member)
+    _require_edit_for(actor, meeting, member)
     answered = list(problems)
     _check_problems(meeting, member, answered)
     measure = Measure(
@@ -302,6 +316,7 @@ def measure_create(
 def measure_update(
     *, actor: Any, measure: Measure, data: dict[str, Any], problems: Iterable[Problem] | None = None
 ) -> Measure:
+    _require_edit_for(actor, measure.meeting, measure.member)
     data = {k: _clean_text(v) for k, v in data.items() if k in MEASURE_FIELDS}
     changes = apply_changes(measure, data)
     _check_heading_text(measure, "努力方向", "具体措施")
@@ -330,6 +345,7 @@ def measure_update(
 
 @transaction.atomic
 def measure_delete(*, actor: Any, measure: Measure) -> None:
+    _require_edit_for(actor, measure.meeting, measure.member)
     audit_record(actor=actor, event_type="deleted", obj=measure, organization=measure.meeting.organization)
     _delete(measure)
 
@@ -360,6 +376,7 @@ def _siblings(obj: Problem | Cause | Measure) -> list[Any]:
 def record_move(*, actor: Any, obj: Problem | Cause | Measure, direction: str) -> bool:
     """Move a problem, cause or measure one place up or down among its owner's records (a
     problem: among those under the same aspect). Returns False when it is already at that end."""
+    _require_edit_for(actor, obj.meeting, obj.member)
     if direction not in DIRECTION_PHRASES:
         raise ValidationError({"direction": "移动方向只能是上移或下移"})
     items = _siblings(obj)

@@ -10,24 +10,21 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from mingjing.accounts.policy import Ability, MeetingPolicy, policy_for
 from mingjing.audit.selectors import history_for_object
 from mingjing.lib.views import form_page
 from mingjing.meetings.models import Meeting, RosterEntry
-from mingjing.meetings.selectors import MeetingAccess, get_meeting_for_user, meeting_access
+from mingjing.meetings.selectors import get_meeting_for_user
 from mingjing.problems.forms import CauseForm, MeasureForm, ProblemForm
 from mingjing.problems.selectors import (
-    can_view_owner,
     get_cause_for_edit,
     get_entry_for_user,
     get_measure_for_edit,
     get_problem_for_edit,
-    meeting_held,
     owner_in_meeting,
     owner_label,
     owner_sheet,
     problem_counts,
-    require_view_owner,
-    sees_every_opinion,
 )
 from mingjing.problems.services import (
     CAUSE_FIELDS,
@@ -72,40 +69,32 @@ def _next(request: HttpRequest, name: str, meeting: Meeting, member: RosterEntry
 @login_required
 def overview(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = get_meeting_for_user(user=request.user, pk=meeting_id)
-    access = meeting_access(user=request.user, meeting=meeting)
+    policy = policy_for(user=request.user, meeting=meeting)
     counts = problem_counts(meeting)
     rows = [
         {
             "row": r,
-            "url": owner_url(meeting, r.member) if can_view_owner(access, r.member) else "",
-            "can_edit": access.can_edit_for(r.member),
+            "url": owner_url(meeting, r.member) if policy.can(Ability.READ_DRAFTS, r.member) else "",
+            "can_edit": policy.can(Ability.EDIT_FOR, r.member),
         }
         for r in counts.rows
     ]
-    context = {
-        "meeting": meeting,
-        "counts": counts,
-        "rows": rows,
-        "held": meeting_held(meeting),
-        "access": access,
-    }
+    context = {"meeting": meeting, "counts": counts, "rows": rows, "held": policy.held}
     return render(request, "problems/overview.html", context)
 
 
 def _owner_page(request: HttpRequest, meeting: Meeting, member: RosterEntry | None) -> HttpResponse:
-    access = meeting_access(user=request.user, meeting=meeting)
-    require_view_owner(access, member)
-    sheet = owner_sheet(meeting, member)
+    policy = policy_for(user=request.user, meeting=meeting)
+    policy.require(Ability.READ_DRAFTS, member)
+    # Linked opinions the reader may not read (on another member) are shown as a note.
+    sheet = owner_sheet(meeting, member, policy=policy)
     query = f"?member={member.pk}" if member is not None else ""
     context = {
         "meeting": meeting,
         "member": member,
         "sheet": sheet,
-        "can_edit": access.can_edit_for(member),
+        "can_edit": policy.can(Ability.EDIT_FOR, member),
         "query": query,
-        # Linked opinions on another member are shown as a number to a member who may not read them.
-        "sees_every_opinion": sees_every_opinion(access),
-        "viewer_entry_id": access.entry.pk if access.entry else None,
     }
     return render(request, "problems/owner.html", context)
 
@@ -125,14 +114,14 @@ def member_page(request: HttpRequest, entry_id: int) -> HttpResponse:
 # --- create / edit / delete / move ----------------------------------------------------------------
 
 
-def _owner_for_create(request: HttpRequest, meeting_id: int) -> tuple[Meeting, MeetingAccess, RosterEntry | None]:
+def _owner_for_create(request: HttpRequest, meeting_id: int) -> tuple[Meeting, MeetingPolicy, RosterEntry | None]:
     """404 outside the user's meetings or for an entry of another meeting; 403 unless he may
     edit for that owner (the preparer for all, a member for himself, the principal for the team)."""
     meeting = get_meeting_for_user(user=request.user, pk=meeting_id)
     member = owner_in_meeting(meeting=meeting, member_id=request.GET.get("member"))
-    access = meeting_access(user=request.user, meeting=meeting)
-    access.require_edit_for(member)
-    return meeting, access, member
+    policy = policy_for(user=request.user, meeting=meeting)
+    policy.require(Ability.EDIT_FOR, member)
+    return meeting, policy, member
 
 
 def _form_context(meeting: Meeting, member: RosterEntry | None, title: str, **extra: Any) -> dict[str, Any]:
@@ -141,10 +130,10 @@ def _form_context(meeting: Meeting, member: RosterEntry | None, title: str, **ex
 
 @login_required
 def problem_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting, access, member = _owner_for_create(request, meeting_id)
+    meeting, policy, member = _owner_for_create(request, meeting_id)
     return form_page(
         request,
-        form=ProblemForm(request.POST or None, access=access, member=member),
+        form=ProblemForm(request.POST or None, policy=policy, member=member),
         save=lambda data: problem_create(actor=request.user, meeting=meeting, member=member, **data),
         success="问题已保存",
         next_url=_next(request, "problems:problem_create", meeting, member, "problem"),
@@ -155,12 +144,12 @@ def problem_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 def problem_edit(request: HttpRequest, problem_id: int) -> HttpResponse:
-    problem, access = get_problem_for_edit(user=request.user, pk=problem_id)
+    problem, policy = get_problem_for_edit(user=request.user, pk=problem_id)
     meeting, member = problem.meeting, problem.member
     linked = list(problem.opinions.all())
     form = ProblemForm(
         request.POST or None,
-        access=access,
+        policy=policy,
         member=member,
         initial={**{f: getattr(problem, f) for f in PROBLEM_FIELDS}, "opinions": linked},
     )
@@ -194,7 +183,7 @@ def problem_edit(request: HttpRequest, problem_id: int) -> HttpResponse:
 
 @login_required
 def cause_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting, _access, member = _owner_for_create(request, meeting_id)
+    meeting, _policy, member = _owner_for_create(request, meeting_id)
     return form_page(
         request,
         form=CauseForm(request.POST or None),
@@ -208,7 +197,7 @@ def cause_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 def cause_edit(request: HttpRequest, cause_id: int) -> HttpResponse:
-    cause, _access = get_cause_for_edit(user=request.user, pk=cause_id)
+    cause, _policy = get_cause_for_edit(user=request.user, pk=cause_id)
     meeting, member = cause.meeting, cause.member
     return form_page(
         request,
@@ -230,7 +219,7 @@ def cause_edit(request: HttpRequest, cause_id: int) -> HttpResponse:
 
 @login_required
 def measure_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting, _access, member = _owner_for_create(request, meeting_id)
+    meeting, _policy, member = _owner_for_create(request, meeting_id)
     initial = {"problems": request.GET.getlist("problem")}  # "针对此问题制定措施" links one in
     return form_page(
         request,
@@ -245,7 +234,7 @@ def measure_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 def measure_edit(request: HttpRequest, measure_id: int) -> HttpResponse:
-    measure, _access = get_measure_for_edit(user=request.user, pk=measure_id)
+    measure, _policy = get_measure_for_edit(user=request.user, pk=measure_id)
     meeting, member = measure.meeting, measure.member
     initial = {f: getattr(measure, f) for f in MEASURE_FIELDS}
     initial["problems"] = [str(pk) for pk in measure.problems.values_list("pk", flat=True)]
@@ -283,7 +272,7 @@ _GETTERS = {kind: getter for kind, (getter, *_rest) in _DELETE.items()}
 
 def _delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     getter, delete, message, anchor = _DELETE[kind]
-    obj, _access = getter(user=request.user, pk=pk)
+    obj, _policy = getter(user=request.user, pk=pk)
     meeting_id, member = obj.meeting_id, obj.member
     try:
         delete(actor=request.user, **{kind: obj})
@@ -295,7 +284,7 @@ def _delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 
 def _move(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    obj, _access = _GETTERS[kind](user=request.user, pk=pk)
+    obj, _policy = _GETTERS[kind](user=request.user, pk=pk)
     direction = request.POST.get("direction", "")
     if direction not in ("up", "down"):
         messages.error(request, "移动方向只能是上移或下移")
