@@ -1,4 +1,6 @@
-"""Writes for meetings. Each runs in a transaction, validates, and records one audit event."""
+"""Writes for meetings. Each runs in a transaction, asks the policy whether its actor may write
+(`actor` None is the system: the console and internal step syncs, still bound by the archive and
+the imported-copy state), validates, and records one audit event."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from mingjing.accounts.models import Membership, Role
+from mingjing.accounts.policy import Ability, forget_policies, frozen_message, policy_for
 from mingjing.audit.services import actor_display_name, apply_changes, audit_record
 from mingjing.lib.dates import cn_date
 from mingjing.meetings.models import Meeting, RosterEntry, StepCompletion, SupervisorAssignment
@@ -68,7 +71,6 @@ def meeting_create(
     kind: str = "",
     previous: Meeting | None = None,
 ) -> Meeting:
-    _check_config(organization, config)
     meeting = Meeting(
         organization=organization,
         config=config,
@@ -79,6 +81,9 @@ def meeting_create(
         place=place.strip(),
         previous=previous,
     )
+    # The unit's own preparer or administrator creates its meetings (the superior only reads them).
+    policy_for(user=actor, meeting=meeting).require(Ability.EDIT)
+    _check_config(organization, config)
     meeting.full_clean()
     meeting.save()
     roster = _freeze_roster(meeting)
@@ -143,6 +148,7 @@ def meeting_create_next(
 
 @transaction.atomic
 def meeting_update(*, actor: Any, meeting: Meeting, data: dict[str, Any]) -> Meeting:
+    policy_for(user=actor, meeting=meeting).require(Ability.EDIT)
     data = {k: v for k, v in data.items() if k in MEETING_FIELDS}
     if "config" in data and data["config"] != meeting.config:
         _check_config(meeting.organization, data["config"])
@@ -161,6 +167,7 @@ def meeting_refreeze_roster(*, actor: Any, meeting: Meeting) -> int:
     Entries are updated in place, so talks, opinions, problems … recorded for a member stay
     linked to him. A member who left the team is removed only when nothing was recorded for him;
     otherwise the refreeze is refused with his name and what refers to him."""
+    policy_for(user=actor, meeting=meeting).require(Ability.EDIT)
     if StepCompletion.objects.filter(meeting=meeting, step="meeting").exists():
         raise ValidationError("会议已召开，班子名单不能再更新")
     team = {p.pk: p for p in team_of_unit(organization=meeting.organization)}
@@ -178,6 +185,7 @@ def meeting_refreeze_roster(*, actor: Any, meeting: Meeting) -> int:
         entry.precedence, entry.branch = person.precedence, person.branch
         entry.save()
         entry.supervised_divisions.set(person.supervised_divisions.all())
+    forget_policies(meeting)  # who is on the team (and who is its principal) may have changed
     audit_record(
         actor=actor,
         event_type="meeting.roster_frozen",
@@ -209,6 +217,7 @@ AUTO_NOTE = "依据记录自动完成"
 def meeting_step_complete(
     *, actor: Any, meeting: Meeting, step: str, completed_on: dt.date, note: str = ""
 ) -> StepCompletion:
+    policy_for(user=actor, meeting=meeting).require(Ability.EDIT)
     if step not in STEP_BY_KEY:
         raise ValidationError({"step": "没有这个步骤"})
     if StepCompletion.objects.filter(meeting=meeting, step=step).exists():
@@ -228,6 +237,7 @@ def meeting_step_complete(
 
 @transaction.atomic
 def meeting_step_reopen(*, actor: Any, meeting: Meeting, step: str) -> None:
+    policy_for(user=actor, meeting=meeting).require(Ability.EDIT)
     deleted, _ = StepCompletion.objects.filter(meeting=meeting, step=step).delete()
     if not deleted:
         raise ValidationError({"step": "该步骤尚未完成"})
@@ -247,8 +257,11 @@ def meeting_step_sync(*, meeting: Meeting, step: str, done_on: dt.date | None, n
     Called by other apps' services inside their own transaction, with done_on None when the
     records no longer complete the step. Only changes are written; the actor is the system, since
     the step follows from the records, not from someone's decision."""
-    if Meeting.objects.filter(pk=meeting.pk, archived_on__isnull=False).exists():
-        return  # the timeline is frozen with the archive; the ledger still moves (rectification runs all year)
+    state = Meeting.objects.filter(pk=meeting.pk).only("archived_on", "is_copy").first()
+    if state is None or frozen_message(state, Ability.EDIT):
+        # The timeline is frozen with the archive (the ledger still moves: rectification runs all
+        # year) and in an imported copy; the state is read afresh, the caller's object may be stale.
+        return
     current = StepCompletion.objects.filter(meeting=meeting, step=step).first()
     if done_on is None:
         if current is not None and current.completed_by_id is None and current.note.startswith(AUTO_NOTE):
@@ -265,6 +278,9 @@ def meeting_step_sync(*, meeting: Meeting, step: str, done_on: dt.date | None, n
 
 @transaction.atomic
 def meeting_supervisor_assign(*, actor: Any, meeting: Meeting, user: Any, title: str = "") -> SupervisorAssignment:
+    """The unit's staff or the superior's organization department assigns a 督导组 member of a unit
+    above the meeting's unit."""
+    policy_for(user=actor, meeting=meeting).require(Ability.ASSIGN_SUPERVISORS)
     eligible = Membership.objects.filter(
         user=user, role=Role.SUPERVISOR, organization_id__in=meeting.organization.ancestor_ids
     ).exists()
@@ -273,6 +289,7 @@ def meeting_supervisor_assign(*, actor: Any, meeting: Meeting, user: Any, title:
     if SupervisorAssignment.objects.filter(meeting=meeting, user=user).exists():
         raise ValidationError({"user": "该督导组成员已指派到本次会议"})
     assignment = SupervisorAssignment.objects.create(meeting=meeting, user=user, title=title.strip())
+    forget_policies(meeting)
     audit_record(
         actor=actor,
         event_type="meeting.supervisor_assigned",
@@ -285,9 +302,12 @@ def meeting_supervisor_assign(*, actor: Any, meeting: Meeting, user: Any, title:
 
 @transaction.atomic
 def meeting_supervisor_remove(*, actor: Any, assignment: SupervisorAssignment) -> None:
+    """Withdraw a 督导组 member: the same people who assign him (the unit's staff, the superior)."""
     meeting = assignment.meeting
+    policy_for(user=actor, meeting=meeting).require(Ability.ASSIGN_SUPERVISORS)
     name = actor_display_name(assignment.user)
     assignment.delete()
+    forget_policies(meeting)
     audit_record(
         actor=actor,
         event_type="meeting.supervisor_removed",

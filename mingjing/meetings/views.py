@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from mingjing.accounts.access import Perm, access_for
-from mingjing.accounts.policy import Ability
+from mingjing.accounts.policy import Ability, policy_for
 from mingjing.accounts.selectors import get_scoped
 from mingjing.audit.selectors import history_for_object
 from mingjing.lib.dates import today
@@ -75,11 +75,9 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = get_meeting_for_user(user=request.user, pk=meeting_id)
-    access = access_for(request.user)
+    policy = policy_for(user=request.user, meeting=meeting)
     timeline = meeting_timeline(meeting=meeting)
     phases = [(label, [v for v in timeline if v.step.phase == key]) for key, label in PHASE_LABELS.items()]
-    can_write = access.can(Perm.MEETING_WRITE, meeting.organization) and meeting.archived_on is None
-    can_assign = access.can(Perm.MEETING_ASSIGN, meeting.organization)
     roster = list(meeting_roster(meeting=meeting))
     context = {
         "meeting": meeting,
@@ -88,10 +86,13 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "roster": roster,
         "has_principal": any(e.team_role == "principal" for e in roster),
         "supervisors": meeting_supervisors(meeting=meeting),
-        "can_write": can_write,
-        "can_assign": can_assign,
-        "can_read_unit": access.can(Perm.UNIT_READ, meeting.organization),
-        "assign_form": AssignSupervisorForm(candidates=assignable_supervisors(meeting=meeting)) if can_assign else None,
+        "policy": policy,
+        "can_read_unit": access_for(request.user).can(Perm.UNIT_READ, meeting.organization),
+        "assign_form": (
+            AssignSupervisorForm(candidates=assignable_supervisors(meeting=meeting))
+            if policy.flags["assign_supervisors"]
+            else None
+        ),
         "today": today(),
         "history": history_for_object(meeting),
         "roster_change": roster_change_since(meeting.previous, meeting) if meeting.previous else None,

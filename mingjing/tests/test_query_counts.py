@@ -72,9 +72,9 @@ class QueryCountTest(BaseTestCase):
     def add_meetings(self, start: int, stop: int) -> None:
         """Meetings in the bureau and in the outsider's unit (the superior sees both), some with steps done."""
         for i in range(start, stop):
-            unit = self.bureau if i % 2 else self.outsider_unit
+            unit, preparer = (self.bureau, self.preparer) if i % 2 else (self.outsider_unit, self.outsider)
             meeting = meeting_create(
-                actor=self.preparer,
+                actor=preparer,
                 organization=unit,
                 config=self.preset,
                 planned_date=dt.date(2027, 1, 1) + dt.timedelta(days=i),
@@ -82,7 +82,7 @@ class QueryCountTest(BaseTestCase):
             )
             if i % 3:
                 meeting_step_complete(
-                    actor=self.preparer, meeting=meeting, step="plan_request", completed_on=dt.date(2026, 12, 1)
+                    actor=preparer, meeting=meeting, step="plan_request", completed_on=dt.date(2026, 12, 1)
                 )
 
     def add_units(self, start: int, stop: int) -> None:
