@@ -1,9 +1,10 @@
 """Writing the plan, its task table and the request rounds.
 
-Each write runs in a transaction and records one audit event. Who may call which service is
-checked in the views with `MeetingAccess` (write: the preparer/admin; review: an assigned 督导组
-member or the superior's organization department). An approved request completes the timeline
-step "制定方案并向上级请示" on the date that round was sent (`meeting_step_sync`).
+Each write runs in a transaction, asks the policy whether its actor may (`Ability.EDIT`: the
+unit's preparer or administrator keeps the plan, the tasks and the rounds sent; `Ability.REVIEW`:
+an assigned 督导组 member or the superior's organization department replies), and records one
+audit event. An approved request completes the timeline step "制定方案并向上级请示" on the date
+that round was sent (`meeting_step_sync`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from mingjing.accounts.models import Membership, Role
+from mingjing.accounts.policy import Ability, policy_for
 from mingjing.audit.services import actor_display_name, apply_changes, audit_record, display_value
 from mingjing.lib.dates import cn_date, today
 from mingjing.meetings.models import Meeting, RosterEntry, SupervisorAssignment
@@ -76,6 +78,7 @@ def plan_save(
 ) -> Plan:
     """Create the meeting's plan, or update it. `stages` (when given) replaces the 方法步骤 in order;
     blank rows are skipped. One audit event: created, or updated with the labelled changes."""
+    policy_for(user=actor, meeting=meeting).require(Ability.EDIT)
     data = {k: v for k, v in data.items() if k in PLAN_FIELDS}
     if "agenda" in data:
         data["agenda"] = _clean_agenda(data["agenda"])
@@ -159,6 +162,11 @@ def _task_organization(task: PlanTask):
     return task.plan.meeting.organization
 
 
+def _require_edit(actor: Any, plan: Plan) -> None:
+    """The plan's tasks are the unit's own records: its preparer or administrator keeps them."""
+    policy_for(user=actor, meeting=plan.meeting).require(Ability.EDIT)
+
+
 @transaction.atomic
 def plan_task_add(
     *,
@@ -171,6 +179,7 @@ def plan_task_add(
     done_on: dt.date | None = None,
     note: str = "",
 ) -> PlanTask:
+    _require_edit(actor, plan)
     row = PlanTask(
         plan=plan,
         task=task,
@@ -199,6 +208,7 @@ def plan_task_add(
 
 @transaction.atomic
 def plan_task_update(*, actor: Any, task: PlanTask, data: dict[str, Any]) -> PlanTask:
+    _require_edit(actor, task.plan)
     before = task.task
     changes = apply_changes(task, {k: v for k, v in data.items() if k in TASK_FIELDS})
     _check_task(task)
@@ -219,6 +229,7 @@ def plan_task_update(*, actor: Any, task: PlanTask, data: dict[str, Any]) -> Pla
 @transaction.atomic
 def plan_task_mark_done(*, actor: Any, task: PlanTask, done_on: dt.date | None) -> PlanTask:
     """Mark a task done on `done_on`, or (None) open it again."""
+    _require_edit(actor, task.plan)
     if done_on is not None and done_on > today():
         raise ValidationError({"done_on": "完成日期不能晚于今天"})
     if task.done_on == done_on:
@@ -246,6 +257,7 @@ def plan_task_mark_done(*, actor: Any, task: PlanTask, done_on: dt.date | None) 
 
 @transaction.atomic
 def plan_task_delete(*, actor: Any, task: PlanTask) -> None:
+    _require_edit(actor, task.plan)
     audit_record(
         actor=actor,
         event_type="plan.task_deleted",
@@ -309,6 +321,7 @@ def request_send(
     document_number: str = "",
 ) -> PlanRequest:
     """Record that a round of the 请示 went out. A returned request is sent again as a new round."""
+    policy_for(user=actor, meeting=meeting).require(Ability.EDIT)
     Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
     refusal = request_send_refusal(meeting=meeting)
     if refusal:
@@ -346,6 +359,7 @@ def _require_pending(request: PlanRequest) -> None:
 @transaction.atomic
 def request_update(*, actor: Any, request: PlanRequest, data: dict[str, Any]) -> PlanRequest:
     """Correct a round that is still waiting for its reply (number, date, addressees, title)."""
+    policy_for(user=actor, meeting=request.meeting).require(Ability.EDIT)
     _require_pending(request)
     changes = apply_changes(request, {k: v for k, v in data.items() if k in REQUEST_FIELDS})
     _check_request(request)
@@ -388,7 +402,9 @@ def request_reply(
     *, actor: Any, request: PlanRequest, status: str, comments: str = "", on: dt.date | None = None
 ) -> PlanRequest:
     """The reviewer's reply in the system: approve, or return with comments (required). It is dated
-    today (`on` only for the demo, which is loaded as of a given day)."""
+    today (`on` only for the demo, which is loaded as of a given day). Its own act: the reviewer
+    answers, he does not change the unit's records."""
+    policy_for(user=actor, meeting=request.meeting).require(Ability.REVIEW)
     request = (
         PlanRequest.objects.select_for_update().select_related("meeting", "meeting__organization").get(pk=request.pk)
     )
@@ -425,6 +441,7 @@ def request_record_paper_reply(
     comments: str = "",
 ) -> PlanRequest:
     """The preparer records a reply that came on paper (or by phone): who replied, when, what."""
+    policy_for(user=actor, meeting=request.meeting).require(Ability.EDIT)
     request = (
         PlanRequest.objects.select_for_update().select_related("meeting", "meeting__organization").get(pk=request.pk)
     )

@@ -8,12 +8,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from mingjing.accounts.policy import Ability
+from mingjing.accounts.policy import Ability, policy_for
 from mingjing.audit.selectors import history_for_object
 from mingjing.lib.dates import today
 from mingjing.lib.forms import add_service_errors
 from mingjing.lib.views import form_page
-from mingjing.meetings.selectors import get_meeting_for_user, meeting_access
+from mingjing.meetings.selectors import get_meeting_for_user
 from mingjing.plans.forms import PaperReplyForm, PlanForm, ReplyForm, RequestForm, StageFormSet, TaskDoneForm, TaskForm
 from mingjing.plans.models import PlanRequest
 from mingjing.plans.selectors import (
@@ -62,7 +62,7 @@ def plan_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "tasks_late": sum(1 for t in tasks if t.done_on is None and t.due_on < on),
         "latest_round": rounds[-1] if rounds else None,
         "lead": request_lead_time(meeting=meeting, rounds=rounds),
-        "access": meeting_access(user=request.user, meeting=meeting),
+        "policy": policy_for(user=request.user, meeting=meeting),
         "done_form": TaskDoneForm(initial={"done_on": on}),
         "today": on,
         "history": history_for_object(plan) if plan else [],
@@ -186,7 +186,7 @@ def _request_url(meeting_id: int) -> str:
 def request_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = get_meeting_for_user(user=request.user, pk=meeting_id)
     rounds = request_rounds(meeting=meeting)
-    access = meeting_access(user=request.user, meeting=meeting)
+    flags = policy_for(user=request.user, meeting=meeting).flags
     pending = next((r for r in rounds if r.is_pending), None)
     lead = request_lead_time(meeting=meeting, rounds=rounds)
     context = {
@@ -196,10 +196,10 @@ def request_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "lead": lead,
         "lead_statement": lead.statement(),
         "approved": approved_request(meeting=meeting) if any(r.status == "approved" for r in rounds) else None,
-        "access": access,
-        "refusal": request_send_refusal(meeting=meeting) if access.write else "",
-        "reply_form": ReplyForm() if access.review and pending else None,
-        "paper_form": PaperReplyForm(initial={"replied_on": today()}) if access.write and pending else None,
+        "policy": policy_for(user=request.user, meeting=meeting),
+        "refusal": request_send_refusal(meeting=meeting) if flags["edit"] else "",
+        "reply_form": ReplyForm() if flags["review"] and pending else None,
+        "paper_form": PaperReplyForm(initial={"replied_on": today()}) if flags["edit"] and pending else None,
         "history": request_history(rounds=rounds),
     }
     return render(request, "plans/request.html", context)
@@ -264,8 +264,7 @@ def _reply_context(plan_request: PlanRequest, title: str) -> dict:
 @login_required
 def request_reply_view(request: HttpRequest, request_id: int) -> HttpResponse:
     """The 督导组 or the superior's organization department answers in the system."""
-    plan_request = get_request_for_user(user=request.user, pk=request_id)
-    meeting_access(user=request.user, meeting=plan_request.meeting).require_review()
+    plan_request = get_request_for_user(user=request.user, pk=request_id, ability=Ability.REVIEW)
     return form_page(
         request,
         form=ReplyForm(request.POST or None),
