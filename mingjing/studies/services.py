@@ -1,4 +1,6 @@
-"""Recording study sessions. Each write runs in a transaction and records one audit event."""
+"""Recording study sessions: the unit's own records, kept by its preparer or administrator
+(`Ability.EDIT`). Each write runs in a transaction, asks the policy first and records one audit
+event."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from mingjing.accounts.policy import Ability, policy_for
 from mingjing.audit.services import apply_changes, audit_record
 from mingjing.meetings.models import Meeting, RosterEntry
 from mingjing.meetings.services import meeting_step_sync
@@ -37,6 +40,7 @@ def study_session_record(
     participants: Iterable[RosterEntry] = (),
     minutes: str = "",
 ) -> StudySession:
+    policy_for(user=actor, meeting=meeting).require(Ability.EDIT)
     people = list(participants)
     _check_participants(meeting, people)
     session = StudySession(
@@ -72,6 +76,7 @@ def _sync_step(meeting: Meeting) -> None:
 def study_session_update(
     *, actor: Any, session: StudySession, data: dict[str, Any], participants: Iterable[RosterEntry] | None = None
 ) -> StudySession:
+    policy_for(user=actor, meeting=session.meeting).require(Ability.EDIT)
     changes = apply_changes(session, {k: v for k, v in data.items() if k in SESSION_FIELDS})
     if participants is not None:
         people = list(participants)
@@ -95,6 +100,7 @@ def study_session_update(
 @transaction.atomic
 def study_session_delete(*, actor: Any, session: StudySession) -> None:
     meeting = session.meeting
+    policy_for(user=actor, meeting=meeting).require(Ability.EDIT)
     audit_record(actor=actor, event_type="deleted", obj=session, organization=meeting.organization)
     session.delete()
     _sync_step(meeting)

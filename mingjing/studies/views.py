@@ -7,10 +7,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from mingjing.accounts.policy import Ability
+from mingjing.accounts.policy import Ability, policy_for
 from mingjing.audit.selectors import history_for_object
 from mingjing.lib.views import form_page
-from mingjing.meetings.selectors import get_meeting_for_user, meeting_access
+from mingjing.meetings.selectors import get_meeting_for_user
 from mingjing.studies.forms import StudySessionForm
 from mingjing.studies.selectors import get_session_for_user, session_counts, sessions_of_meeting
 from mingjing.studies.services import (
@@ -29,7 +29,7 @@ def session_list(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "meeting": meeting,
         "sessions": sessions,
         "counts": session_counts(sessions),
-        "can_write": meeting_access(user=request.user, meeting=meeting).write,
+        "policy": policy_for(user=request.user, meeting=meeting),
     }
     return render(request, "studies/list.html", context)
 

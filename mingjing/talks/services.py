@@ -1,4 +1,6 @@
-"""Recording talks. Each write runs in a transaction and records one audit event."""
+"""Recording talks: the unit's own records, kept by its preparer or administrator
+(`Ability.EDIT`). Each write runs in a transaction, asks the policy first and records one audit
+event."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from mingjing.accounts.policy import Ability, policy_for
 from mingjing.audit.services import apply_changes, audit_record
 from mingjing.meetings.models import Meeting, RosterEntry
 from mingjing.meetings.services import meeting_step_sync
@@ -73,6 +76,7 @@ def talk_record(
     topics: str = "",
     criticism_discussed: bool = False,
 ) -> Talk:
+    policy_for(user=actor, meeting=meeting).require(Ability.EDIT)
     talk = Talk(
         meeting=meeting,
         talk_date=talk_date,
@@ -107,6 +111,7 @@ def _sync_step(meeting: Meeting) -> None:
 
 @transaction.atomic
 def talk_update(*, actor: Any, talk: Talk, data: dict[str, Any]) -> Talk:
+    policy_for(user=actor, meeting=talk.meeting).require(Ability.EDIT)
     changes = apply_changes(talk, {k: v for k, v in data.items() if k in TALK_FIELDS})
     _check(talk)
     if changes:
@@ -121,6 +126,7 @@ def talk_update(*, actor: Any, talk: Talk, data: dict[str, Any]) -> Talk:
 
 @transaction.atomic
 def talk_delete(*, actor: Any, talk: Talk) -> None:
+    policy_for(user=actor, meeting=talk.meeting).require(Ability.EDIT)
     organization = talk.meeting.organization
     audit_record(actor=actor, event_type="deleted", obj=talk, organization=organization)
     meeting = talk.meeting

@@ -7,10 +7,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from mingjing.accounts.policy import Ability
+from mingjing.accounts.policy import Ability, policy_for
 from mingjing.audit.selectors import history_for_object
 from mingjing.lib.views import form_page
-from mingjing.meetings.selectors import get_meeting_for_user, meeting_access
+from mingjing.meetings.selectors import get_meeting_for_user
 from mingjing.talks.forms import TalkForm
 from mingjing.talks.selectors import get_talk_for_user, talk_coverage, talks_of_meeting
 from mingjing.talks.services import TALK_FIELDS, talk_delete, talk_record, talk_update
@@ -24,7 +24,7 @@ def talk_list(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "meeting": meeting,
         "talks": talks,
         "coverage": talk_coverage(meeting=meeting, talks=talks),
-        "can_write": meeting_access(user=request.user, meeting=meeting).write,
+        "policy": policy_for(user=request.user, meeting=meeting),
     }
     return render(request, "talks/list.html", context)
 
