@@ -12,7 +12,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from mingjing.meetings.models import Meeting
 from mingjing.problems.models import Problem, Source
 from mingjing.rectification.models import RectificationItem
-from mingjing.rectification.selectors import ledger_viewer
 from mingjing.rectification.services import (
     carry_over_items,
     closure_request,
@@ -124,8 +123,7 @@ def _ledger_2024(previous: Meeting, actor: Any) -> None:
                 note="整改措施已全部落实，相关制度已印发执行。",
                 files=[SimpleUploadedFile("整改佐证材料.pdf", EVIDENCE_PDF, content_type="application/pdf")],
             )
-            viewer = ledger_viewer(user=principal_user, meeting=previous)
-            closure_verify(actor=principal_user, item=item, viewer=viewer, on=deadline)
+            closure_verify(actor=principal_user, item=item, on=deadline)
         elif outcome == "in_progress":
             progress_update(
                 actor=owner_user,

@@ -17,11 +17,12 @@ from typing import IO, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from mingjing.accounts.policy import Ability, MeetingPolicy, policy_for
 from mingjing.audit.services import audit_record
 from mingjing.lib.xlsx import XlsxError, read_sheet, write_sheet
 from mingjing.meetings.models import Meeting
 from mingjing.rectification.models import RectificationItem, Status
-from mingjing.rectification.selectors import Ledger, Viewer, items_of_meeting
+from mingjing.rectification.selectors import Ledger, items_of_meeting
 from mingjing.rectification.services import MAX_PROGRESS_NOTE, TRANSITIONS, transition
 
 NUMBER, PROBLEM, MEASURES, LEADER, DIVISION, PERSON, DEADLINE, NOTE, STATUS, PROGRESS, LIST, KEY = COLUMNS = (
@@ -143,8 +144,10 @@ def parse_sheet(fileobj: IO[bytes] | bytes) -> list[dict[str, Any]]:
     ]
 
 
-def plan_import(*, viewer: Viewer, meeting: Meeting, rows: list[dict[str, Any]]) -> ImportPlan:
-    """Check every row against the ledger as it is now; LedgerImportError lists every problem."""
+def plan_import(*, policy: MeetingPolicy, meeting: Meeting, rows: list[dict[str, Any]]) -> ImportPlan:
+    """Check every row against the ledger as it is now, for the user of `policy` (each row an item
+    he may update); LedgerImportError lists every problem."""
+    policy.require(Ability.LEDGER_IMPORT)
     items = {i.key: i for i in items_of_meeting(meeting=meeting)}
     errors: list[str] = []
     seen: dict[str, int] = {}
@@ -163,7 +166,7 @@ def plan_import(*, viewer: Viewer, meeting: Meeting, rows: list[dict[str, Any]])
         if item is None:
             errors.append(f"第{n}行「{KEY}」：本台账中没有编号为“{key}”的整改事项")
             continue
-        if not viewer.can_see(item) or not viewer.can_update(item):
+        if not policy.can(Ability.LEDGER_READ_ITEM, item) or not policy.can(Ability.LEDGER_UPDATE, item):
             errors.append(f"第{n}行「{KEY}」：您只能更新本人的整改事项，不能更新“{key}”")
             continue
         row_errors: list[str] = []
@@ -224,12 +227,11 @@ def plan_import(*, viewer: Viewer, meeting: Meeting, rows: list[dict[str, Any]])
 
 
 @transaction.atomic
-def apply_import(
-    *, actor: Any, viewer: Viewer, meeting: Meeting, rows: list[dict[str, Any]], digest: str
-) -> ImportPlan:
-    """Re-check the previewed rows against the ledger now and write them, all or nothing; one
-    audit event on the meeting with the count and each item's changes."""
-    plan = plan_import(viewer=viewer, meeting=meeting, rows=rows)
+def apply_import(*, actor: Any, meeting: Meeting, rows: list[dict[str, Any]], digest: str) -> ImportPlan:
+    """Re-check the previewed rows against the ledger now (and the actor's rights to each item)
+    and write them, all or nothing; one audit event on the meeting with the count and each item's
+    changes."""
+    plan = plan_import(policy=policy_for(user=actor, meeting=meeting), meeting=meeting, rows=rows)
     if plan.digest != digest:
         raise LedgerImportError(["预览之后台账已有变化，请重新上传表格并确认"])
     if not plan.changed:

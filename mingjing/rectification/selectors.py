@@ -1,9 +1,11 @@
 """Reads of the rectification ledger.
 
-Pages reach the meeting through `get_meeting_for_user` first and then ask `ledger_viewer` what the
-user may see and do inside it: the preparer and administrator keep every item, the principal sees
-and verifies every item, the 督导组 and the superior's organization department read every item (and
-verify team items when the meeting requires it), a member sees and updates only his own items.
+Pages reach the meeting through `get_meeting_for_user` first; what the user may see and do inside
+the ledger is the policy's (`accounts.policy`, the LEDGER_* abilities): the preparer and
+administrator keep every item, the principal sees and verifies every item, the 督导组 and the
+superior's organization department read every item (and verify team items when the meeting requires
+it), a member sees and updates only his own items. `ledger_for_meeting(meeting, policy=...)` shows
+a user only what the policy lets him read.
 
 For documents (the examination material, the report), which already hold a meeting the user may
 read: `ledger_for_meeting(meeting)`, `rollup(meeting)` and `carry_over(meeting)`.
@@ -18,22 +20,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, When
 
-from mingjing.accounts.policy import Ability
+from mingjing.accounts.policy import Ability, MeetingPolicy, policy_for
 from mingjing.accounts.selectors import get_scoped
 from mingjing.audit.models import AuditEvent
 from mingjing.audit.selectors import HistoryLine, describe, history_for_object
 from mingjing.lib.dates import today
 from mingjing.meetings.models import Meeting, RosterEntry
-from mingjing.meetings.selectors import (
-    MeetingAccess,
-    get_meeting_record_for_user,
-    meeting_access,
-    meetings_for_user,
-)
-from mingjing.organizations.models import Person, TeamRole, team_rank
+from mingjing.meetings.selectors import get_meeting_record_for_user, meetings_for_user
+from mingjing.organizations.models import TeamRole, team_rank
 from mingjing.rectification.deadlines import OVERDUE, URGENT, WARNING, DeadlineMark, deadline_mark
 from mingjing.rectification.models import (
     EvidenceFile,
@@ -52,111 +48,25 @@ def settings_for(meeting: Meeting) -> RectificationSettings:
     return RectificationSettings.objects.filter(meeting=meeting).first() or RectificationSettings(meeting=meeting)
 
 
-# --- who may do what -------------------------------------------------------------------------------
+# --- reaching an item ------------------------------------------------------------------------------
+# Who may do what is decided by `accounts.policy` alone: LEDGER_READ_ALL, LEDGER_READ_ITEM(item),
+# LEDGER_DEFINE, LEDGER_MANAGE, LEDGER_UPDATE(item), LEDGER_IMPORT, LEDGER_VERIFY(item) and
+# `policy.verify_stage(item)`. The ledger stays live after archiving; an imported copy only reads.
 
 
-@dataclass(frozen=True)
-class Viewer:
-    """What one user may do in one meeting's ledger. Archiving the meeting does not freeze it:
-    rectification runs all year (mingjing.archive.guard exempts the ledger too)."""
-
-    access: MeetingAccess
-    person_id: int | None
-    settings: RectificationSettings
-
-    @property
-    def manages(self) -> bool:
-        """Preparer or administrator: keeps every item."""
-        return self.access.writer
-
-    @property
-    def is_principal(self) -> bool:
-        return self.access.is_principal
-
-    @property
-    def sees_all(self) -> bool:
-        """Reading, which archiving does not take away."""
-        return self.access.writer or self.access.is_principal or self.access.reviewer
-
-    @property
-    def can_define(self) -> bool:
-        """Create items, edit what an item says, carry over, notices: preparer, admin, principal."""
-        return self.access.writer or self.access.is_principal
-
-    @property
-    def may_import(self) -> bool:
-        """Anyone who may update some item: preparer, admin, principal, a member of the team or a
-        responsible person."""
-        return self.can_define or self.access.entry is not None or self.person_id is not None
-
-    def require_define(self) -> None:
-        if not self.can_define:
-            raise PermissionDenied("只有主要负责同志或党务工作人员可以执行此操作")
-
-    def require_manage(self) -> None:
-        if not self.manages:
-            raise PermissionDenied("只有党务工作人员可以执行此操作")
-
-    def is_mine(self, item: RectificationItem) -> bool:
-        entry = self.access.entry
-        if entry is not None and (item.owner_id == entry.pk or item.responsible_leader_id == entry.pk):
-            return True
-        return self.person_id is not None and item.responsible_person_id == self.person_id
-
-    def can_see(self, item: RectificationItem) -> bool:
-        return self.sees_all or self.is_mine(item)
-
-    def can_update(self, item: RectificationItem) -> bool:
-        """Progress, milestones, evidence, asking for closure."""
-        return self.access.writer or self.access.is_principal or self.is_mine(item)
-
-    def needs_review(self, item: RectificationItem) -> bool:
-        return item.owner_id is None and self.settings.team_needs_review
-
-    def verify_stage(self, item: RectificationItem) -> str:
-        """'principal', 'review' or '' — which verification this user may give the item now."""
-        if item.status != Status.REQUESTED:
-            return ""
-        if item.principal_verified_at is None:
-            return "principal" if self.access.is_principal else ""
-        if self.needs_review(item) and self.access.reviewer:
-            return "review"
-        return ""
-
-    def mine_q(self) -> Q:
-        q = Q(pk__in=[])
-        if self.access.entry is not None:
-            q |= Q(owner=self.access.entry) | Q(responsible_leader=self.access.entry)
-        if self.person_id is not None:
-            q |= Q(responsible_person_id=self.person_id)
-        return q
-
-
-def _person_id(user: Any) -> int | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    return Person.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
-
-
-def ledger_viewer(*, user: Any, meeting: Meeting) -> Viewer:
-    """For a meeting already reached through get_meeting_for_user."""
-    access = meeting_access(user=user, meeting=meeting)
-    person_id = access.entry.person_id if access.entry is not None else _person_id(user)
-    return Viewer(access=access, person_id=person_id, settings=settings_for(meeting))
-
-
-def get_item_for_user(*, user: Any, pk: Any, update: bool = False) -> tuple[RectificationItem, Viewer]:
-    """404 outside the meetings the user may read; 403 for another member's item (or, with
-    `update`, for an item he may read but not update)."""
+def get_item_for_user(
+    *, user: Any, pk: Any, ability: Ability = Ability.LEDGER_READ_ITEM
+) -> tuple[RectificationItem, MeetingPolicy]:
+    """404 outside the meetings the user may read; 403 for another member's item, or for an item
+    he may read but not do `ability` to."""
     item = get_meeting_record_for_user(
         model=RectificationItem, user=user, pk=pk, ability=Ability.READ, missing="没有找到该整改事项"
     )
-    viewer = ledger_viewer(user=user, meeting=item.meeting)
-    if not viewer.can_see(item):
-        raise PermissionDenied("只能查看本人的整改事项")
-    if update and not viewer.can_update(item):
-        raise PermissionDenied("只有本人、主要负责同志或党务工作人员可以更新此整改事项")
-    return item, viewer
+    policy = policy_for(user=user, meeting=item.meeting)
+    policy.require(Ability.LEDGER_READ_ITEM, item)
+    if ability is not Ability.LEDGER_READ_ITEM:
+        policy.require(ability, item)
+    return item, policy
 
 
 def get_evidence_for_user(*, user: Any, pk: Any) -> EvidenceFile:
@@ -167,8 +77,8 @@ def get_evidence_for_user(*, user: Any, pk: Any) -> EvidenceFile:
     return evidence
 
 
-def get_notice_for_user(*, user: Any, pk: Any) -> Notice:
-    return get_meeting_record_for_user(model=Notice, user=user, pk=pk, missing="没有找到该公示通报")
+def get_notice_for_user(*, user: Any, pk: Any, ability: Ability = Ability.READ) -> Notice:
+    return get_meeting_record_for_user(model=Notice, user=user, pk=pk, ability=ability, missing="没有找到该公示通报")
 
 
 # --- the ledger ------------------------------------------------------------------------------------
@@ -267,17 +177,24 @@ def item_mark(item: RectificationItem, settings: RectificationSettings, on: dt.d
     return _rows([item], settings, on or today())[0].mark
 
 
-def ledger_for_meeting(meeting: Meeting, *, viewer: Viewer | None = None, on: dt.date | None = None) -> Ledger:
-    """The team's plan first, then each member's list in team order. With a viewer who may not see
-    everything, only his own items (and only the groups that hold them)."""
+def visible_items(items: Any, policy: MeetingPolicy | None) -> list[RectificationItem]:
+    """The items the policy lets its user read (all of them without a policy: a document)."""
+    items = list(items)
+    if policy is None or policy.can(Ability.LEDGER_READ_ALL):
+        return items
+    return [i for i in items if policy.can(Ability.LEDGER_READ_ITEM, i)]
+
+
+def ledger_for_meeting(meeting: Meeting, *, policy: MeetingPolicy | None = None, on: dt.date | None = None) -> Ledger:
+    """The team's plan first, then each member's list in team order. With the policy of a user who
+    may not read every item, only the items he may read (and only the groups that hold them, or
+    his own list)."""
     on = on or today()
-    settings = viewer.settings if viewer is not None else settings_for(meeting)
-    items = items_of_meeting(meeting=meeting)
-    partial = viewer is not None and not viewer.sees_all
-    if partial:
-        items = items.filter(viewer.mine_q())
+    settings = settings_for(meeting)
+    partial = policy is not None and not policy.can(Ability.LEDGER_READ_ALL)
+    items = visible_items(items_of_meeting(meeting=meeting).order_by("number"), policy)
     by_owner: dict[int | None, list[RectificationItem]] = defaultdict(list)
-    for item in items.order_by("number"):
+    for item in items:
         by_owner[item.owner_id].append(item)
     roster = RosterEntry.objects.filter(meeting=meeting).exclude(team_role=TeamRole.NONE)
     roster = list(roster.order_by(team_rank(), "precedence", "id"))
@@ -289,7 +206,7 @@ def ledger_for_meeting(meeting: Meeting, *, viewer: Viewer | None = None, on: dt
         owner = entries[0].owner
         groups.append(Group(owner=owner, label=f"{owner.name}同志整改清单", rows=_rows(entries, settings, on)))
     if partial:
-        groups = [g for g in groups if g.rows or (g.owner is not None and viewer.access.owns(g.owner))]
+        groups = [g for g in groups if g.rows or (g.owner is not None and policy.owns(g.owner))]
     return Ledger(meeting=meeting, settings=settings, groups=groups)
 
 
@@ -379,10 +296,19 @@ def _state(item: RectificationItem) -> str:
     return LONG_TERM if item.long_term else IN_PROGRESS
 
 
+def previous_of_same_unit(meeting: Meeting) -> Meeting | None:
+    """Last year's meeting when it is of the same unit; None otherwise."""
+    previous = meeting.previous
+    if previous is None or previous.organization_id != meeting.organization_id:
+        return None
+    return previous
+
+
 def carry_over(meeting: Meeting) -> CarryOver:
     """Last year's ledger (meeting.previous) as it stands for this meeting: an item carried over
-    to this meeting counts by its successor's status (closed this year → done)."""
-    previous = meeting.previous
+    to this meeting counts by its successor's status (closed this year → done). A previous meeting
+    of another unit (a link only an edited bundle makes) is ignored: its ledger is not ours."""
+    previous = previous_of_same_unit(meeting)
     if previous is None:
         return CarryOver(previous=None, lines=[])
     successors = RectificationItem.objects.filter(meeting=meeting).order_by("-id")

@@ -1,5 +1,7 @@
-"""Writes to the rectification ledger. Each runs in a transaction, validates, and records one audit
-event with its actor. Status changes follow the one table TRANSITIONS: closure cannot skip
+"""Writes to the rectification ledger. Each runs in a transaction, asks the policy whether its actor
+may do it (`policy_for(user=actor, meeting=...).require(Ability.LEDGER_…)`: the page, the CLI, the
+demo and the bundle import get one answer; actor None is the system), validates, and records one
+audit event with its actor. Status changes follow the one table TRANSITIONS: closure cannot skip
 verification, and every change is in the item's history."""
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
+from mingjing.accounts.policy import Ability, frozen_message, policy_for
 from mingjing.audit.services import apply_changes, audit_record, field_display
 from mingjing.lib.dates import cn_date, today
 from mingjing.meetings.models import Meeting, RosterEntry
@@ -29,7 +32,7 @@ from mingjing.rectification.models import (
     RectificationSettings,
     Status,
 )
-from mingjing.rectification.selectors import Viewer
+from mingjing.rectification.selectors import previous_of_same_unit
 
 ITEM_FIELDS = (
     "owner",
@@ -184,6 +187,7 @@ def item_create(
     long_term: bool = False,
 ) -> RectificationItem:
     """Add an item directly (from a problem, or e.g. from the 督导组's comments)."""
+    policy_for(user=actor, meeting=meeting).require(Ability.LEDGER_DEFINE)
     item = _new_item(
         meeting=meeting,
         owner=owner,
@@ -218,6 +222,7 @@ def items_from_problems(
 ) -> list[RectificationItem]:
     """One item per problem (or `per_problem` items each, to split a problem's measures), in the
     problem's list (team or member), with its text and measures copied and editable."""
+    policy_for(user=actor, meeting=meeting).require(Ability.LEDGER_DEFINE)
     if not problems:
         raise ValidationError({"problems": "请至少选择一个问题"})
     if not 1 <= per_problem <= 5:
@@ -262,6 +267,7 @@ def items_from_problems(
 @transaction.atomic
 def item_update(*, actor: Any, item: RectificationItem, data: dict[str, Any]) -> RectificationItem:
     """What the item says (problem, measures, people, deadline). Not its status or progress."""
+    policy_for(user=actor, meeting=item.meeting).require(Ability.LEDGER_DEFINE, item)
     changes = apply_changes(item, {k: v for k, v in data.items() if k in ITEM_FIELDS})
     if isinstance(data.get("problem_text"), str):
         item.problem_text = item.problem_text.strip()
@@ -276,6 +282,7 @@ def item_update(*, actor: Any, item: RectificationItem, data: dict[str, Any]) ->
 
 @transaction.atomic
 def item_delete(*, actor: Any, item: RectificationItem) -> None:
+    policy_for(user=actor, meeting=item.meeting).require(Ability.LEDGER_MANAGE, item)
     if item.carried_to.exists():
         raise ValidationError({"item": "该事项已结转到下一年度，不能删除"})
     meeting = item.meeting
@@ -304,6 +311,7 @@ def _require_open(item: RectificationItem, field: str = "item") -> None:
 
 @transaction.atomic
 def progress_update(*, actor: Any, item: RectificationItem, progress: int, progress_note: str) -> RectificationItem:
+    policy_for(user=actor, meeting=item.meeting).require(Ability.LEDGER_UPDATE, item)
     _require_open(item, "progress_note")
     note = progress_note.strip()
     _check_progress(progress, note)
@@ -347,6 +355,7 @@ def _attach(
 def milestone_add(
     *, actor: Any, item: RectificationItem, date: dt.date, text: str, files: Iterable[Any] = ()
 ) -> Milestone:
+    policy_for(user=actor, meeting=item.meeting).require(Ability.LEDGER_UPDATE, item)
     _require_open(item, "text")
     text = text.strip()
     if not text:
@@ -373,6 +382,7 @@ def milestone_add(
 @transaction.atomic
 def closure_request(*, actor: Any, item: RectificationItem, note: str, files: Iterable[Any] = ()) -> RectificationItem:
     """The owner asks for 销号: needs at least one evidence file (uploaded now or before)."""
+    policy_for(user=actor, meeting=item.meeting).require(Ability.LEDGER_UPDATE, item)
     note = note.strip()
     if not note:
         raise ValidationError({"note": "请说明整改完成情况"})
@@ -400,24 +410,32 @@ def closure_request(*, actor: Any, item: RectificationItem, note: str, files: It
     return item
 
 
+def _verify_stage(actor: Any, item: RectificationItem) -> str:
+    """The stage the actor verifies the item at; refused (with the reason) when none."""
+    policy = policy_for(user=actor, meeting=item.meeting)
+    stage = policy.verify_stage(item)
+    if stage:
+        policy.require(Ability.LEDGER_VERIFY, item)
+        return stage
+    if item.status != Status.REQUESTED:
+        raise ValidationError({"status": f"“{item.get_status_display()}”状态的整改事项不能审核销号"})
+    if frozen_message(item.meeting, Ability.LEDGER_VERIFY):
+        policy.require(Ability.LEDGER_VERIFY, item)  # the frozen state's own reason
+    if item.principal_verified_at is not None:
+        raise PermissionDenied("该事项已经主要负责同志审核，须由督导组审核销号")
+    raise PermissionDenied("销号须先经主要负责同志审核")
+
+
 @transaction.atomic
-def closure_verify(
-    *, actor: Any, item: RectificationItem, viewer: Viewer, on: dt.date | None = None
-) -> RectificationItem:
+def closure_verify(*, actor: Any, item: RectificationItem, on: dt.date | None = None) -> RectificationItem:
     """The principal verifies; for a team item when the meeting requires it, the 督导组 (or the
     superior's organization department) verifies after him. Only then is the item closed."""
-    stage = viewer.verify_stage(item)
-    if not stage:
-        if item.status == Status.REQUESTED and item.principal_verified_at is not None:
-            raise PermissionDenied("该事项已经主要负责同志审核，须由督导组审核销号")
-        if item.status == Status.REQUESTED:
-            raise PermissionDenied("销号须先经主要负责同志审核")
-        raise ValidationError({"status": f"“{item.get_status_display()}”状态的整改事项不能审核销号"})
+    stage = _verify_stage(actor, item)
     now = timezone.now()
     if stage == "principal":
         item.principal_verified_at = now
         item.principal_verified_by = actor
-        if viewer.needs_review(item):
+        if item.owner_id is None and policy_for(user=actor, meeting=item.meeting).team_needs_review:
             change = transition(item, "principal_verify")
             item.save()
             audit_record(actor=actor, event_type="rectification.principal_verified", obj=item, organization=_org(item))
@@ -438,9 +456,9 @@ def closure_verify(
 
 
 @transaction.atomic
-def closure_return(*, actor: Any, item: RectificationItem, viewer: Viewer, reason: str) -> RectificationItem:
-    if not viewer.verify_stage(item):
-        raise PermissionDenied("只有审核人可以退回销号申请")
+def closure_return(*, actor: Any, item: RectificationItem, reason: str) -> RectificationItem:
+    """The verifier at the item's stage sends the request back, with a reason."""
+    _verify_stage(actor, item)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "请填写退回理由"})
@@ -463,6 +481,7 @@ def closure_return(*, actor: Any, item: RectificationItem, viewer: Viewer, reaso
 @transaction.atomic
 def item_reopen(*, actor: Any, item: RectificationItem, reason: str) -> RectificationItem:
     """A closed item found not really done goes back to 整改中 (preparer or administrator)."""
+    policy_for(user=actor, meeting=item.meeting).require(Ability.LEDGER_MANAGE, item)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "请填写重新打开的理由"})
@@ -494,10 +513,14 @@ class CarryResult:
 @transaction.atomic
 def carry_over_items(*, actor: Any, meeting: Meeting) -> CarryResult:
     """Copy last year's open items (in progress and long-term) into this meeting's ledger, each
-    linked to its origin; run again, it adds only what is not carried yet."""
-    previous = meeting.previous
-    if previous is None:
+    linked to its origin; run again, it adds only what is not carried yet. Only from last year's
+    meeting of the same unit: another unit's ledger is never copied into this one."""
+    policy_for(user=actor, meeting=meeting).require(Ability.LEDGER_DEFINE)
+    if meeting.previous is None:
         raise ValidationError({"meeting": "本次会议没有关联上年度会议，无法结转"})
+    previous = previous_of_same_unit(meeting)
+    if previous is None:
+        raise ValidationError({"meeting": "关联的上年度会议不属于本单位，不能结转其整改事项"})
     carried = RectificationItem.objects.filter(meeting=meeting, carried_from__isnull=False).values("carried_from_id")
     open_items = list(
         RectificationItem.objects.filter(meeting=previous)
@@ -553,6 +576,7 @@ SETTINGS_FIELDS = ("first_warning_days", "second_warning_days", "team_needs_revi
 
 @transaction.atomic
 def settings_update(*, actor: Any, meeting: Meeting, data: dict[str, Any]) -> RectificationSettings:
+    policy_for(user=actor, meeting=meeting).require(Ability.LEDGER_MANAGE)
     current = RectificationSettings.objects.filter(meeting=meeting).first() or RectificationSettings(meeting=meeting)
     changes = apply_changes(current, {k: v for k, v in data.items() if k in SETTINGS_FIELDS})
     errors = {}
@@ -612,6 +636,7 @@ def notice_create(
 ) -> Notice:
     from mingjing.rectification.notices import notice_text
 
+    policy_for(user=actor, meeting=meeting).require(Ability.LEDGER_DEFINE)
     notice = Notice(
         meeting=meeting,
         kind=kind,
@@ -637,6 +662,7 @@ def notice_create(
 def notice_update(*, actor: Any, notice: Notice, data: dict[str, Any], regenerate: bool = False) -> Notice:
     from mingjing.rectification.notices import notice_text
 
+    policy_for(user=actor, meeting=notice.meeting).require(Ability.LEDGER_DEFINE)
     data = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items() if k in NOTICE_FIELDS}
     if regenerate or not data.get("text", notice.text):
         probe = Notice(**{**{f: getattr(notice, f) for f in NOTICE_FIELDS}, **data, "meeting": notice.meeting})
@@ -656,6 +682,7 @@ def notice_update(*, actor: Any, notice: Notice, data: dict[str, Any], regenerat
 @transaction.atomic
 def notice_delete(*, actor: Any, notice: Notice) -> None:
     meeting = notice.meeting
+    policy_for(user=actor, meeting=meeting).require(Ability.LEDGER_DEFINE)
     audit_record(actor=actor, event_type="deleted", obj=notice, organization=meeting.organization)
     notice.delete()
     _sync_notice_step(meeting)

@@ -4,13 +4,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from mingjing.accounts.policy import Ability, MeetingPolicy, policy_for
 from mingjing.audit.selectors import history_for_object
 from mingjing.lib.forms import add_service_errors
 from mingjing.lib.http import attachment, xlsx_response
@@ -31,7 +32,6 @@ from mingjing.rectification.forms import (
 )
 from mingjing.rectification.models import RectificationItem, Status
 from mingjing.rectification.selectors import (
-    Viewer,
     carry_over,
     get_evidence_for_user,
     get_item_for_user,
@@ -41,9 +41,9 @@ from mingjing.rectification.selectors import (
     item_mark,
     item_milestones,
     ledger_for_meeting,
-    ledger_viewer,
     my_items,
     notices_of_meeting,
+    settings_for,
 )
 from mingjing.rectification.services import (
     ITEM_FIELDS,
@@ -75,9 +75,10 @@ PREFIXES = {
 }
 
 
-def _meeting_and_viewer(request: HttpRequest, meeting_id: int):
-    meeting = get_meeting_for_user(user=request.user, pk=meeting_id)
-    return meeting, ledger_viewer(user=request.user, meeting=meeting)
+def _meeting_and_policy(request: HttpRequest, meeting_id: int, ability: Ability = Ability.READ):
+    """The meeting (404 outside the user's reach, 403 when he may not do `ability`) and his policy."""
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=ability)
+    return meeting, policy_for(user=request.user, meeting=meeting)
 
 
 # --- the ledger -----------------------------------------------------------------------------------
@@ -85,20 +86,19 @@ def _meeting_and_viewer(request: HttpRequest, meeting_id: int):
 
 @login_required
 def ledger(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting, viewer = _meeting_and_viewer(request, meeting_id)
+    meeting, policy = _meeting_and_policy(request, meeting_id)
     context = {
         "meeting": meeting,
-        "viewer": viewer,
-        "ledger": ledger_for_meeting(meeting, viewer=viewer),
-        "carry": carry_over(meeting) if viewer.sees_all and meeting.previous_id else None,
+        "policy": policy,
+        "ledger": ledger_for_meeting(meeting, policy=policy),
+        "carry": carry_over(meeting) if policy.flags["ledger_read_all"] and meeting.previous_id else None,
     }
     return render(request, "rectification/ledger.html", context)
 
 
 @login_required
 def item_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting, viewer = _meeting_and_viewer(request, meeting_id)
-    viewer.require_define()
+    meeting, _ = _meeting_and_policy(request, meeting_id, Ability.LEDGER_DEFINE)
     initial: dict[str, Any] = {}
     if request.GET.get("owner", "").isdigit():
         initial["owner"] = request.GET["owner"]
@@ -115,8 +115,7 @@ def item_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 def from_problems(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting, viewer = _meeting_and_viewer(request, meeting_id)
-    viewer.require_define()
+    meeting, _ = _meeting_and_policy(request, meeting_id, Ability.LEDGER_DEFINE)
     form = FromProblemsForm(request.POST or None, meeting=meeting, initial={"per_problem": 1})
     has_items = RectificationItem.objects.filter(problem=OuterRef("pk"))
     form.fields["problems"].queryset = form.fields["problems"].queryset.annotate(has_items=Exists(has_items))
@@ -140,9 +139,8 @@ def from_problems(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 def settings_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting, viewer = _meeting_and_viewer(request, meeting_id)
-    viewer.require_manage()
-    current = viewer.settings
+    meeting, _ = _meeting_and_policy(request, meeting_id, Ability.LEDGER_MANAGE)
+    current = settings_for(meeting)
     return form_page(
         request,
         form=SettingsForm(request.POST or None, initial={f: getattr(current, f) for f in SettingsForm.Meta.fields}),
@@ -162,8 +160,7 @@ def settings_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def carry(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting, viewer = _meeting_and_viewer(request, meeting_id)
-    viewer.require_define()
+    meeting, _ = _meeting_and_policy(request, meeting_id, Ability.LEDGER_DEFINE)
     try:
         result = carry_over_items(actor=request.user, meeting=meeting)
     except ValidationError as exc:
@@ -179,21 +176,24 @@ def carry(request: HttpRequest, meeting_id: int) -> HttpResponse:
 # --- one item -------------------------------------------------------------------------------------
 
 
-def _detail(request: HttpRequest, item: RectificationItem, viewer: Viewer, status: int = 200, **forms) -> HttpResponse:
-    stage = viewer.verify_stage(item)
-    can_update = viewer.can_update(item) and item.status != Status.CLOSED
+def _detail(
+    request: HttpRequest, item: RectificationItem, policy: MeetingPolicy, status: int = 200, **forms
+) -> HttpResponse:
+    can_update = policy.can(Ability.LEDGER_UPDATE, item) and item.status != Status.CLOSED
+    settings = settings_for(item.meeting)
     context = {
         "meeting": item.meeting,
         "item": item,
-        "viewer": viewer,
-        "mark": item_mark(item, viewer.settings),
+        "policy": policy,
+        "ledger_settings": settings,
+        "mark": item_mark(item, settings),
         "milestones": item_milestones(item=item),
         "loose_files": item_loose_files(item=item),
         "history": item_history(item),
         "can_update": can_update,
         "can_request": can_update and item.status != Status.REQUESTED,
-        "stage": stage,
-        "can_reopen": viewer.manages and item.status == Status.CLOSED,
+        "stage": policy.verify_stage(item) if policy.can(Ability.LEDGER_VERIFY, item) else "",
+        "can_reopen": policy.flags["ledger_manage"] and item.status == Status.CLOSED,
         "progress_form": forms.get("progress_form")
         or ProgressForm(
             initial={"progress": item.progress, "progress_note": item.progress_note}, prefix=PREFIXES["progress_form"]
@@ -209,14 +209,13 @@ def _detail(request: HttpRequest, item: RectificationItem, viewer: Viewer, statu
 
 @login_required
 def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
-    item, viewer = get_item_for_user(user=request.user, pk=item_id)
-    return _detail(request, item, viewer)
+    item, policy = get_item_for_user(user=request.user, pk=item_id)
+    return _detail(request, item, policy)
 
 
 @login_required
 def item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
-    item, viewer = get_item_for_user(user=request.user, pk=item_id)
-    viewer.require_define()
+    item, _ = get_item_for_user(user=request.user, pk=item_id, ability=Ability.LEDGER_DEFINE)
     return form_page(
         request,
         form=ItemForm(request.POST or None, meeting=item.meeting, initial={f: getattr(item, f) for f in ITEM_FIELDS}),
@@ -229,22 +228,22 @@ def item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
 
 
 def _post_form(
-    request: HttpRequest, item_id: int, form_class: type, key: str, save, success: str, *, update: bool = True
+    request: HttpRequest, item_id: int, form_class: type, key: str, save, success: str, *, ability: Ability
 ) -> HttpResponse:
     """A POST from one of the item page's forms: on success back to the item, else the page with
-    the form's errors."""
-    item, viewer = get_item_for_user(user=request.user, pk=item_id, update=update)
+    the form's errors. The service asks the policy again; `ability` refuses early, before the form."""
+    item, policy = get_item_for_user(user=request.user, pk=item_id, ability=ability)
     form = form_class(request.POST, request.FILES, prefix=PREFIXES[key])
     if form.is_valid():
         try:
-            save(item, viewer, form.cleaned_data)
+            save(item, form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, success)
             return redirect("rectification:item", item_id=item.pk)
     item.refresh_from_db()
-    return _detail(request, item, viewer, status=400, **{key: form})
+    return _detail(request, item, policy, status=400, **{key: form})
 
 
 @login_required
@@ -255,8 +254,9 @@ def item_progress(request: HttpRequest, item_id: int) -> HttpResponse:
         item_id,
         ProgressForm,
         "progress_form",
-        lambda item, viewer, data: progress_update(actor=request.user, item=item, **data),
+        lambda item, data: progress_update(actor=request.user, item=item, **data),
         "整改进展已更新",
+        ability=Ability.LEDGER_UPDATE,
     )
 
 
@@ -268,8 +268,9 @@ def item_milestone(request: HttpRequest, item_id: int) -> HttpResponse:
         item_id,
         MilestoneForm,
         "milestone_form",
-        lambda item, viewer, data: milestone_add(actor=request.user, item=item, **data),
+        lambda item, data: milestone_add(actor=request.user, item=item, **data),
         "进展节点已登记",
+        ability=Ability.LEDGER_UPDATE,
     )
 
 
@@ -281,17 +282,18 @@ def item_request(request: HttpRequest, item_id: int) -> HttpResponse:
         item_id,
         ClosureRequestForm,
         "request_form",
-        lambda item, viewer, data: closure_request(actor=request.user, item=item, **data),
+        lambda item, data: closure_request(actor=request.user, item=item, **data),
         "已提交销号申请，等待审核",
+        ability=Ability.LEDGER_UPDATE,
     )
 
 
 @login_required
 @require_POST
 def item_verify(request: HttpRequest, item_id: int) -> HttpResponse:
-    item, viewer = get_item_for_user(user=request.user, pk=item_id)
+    item, _ = get_item_for_user(user=request.user, pk=item_id)
     try:
-        item = closure_verify(actor=request.user, item=item, viewer=viewer)
+        item = closure_verify(actor=request.user, item=item)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
@@ -305,29 +307,29 @@ def item_verify(request: HttpRequest, item_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def item_return(request: HttpRequest, item_id: int) -> HttpResponse:
-    def save(item, viewer, data):
-        if not viewer.verify_stage(item):
-            raise PermissionDenied("只有审核人可以退回销号申请")
-        closure_return(actor=request.user, item=item, viewer=viewer, reason=data["reason"])
+    def save(item, data):
+        closure_return(actor=request.user, item=item, reason=data["reason"])
 
-    return _post_form(request, item_id, ReasonForm, "return_form", save, "已退回销号申请", update=False)
+    return _post_form(
+        request, item_id, ReasonForm, "return_form", save, "已退回销号申请", ability=Ability.LEDGER_READ_ITEM
+    )
 
 
 @login_required
 @require_POST
 def item_reopen_view(request: HttpRequest, item_id: int) -> HttpResponse:
-    def save(item, viewer, data):
-        viewer.require_manage()
+    def save(item, data):
         item_reopen(actor=request.user, item=item, reason=data["reason"])
 
-    return _post_form(request, item_id, ReasonForm, "reopen_form", save, "事项已重新打开", update=False)
+    return _post_form(
+        request, item_id, ReasonForm, "reopen_form", save, "事项已重新打开", ability=Ability.LEDGER_MANAGE
+    )
 
 
 @login_required
 @require_POST
 def item_remove(request: HttpRequest, item_id: int) -> HttpResponse:
-    item, viewer = get_item_for_user(user=request.user, pk=item_id)
-    viewer.require_manage()
+    item, _ = get_item_for_user(user=request.user, pk=item_id, ability=Ability.LEDGER_MANAGE)
     meeting_id = item.meeting_id
     try:
         item_delete(actor=request.user, item=item)
@@ -349,17 +351,15 @@ def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponse:
 
 @login_required
 def export(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting, viewer = _meeting_and_viewer(request, meeting_id)
-    content = ledger_xlsx.export_xlsx(ledger_for_meeting(meeting, viewer=viewer))
+    meeting, policy = _meeting_and_policy(request, meeting_id)
+    content = ledger_xlsx.export_xlsx(ledger_for_meeting(meeting, policy=policy))
     return xlsx_response(content, f"{meeting.title}整改台账.xlsx")
 
 
 @login_required
 def import_sheet(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Upload → every row checked → a preview of the changes; nothing is written until confirmed."""
-    meeting, viewer = _meeting_and_viewer(request, meeting_id)
-    if not viewer.may_import:
-        raise PermissionDenied("您在本次会议中没有可更新的整改事项")
+    meeting, policy = _meeting_and_policy(request, meeting_id, Ability.LEDGER_IMPORT)
     form = ImportForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
     plan = None
@@ -370,7 +370,7 @@ def import_sheet(request: HttpRequest, meeting_id: int) -> HttpResponse:
             if upload.size > limit:
                 raise ledger_xlsx.LedgerImportError([f"文件过大，请上传不超过{evidence_files.size_label(limit)}的表格"])
             rows = ledger_xlsx.parse_sheet(upload.read())
-            plan = ledger_xlsx.plan_import(viewer=viewer, meeting=meeting, rows=rows)
+            plan = ledger_xlsx.plan_import(policy=policy, meeting=meeting, rows=rows)
         except ledger_xlsx.LedgerImportError as exc:
             errors = exc.errors
         else:
@@ -388,16 +388,14 @@ def ledger_xlsx_max_bytes() -> int:
 @login_required
 @require_POST
 def import_confirm(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting, viewer = _meeting_and_viewer(request, meeting_id)
-    if not viewer.may_import:
-        raise PermissionDenied("您在本次会议中没有可更新的整改事项")
+    meeting, _ = _meeting_and_policy(request, meeting_id, Ability.LEDGER_IMPORT)
     pending = request.session.get(IMPORT_SESSION_KEY.format(meeting.pk))
     if not pending:
         messages.error(request, "没有待确认的导入，请重新上传表格")
         return redirect("rectification:import", meeting_id=meeting.pk)
     try:
         plan = ledger_xlsx.apply_import(
-            actor=request.user, viewer=viewer, meeting=meeting, rows=pending["rows"], digest=pending["digest"]
+            actor=request.user, meeting=meeting, rows=pending["rows"], digest=pending["digest"]
         )
     except ledger_xlsx.LedgerImportError as exc:
         context = {"meeting": meeting, "form": ImportForm(), "errors": exc.errors, "plan": None}
@@ -420,15 +418,14 @@ def my_rectification(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def notices(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting, viewer = _meeting_and_viewer(request, meeting_id)
-    context = {"meeting": meeting, "viewer": viewer, "notices": list(notices_of_meeting(meeting=meeting))}
+    meeting, policy = _meeting_and_policy(request, meeting_id)
+    context = {"meeting": meeting, "policy": policy, "notices": list(notices_of_meeting(meeting=meeting))}
     return render(request, "rectification/notices.html", context)
 
 
 @login_required
 def notice_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting, viewer = _meeting_and_viewer(request, meeting_id)
-    viewer.require_define()
+    meeting, _ = _meeting_and_policy(request, meeting_id, Ability.LEDGER_DEFINE)
     form = NoticeForm(request.POST or None, initial={"kind": "publicity"})
     del form.fields["regenerate"]
     return form_page(
@@ -444,9 +441,7 @@ def notice_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 def notice_edit(request: HttpRequest, notice_id: int) -> HttpResponse:
-    notice = get_notice_for_user(user=request.user, pk=notice_id)
-    viewer = ledger_viewer(user=request.user, meeting=notice.meeting)
-    viewer.require_define()
+    notice = get_notice_for_user(user=request.user, pk=notice_id, ability=Ability.LEDGER_DEFINE)
 
     def save(data: dict[str, Any]):
         regenerate = data.pop("regenerate", False)
@@ -472,8 +467,7 @@ def notice_edit(request: HttpRequest, notice_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def notice_remove(request: HttpRequest, notice_id: int) -> HttpResponse:
-    notice = get_notice_for_user(user=request.user, pk=notice_id)
-    ledger_viewer(user=request.user, meeting=notice.meeting).require_define()
+    notice = get_notice_for_user(user=request.user, pk=notice_id, ability=Ability.LEDGER_DEFINE)
     meeting_id = notice.meeting_id
     notice_delete(actor=request.user, notice=notice)
     messages.success(request, "公示通报已删除")

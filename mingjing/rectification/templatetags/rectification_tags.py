@@ -8,10 +8,11 @@ from django import template
 from django.urls import reverse
 from django.utils.html import format_html
 
+from mingjing.accounts.policy import policy_for
 from mingjing.lib.dates import today
 from mingjing.rectification.deadlines import OVERDUE, URGENT, WARNING, deadline_mark
 from mingjing.rectification.models import RectificationItem, Status
-from mingjing.rectification.selectors import ledger_viewer
+from mingjing.rectification.selectors import settings_for, visible_items
 
 register = template.Library()
 
@@ -23,15 +24,14 @@ def rectification_link(context, meeting) -> str:
     request = context.get("request")
     if request is None:
         return link
-    viewer = ledger_viewer(user=request.user, meeting=meeting)
-    items = RectificationItem.objects.filter(meeting=meeting).exclude(status=Status.CLOSED)
-    if not viewer.sees_all:
-        items = items.filter(viewer.mine_q())
+    policy = policy_for(user=request.user, meeting=meeting)
+    settings = settings_for(meeting)
+    open_items = RectificationItem.objects.filter(meeting=meeting).exclude(status=Status.CLOSED)
+    fields = ("status", "deadline", "owner", "responsible_leader", "responsible_person")
+    items = visible_items(open_items.only(*fields), policy)
     on = today()
-    first, second = viewer.settings.first_warning_days, viewer.settings.second_warning_days
-    states = [
-        deadline_mark(i, today=on, first_days=first, second_days=second).state for i in items.only("status", "deadline")
-    ]
+    first, second = settings.first_warning_days, settings.second_warning_days
+    states = [deadline_mark(i, today=on, first_days=first, second_days=second).state for i in items]
     overdue = states.count(OVERDUE)
     soon = states.count(URGENT) + states.count(WARNING)
     if overdue:
