@@ -21,6 +21,7 @@ from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from mingjing.accounts.policy import Ability, policy_for
 from mingjing.audit.models import AuditEvent
 from mingjing.audit.services import apply_changes, audit_record
 from mingjing.meetings.models import Meeting, RosterEntry
@@ -67,6 +68,12 @@ ROW_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     Criticism: ("from_entry", "points", "text"),
 }
 FINAL_ERROR = "会议记录已定稿，不能再修改；如需修改，请先“重新打开”"
+
+
+def _require_edit(actor: Any, meeting: Meeting) -> None:
+    """Only who keeps the meeting's records writes its minutes (actor None: the system); an
+    archived meeting or an imported copy refuses everyone (the policy's reason)."""
+    policy_for(user=actor, meeting=meeting).require(Ability.EDIT)
 
 
 def _require_draft(record: MeetingRecord) -> None:
@@ -144,6 +151,7 @@ def _check_entry(record: MeetingRecord, entry: RosterEntry | None, field: str) -
 def minutes_start(*, actor: Any, meeting: Meeting, recorder: str = "") -> MeetingRecord:
     """Open the record for a meeting: date, half-day and place from the meeting, the principal in
     the chair, every roster member present, the agenda from the usual one plus the year's items."""
+    _require_edit(actor, meeting)
     if MeetingRecord.objects.filter(meeting=meeting).exists():
         raise ValidationError({"meeting": "本次会议已有会议记录"})
     roster = list(meeting_roster(meeting=meeting))
@@ -177,6 +185,7 @@ def minutes_start(*, actor: Any, meeting: Meeting, recorder: str = "") -> Meetin
 def minutes_sync_roster(*, actor: Any, record: MeetingRecord) -> list[str]:
     """Add attendance and speech rows for roster members who have none (the roster was frozen again
     after the record was started; rows of members who left go with their roster entries)."""
+    _require_edit(actor, record.meeting)
     if record.status == RecordStatus.FINAL:
         return []
     roster = list(RosterEntry.objects.filter(meeting_id=record.meeting_id).order_by("precedence", "id"))
@@ -196,6 +205,7 @@ def minutes_sync_roster(*, actor: Any, record: MeetingRecord) -> list[str]:
 @transaction.atomic
 def minutes_update(*, actor: Any, record: MeetingRecord, data: dict[str, Any]) -> list[dict[str, str]]:
     """Change the record's own fields (typed values: dates, a RosterEntry for the chair, lists)."""
+    _require_edit(actor, record.meeting)
     _require_draft(record)
     data = {k: v for k, v in data.items() if k in RECORD_FIELDS}
     for key in ("supervisor_requirements", "principal_requirements"):
@@ -255,6 +265,7 @@ def minutes_row_update(*, actor: Any, row: models.Model, data: dict[str, Any]) -
     """Change one row of the record (attendance, a speech, a supervisor, an observer, an agenda
     item, a criticism); typed values, a RosterEntry for from_entry."""
     record = row.record
+    _require_edit(actor, record.meeting)
     _require_draft(record)
     changes = apply_changes(row, {k: v for k, v in data.items() if k in ROW_FIELDS[type(row)]})
     _check_row(row)
@@ -273,6 +284,7 @@ def _next_order(queryset: models.QuerySet) -> int:
 def supervisor_present_add(
     *, actor: Any, record: MeetingRecord, name: str = "", title: str = "", body: str = ""
 ) -> SupervisorPresent:
+    _require_edit(actor, record.meeting)
     _require_draft(record)
     row = SupervisorPresent(
         record=record, name=name, title=title, body=body, order=_next_order(record.supervisors.all())
@@ -287,6 +299,7 @@ def supervisor_present_add(
 
 @transaction.atomic
 def observer_add(*, actor: Any, record: MeetingRecord, name: str = "", post: str = "") -> Observer:
+    _require_edit(actor, record.meeting)
     _require_draft(record)
     row = Observer(record=record, name=name, post=post, order=_next_order(record.observers.all()))
     _check_row(row)
@@ -299,6 +312,7 @@ def observer_add(*, actor: Any, record: MeetingRecord, name: str = "", post: str
 
 @transaction.atomic
 def agenda_item_add(*, actor: Any, record: MeetingRecord, text: str = "") -> AgendaItem:
+    _require_edit(actor, record.meeting)
     _require_draft(record)
     row = AgendaItem(record=record, text=text.strip(), order=_next_order(record.agenda_items.all()))
     row.full_clean()
@@ -312,6 +326,7 @@ def agenda_item_add(*, actor: Any, record: MeetingRecord, text: str = "") -> Age
 def agenda_item_move(*, actor: Any, item: AgendaItem, offset: int) -> None:
     """Move an agenda item up (offset −1) or down (+1); the items are renumbered 1, 2, 3 …"""
     record = item.record
+    _require_edit(actor, record.meeting)
     _require_draft(record)
     items = list(record.agenda_items.order_by("order", "id"))
     index = next(i for i, it in enumerate(items) if it.pk == item.pk)
@@ -339,6 +354,7 @@ def criticism_add(
     text: str = "",
 ) -> Criticism:
     """A criticism of `to_entry`; from_entry may stay empty while the recorder catches up."""
+    _require_edit(actor, record.meeting)
     _require_draft(record)
     row = Criticism(
         record=record,
@@ -362,6 +378,7 @@ REMOVABLE = (SupervisorPresent, Observer, AgendaItem, Criticism)
 @transaction.atomic
 def minutes_row_remove(*, actor: Any, row: models.Model) -> None:
     record = row.record
+    _require_edit(actor, record.meeting)
     _require_draft(record)
     if not isinstance(row, REMOVABLE):
         raise ValidationError("出席情况和发言随班子名单生成，不能删除")
@@ -418,6 +435,7 @@ def finalise_problems(record: MeetingRecord) -> dict[str, str]:
 @transaction.atomic
 def minutes_finalise(*, actor: Any, record: MeetingRecord) -> MeetingRecord:
     """Finalise the record: it becomes read-only and completes the meeting step on the day held."""
+    _require_edit(actor, record.meeting)
     _require_draft(record)
     errors = finalise_problems(record)
     if errors:
@@ -434,6 +452,7 @@ def minutes_finalise(*, actor: Any, record: MeetingRecord) -> MeetingRecord:
 @transaction.atomic
 def minutes_reopen(*, actor: Any, record: MeetingRecord, reason: str) -> MeetingRecord:
     """Make a final record editable again; the reason stays in the history."""
+    _require_edit(actor, record.meeting)
     if record.status != RecordStatus.FINAL:
         raise ValidationError({"status": "会议记录尚未定稿"})
     reason = (reason or "").strip()

@@ -8,11 +8,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from mingjing.accounts.policy import Ability
+from mingjing.accounts.policy import Ability, policy_for
 from mingjing.audit.selectors import history_for_object
 from mingjing.audit.services import actor_display_name
 from mingjing.meetings.models import HalfDay, Meeting, RosterEntry
-from mingjing.meetings.selectors import get_meeting_for_user, meeting_access
+from mingjing.meetings.selectors import get_meeting_for_user
 from mingjing.minutes.autosave import ROW_KINDS, autosave, error_message
 from mingjing.minutes.models import AgendaItem, Criticism, MeetingRecord, Presence
 from mingjing.minutes.rules import criticism_warning
@@ -56,15 +56,14 @@ def minutes_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The read-only record, for everyone who may read the meeting."""
     meeting = get_meeting_for_user(user=request.user, pk=meeting_id)
     minutes = minutes_for_meeting(meeting)
-    access = meeting_access(user=request.user, meeting=meeting)
+    policy = policy_for(user=request.user, meeting=meeting)
+    editable = minutes is not None and policy.flags["edit"] and not minutes.record.is_final
     context = {
         "meeting": meeting,
         "minutes": minutes,
-        "can_write": access.write,
+        "policy": policy,
         "history": history_for_object(minutes.record) if minutes else [],
-        "blocking": (
-            finalise_problems(minutes.record) if minutes and access.write and not minutes.record.is_final else {}
-        ),
+        "blocking": finalise_problems(minutes.record) if editable else {},
     }
     return render(request, "minutes/detail.html", context)
 
