@@ -9,10 +9,24 @@ domain app's records travel in the bundle without a change here (a test lists th
 Inside the bundle rows refer to each other by bundle-local refs ("talks.talk:3", numbered in
 primary-key order), to people, divisions, branches and aspects by natural keys, and to users by
 username. Importing creates rows in the same order, so export → import → export gives the same
-JSON; importing the same bundle again replaces that meeting's records instead of duplicating them.
-The audit history of the meeting and its records travels too ("history", each event pointing at its
-record's ref), so the superior reads who did what and when; a re-import replaces it. The link to
-last year's meeting is kept when that meeting is already there: import the earlier year first.
+JSON.
+
+What may leave: online (anonymous-form) opinions that are not shown — the campaign still open, or
+the target under the campaign's threshold — travel as counts only ("withheld_opinions"), never as
+text.
+
+History cannot be rewritten by an import. The bundle's "history" (who did what and when, each
+actor as name and role) is kept here as a read-only record of the other deployment
+(archive.ImportedEvent); this deployment's audit events are never deleted, changed or added to by
+an import, except its own "bundle.imported" line. An export writes the imported history first,
+then this deployment's own.
+
+Whether an import may happen, and as what, is the policy's (`bundle_import_mode`): nobody imports
+over a meeting that lives here; the superior gets a read-only copy (Meeting.is_copy), which a newer
+bundle refreshes; the unit's own staff move a new meeting in. An import never changes the archive
+state of a meeting already here. Links between meetings stay inside one unit. Every reference must
+resolve; files are stored once under a name derived from their SHA-256 and written only after the
+whole bundle has been checked.
 """
 
 from __future__ import annotations
@@ -20,7 +34,9 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import zipfile
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -32,9 +48,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import DataError, IntegrityError, models, transaction
 
+from mingjing.accounts.policy import COPY
+from mingjing.archive.models import ImportedEvent, WithheldOpinions
 from mingjing.archive.schema import bundle_schema, path_join, validate
+from mingjing.audit.events import EVENT_PHRASES
 from mingjing.audit.models import AuditEvent
 from mingjing.meetings.models import Meeting
 from mingjing.organizations.models import Division, Organization, PartyBranch, Person
@@ -43,7 +62,11 @@ from mingjing.yearconfigs.models import CONFIG_FIELDS, Aspect, YearConfig
 
 FORMAT, VERSION = "mingjing-bundle", 1
 BUNDLE_JSON = "bundle.json"
-NOT_CARRIED = {"audit.auditevent", "archive.archivebox"}  # history by row id; the box holds a bundle
+# History travels as "history", withheld opinions as "withheld_opinions"; the box holds a bundle.
+NOT_CARRIED = {"audit.auditevent", "archive.archivebox", "archive.importedevent", "archive.withheldopinions"}
+OPINION = "opinions.opinion"
+CAMPAIGN = "opinions.campaign"
+ROSTER = "meetings.rosterentry"
 ZIP_DATE = (2000, 1, 1, 0, 0, 0)  # fixed entry dates: the same content gives the same zip
 MEETING_FIELDS = ("kind", "title", "planned_date", "half_day", "place", "created_at", "archived_on")
 UNIT_FIELDS = ("name", "short_name", "kind", "addressees", "doc_number_prefix")
@@ -202,8 +225,8 @@ LOCAL_EVENTS = {"bundle.imported"}  # what happened to this copy, not to the mee
 
 
 def _history_events(meeting: Meeting, refs: dict[tuple[str, int], str]):
-    """The audit events of the meeting and of every record in the bundle, oldest first, each with
-    the ref of its object ("meeting" for the meeting itself)."""
+    """This deployment's audit events of the meeting and of every record in the bundle, oldest
+    first, each with the ref of its object ("meeting" for the meeting itself)."""
     by_type: dict[int, tuple[str, dict[int, str]]] = {}
     for (label, pk), ref in refs.items():
         ct = ContentType.objects.get_for_model(apps.get_model(label))
@@ -219,23 +242,78 @@ def _history_events(meeting: Meeting, refs: dict[tuple[str, int], str]):
             yield event, by_type[event.content_type_id][1][event.object_id]
 
 
+def _imported_events(meeting: Meeting, refs: dict[tuple[str, int], str]):
+    """The history an earlier bundle brought, in its order, each with its object's ref now (an
+    event whose record is gone is left out, like this deployment's own)."""
+    ct_meeting = ContentType.objects.get_for_model(Meeting)
+    for event in ImportedEvent.objects.filter(meeting=meeting).select_related("content_type"):
+        if event.content_type_id == ct_meeting.pk and event.object_id == meeting.pk:
+            yield event, "meeting"
+        elif event.content_type_id is not None:
+            ref = refs.get((event.content_type.app_label + "." + event.content_type.model, event.object_id))
+            if ref:
+                yield event, ref
+
+
 def _export_history(meeting: Meeting, refs: dict[tuple[str, int], str]) -> list[dict]:
-    return [
-        {
-            "object": ref,
-            "actor": event.actor.get_username() if event.actor_id else None,
-            **{k: getattr(event, k) for k in HISTORY_FIELDS},
-        }
-        for event, ref in _history_events(meeting, refs)
-    ]
+    """The other deployments' history first (as imported), then this deployment's own. Each actor
+    is a name and a role: accounts do not travel."""
+    events = [*_imported_events(meeting, refs), *_history_events(meeting, refs)]
+    return [{"object": ref, **{k: getattr(event, k) for k in HISTORY_FIELDS}} for event, ref in events]
+
+
+def _withheld_opinions(meeting: Meeting) -> dict[int, tuple[int, int | None]]:
+    """Online opinions nobody is shown (campaign open, target under the threshold): id → (campaign
+    id, target id). They leave as counts only."""
+    from mingjing.opinions.models import Campaign, Opinion
+    from mingjing.opinions.selectors import visible_opinions
+
+    campaigns = list(Campaign.objects.filter(meeting=meeting))
+    if not campaigns:
+        return {}
+    shown = set(visible_opinions(campaigns=campaigns).values_list("pk", flat=True))
+    online = Opinion.objects.filter(campaign__in=campaigns, from_public_form=True)
+    return {pk: (c, t) for pk, c, t in online.values_list("pk", "campaign_id", "target_id") if pk not in shown}
+
+
+def _export_withheld(meeting: Meeting, hidden: dict[int, tuple[int, int | None]], refs: dict) -> list[dict]:
+    counts: Counter[tuple[int, int | None]] = Counter(hidden.values())
+    for row in WithheldOpinions.objects.filter(meeting=meeting):
+        counts[(row.campaign_id, row.target_id)] += row.count
+    out = []
+    for (campaign_id, target_id), n in counts.items():
+        campaign = refs.get((CAMPAIGN, campaign_id))
+        target = refs.get((ROSTER, target_id)) if target_id else None
+        if campaign and n and (target_id is None or target):
+            out.append({"campaign": campaign, "target": target, "count": n})
+    return sorted(out, key=lambda w: (_ref_key(w["campaign"]), _ref_key(w["target"] or "")))
+
+
+def _ref_key(ref: str) -> tuple[str, int]:
+    label, _, n = ref.partition(":")
+    return label, int(n or 0)
+
+
+def _hidden_row(obj: models.Model, label: str, hidden: dict[int, Any]) -> bool:
+    """A hidden online opinion, or a row that hangs on one."""
+    if label == OPINION:
+        return obj.pk in hidden
+    return any(
+        f.related_model._meta.label_lower == OPINION and getattr(obj, f.attname) in hidden
+        for f in obj._meta.concrete_fields
+        if f.is_relation and f.related_model is not None
+    )
 
 
 def export_bundle(*, meeting: Meeting) -> bytes:
     """The meeting as a zip: bundle.json and files/<sha256>."""
     exp = _Export(meeting)
+    hidden = _withheld_opinions(meeting)
     rows: dict[str, list[models.Model]] = {}
     for owned in owned_models():
         objs = list(owned.model.objects.filter(**{owned.path: meeting}).order_by("pk"))
+        if hidden:
+            objs = [o for o in objs if not _hidden_row(o, owned.label, hidden)]
         rows[owned.label] = objs
         for n, obj in enumerate(objs, start=1):
             exp.refs[(owned.label, obj.pk)] = f"{owned.label}:{n}"
@@ -268,6 +346,7 @@ def export_bundle(*, meeting: Meeting) -> bytes:
             "fields": {k: getattr(meeting, k) for k in MEETING_FIELDS if hasattr(meeting, k)},
         },
         "records": records,
+        "withheld_opinions": _export_withheld(meeting, hidden, exp.refs),
         "history": _export_history(meeting, exp.refs),
         "files": [{"sha256": h, "size": len(c), "name": n} for h, (n, c) in sorted(exp.files.items())],
     }
@@ -288,7 +367,7 @@ def read_bundle(content: bytes) -> tuple[dict, dict[str, bytes]]:
     try:
         zf = zipfile.ZipFile(io.BytesIO(content))
         data = json.loads(zf.read(BUNDLE_JSON).decode("utf-8"))
-    except (zipfile.BadZipFile, KeyError):
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError):
         raise BundleError(["$：不是有效的会议数据包（应为包含 bundle.json 的 zip 文件）"]) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise BundleError([f"$：bundle.json 不是有效的 JSON（{exc}）"]) from None
@@ -300,16 +379,25 @@ def read_bundle(content: bytes) -> tuple[dict, dict[str, bytes]]:
         path = path_join(path_join("$.files", i), "sha256")
         try:
             blob = zf.read(f"files/{entry['sha256']}")
-        except KeyError:
+        except (KeyError, OSError, zipfile.BadZipFile):
             errors.append(f"{path}：数据包中缺少该文件")
             continue
         if hashlib.sha256(blob).hexdigest() != entry["sha256"]:
             errors.append(f"{path}：文件内容与校验值不符")
         files[entry["sha256"]] = blob
     labels = {o.label for o in owned_models()}
-    for label in data["records"]:
+    for label, rows in data["records"].items():
         if label not in labels:
             errors.append(f"{path_join('$.records', label)}：本系统没有这类记录")
+            continue
+        for i, row in enumerate(rows):
+            if row["ref"].partition(":")[0] != label:
+                errors.append(
+                    f"{path_join(path_join(path_join('$.records', label), i), 'ref')}：编号应以“{label}:”开头"
+                )
+    for i, row in enumerate(data.get("history", [])):
+        if row["event_type"] not in EVENT_PHRASES:
+            errors.append(f"{path_join(path_join('$.history', i), 'event_type')}：未知的事件类型“{row['event_type']}”")
     if errors:
         raise BundleError(errors)
     return data, files
@@ -319,16 +407,54 @@ def read_bundle(content: bytes) -> tuple[dict, dict[str, bytes]]:
 class ImportResult:
     meeting: Meeting
     created: bool
+    copy: bool
     counts: dict[str, int]
     warnings: list[str]
 
+    @property
+    def mode(self) -> str:
+        return ("新建" if self.created else "更新") + ("只读副本" if self.copy else "")
+
+
+def bundle_unit(data: dict) -> Organization | None:
+    """The bundle's unit here, or its nearest ancestor already here (who may import is decided
+    against it)."""
+    for spec in reversed(data["unit"]["chain"]):
+        org = Organization.objects.filter(name=spec["name"]).first()
+        if org is not None:
+            return org
+    return None
+
+
+SAFE_EXT = re.compile(r"^[a-z0-9]{1,8}$")
+
+
+def storage_name(obj: models.Model, f: models.FileField, digest: str, name: str) -> str:
+    """Where a file is kept: a name derived from its SHA-256, so the same content is stored once and
+    a name never holds two contents."""
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    ext = ext if SAFE_EXT.match(ext) else "bin"
+    if callable(f.upload_to):  # e.g. materials/<aa>/<sha256>.docx, from the row's own sha256
+        try:
+            generated = f.generate_filename(obj, f"{digest}.{ext}")
+        except Exception:  # noqa: BLE001 — a field the row lacks: fall back to the plain layout
+            generated = ""
+        if digest in generated:
+            return generated
+        root = f.model._meta.app_label
+    else:
+        root = str(f.upload_to).strip("/") or f.model._meta.app_label
+    return f"{root}/{digest[:2]}/{digest}.{ext}"
+
 
 class _Importer:
-    def __init__(self, data: dict, files: dict[str, bytes], actor: Any):
-        self.data, self.files, self.actor = data, files, actor
+    def __init__(self, data: dict, files: dict[str, bytes], actor: Any, *, mode: str, exempt: set[int], written: list):
+        self.data, self.files, self.actor, self.mode = data, files, actor, mode
+        self.exempt, self.written = exempt, written
         self.errors: list[str] = []
         self.warnings: list[str] = []
         self.objs: dict[str, models.Model] = {}
+        self.pending_files: dict[str, tuple[Any, bytes]] = {}  # storage name → (storage, content)
 
     def unit(self) -> Organization:
         parent = None
@@ -388,21 +514,29 @@ class _Importer:
         return config
 
     def meeting(self) -> tuple[Meeting, bool]:
+        """A new meeting (live, or a read-only copy), or the copy a newer bundle refreshes. The
+        archive state of a meeting already here is never changed by an import."""
         spec = self.data["meeting"]
         meeting = Meeting.objects.filter(uid=spec["uid"]).first()
         created = meeting is None
         if meeting is None:
-            meeting = Meeting(uid=spec["uid"])
+            meeting = Meeting(uid=spec["uid"], is_copy=self.mode == COPY)
+        elif not meeting.is_copy:  # the policy refuses it before; never overwrite a live meeting
+            raise BundleError(["$.meeting.uid：本系统中已有该民主生活会的在用记录，不能用数据包覆盖"])
         elif meeting.organization_id != self.org.pk:
             raise BundleError(["$.meeting.uid：该会议已属于另一个单位"])
+        archived_on = meeting.archived_on
         meeting.organization, meeting.config = self.org, self.config_obj
         for name in MEETING_FIELDS:
             if name in spec["fields"] and hasattr(meeting, name):
                 setattr(meeting, name, self.to_python(Meeting._meta.get_field(name), spec["fields"][name], "$.meeting"))
-        meeting.previous = (
-            Meeting.objects.filter(uid=spec.get("previous_uid")).first() if spec.get("previous_uid") else None
-        )
+        if not created:
+            meeting.archived_on = archived_on
+        meeting.previous = self.previous(meeting, spec.get("previous_uid"))
+        if self.errors:
+            raise BundleError(self.errors)
         meeting.save()
+        self.exempt.add(meeting.pk)
         auto = {f: spec["fields"][f] for f in ("created_at",) if f in spec["fields"]}
         if auto:
             Meeting.objects.filter(pk=meeting.pk).update(
@@ -411,6 +545,20 @@ class _Importer:
         meeting.refresh_from_db()
         self.meeting_obj = meeting
         return meeting, created
+
+    def previous(self, meeting: Meeting, uid: str | None) -> Meeting | None:
+        """Last year's meeting: kept when it is here, and only within the same unit (the carry-over
+        of rectification items follows this link)."""
+        if not uid:
+            return None
+        previous = Meeting.objects.filter(uid=uid).first()
+        if previous is None:
+            self.warnings.append("$.meeting.previous_uid：上年度会议不在本系统中，未关联（请先导入上年度的数据包）")
+            return None
+        if previous.organization_id != self.org.pk or previous.uid == meeting.uid:
+            self.errors.append("$.meeting.previous_uid：上年度会议属于另一个单位，不能关联")
+            return None
+        return previous
 
     def to_python(self, f: models.Field, value: Any, path: str) -> Any:
         try:
@@ -424,10 +572,15 @@ class _Importer:
             return None
         target = f.related_model
         found: Any
+        if not isinstance(value, str | int) or isinstance(value, bool):
+            self.errors.append(f"{path}：应为编号或名称")
+            return None
         if _is_owned(target):
-            found = self.objs.get(value)
-        elif target is Meeting:
-            found = Meeting.objects.filter(uid=value).first()
+            found = self.objs.get(value) if isinstance(value, str) else None
+            if found is not None and not isinstance(found, target):
+                found = None
+        elif target is Meeting:  # a record belongs to the bundle's own meeting, never to another one
+            found = self.meeting_obj if str(value) == self.data["meeting"]["uid"] else None
         elif target is get_user_model():
             found = get_user_model().objects.filter(username=value).first()
             if found is None:
@@ -452,18 +605,15 @@ class _Importer:
         return found
 
     def replace_records(self, meeting: Meeting) -> None:
-        """The bundle's records and their history take the place of this copy's (events about the
-        copy itself, such as earlier imports, stay)."""
-        refs = {}
-        for owned in owned_models():
-            for pk in owned.model.objects.filter(**{owned.path: meeting}).values_list("pk", flat=True):
-                refs[(owned.label, pk)] = ""
-        AuditEvent.objects.filter(pk__in=[e.pk for e, _ in _history_events(meeting, refs)]).delete()
+        """A copy refreshed from a newer bundle: its records, imported history and withheld counts
+        give way to the bundle's. This deployment's own audit events are not touched."""
+        ImportedEvent.objects.filter(meeting=meeting).delete()
+        WithheldOpinions.objects.filter(meeting=meeting).delete()
         for owned in reversed(owned_models()):
             owned.model.objects.filter(**{owned.path: meeting}).delete()
 
     def create_history(self) -> int:
-        users = {u.get_username(): u for u in get_user_model().objects.all()}
+        """The bundle's history as the imported record of the other deployment."""
         events = []
         for i, row in enumerate(self.data.get("history", [])):
             path = path_join("$.history", i)
@@ -471,25 +621,51 @@ class _Importer:
             if target is None:
                 self.errors.append(f"{path_join(path, 'object')}：找不到所指的“{row['object']}”")
                 continue
-            when = self.to_python(AuditEvent._meta.get_field("event_time"), row["event_time"], path)
+            when = self.to_python(ImportedEvent._meta.get_field("event_time"), row["event_time"], path)
+            if when is None:
+                if not any(e.startswith(path_join(path, "event_time")) for e in self.errors):
+                    self.errors.append(f"{path_join(path, 'event_time')}：时间格式不正确")
+                continue
             events.append(
-                AuditEvent(
-                    organization=self.org,
-                    actor=users.get(row.get("actor") or ""),
-                    actor_name=row["actor_name"],
-                    actor_role=row.get("actor_role", ""),
-                    event_type=row["event_type"],
-                    event_time=when,
+                ImportedEvent(
+                    meeting=self.meeting_obj,
+                    position=i,
                     content_type=ContentType.objects.get_for_model(type(target)),
                     object_id=target.pk,
+                    object_ref=row["object"],
+                    event_type=row["event_type"],
+                    event_time=when,
+                    actor_name=row["actor_name"],
+                    actor_role=row.get("actor_role", ""),
                     object_repr=row.get("object_repr", ""),
                     changes=row.get("changes", []),
                     extra=row.get("extra", {}),
                 )
             )
         if not self.errors:
-            AuditEvent.objects.bulk_create(events)
+            ImportedEvent.objects.bulk_create(events)
         return len(events)
+
+    def create_withheld(self) -> int:
+        rows = []
+        for i, spec in enumerate(self.data.get("withheld_opinions", [])):
+            path = path_join("$.withheld_opinions", i)
+            campaign = self.objs.get(spec["campaign"])
+            if campaign is None or campaign._meta.label_lower != CAMPAIGN:
+                self.errors.append(f"{path_join(path, 'campaign')}：找不到所指的“{spec['campaign']}”")
+                continue
+            target = None
+            if spec.get("target"):
+                target = self.objs.get(spec["target"])
+                if target is None or target._meta.label_lower != ROSTER:
+                    self.errors.append(f"{path_join(path, 'target')}：找不到所指的“{spec['target']}”")
+                    continue
+            rows.append(
+                WithheldOpinions(meeting=self.meeting_obj, campaign=campaign, target=target, count=spec["count"])
+            )
+        if not self.errors:
+            WithheldOpinions.objects.bulk_create(rows)
+        return sum(r.count for r in rows)
 
     def create_records(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -499,34 +675,47 @@ class _Importer:
             rows = self.data["records"].get(owned.label, [])
             for i, row in enumerate(rows):
                 path = path_join(path_join("$.records", owned.label), i)
+                if row["ref"] in self.objs:
+                    self.errors.append(f"{path_join(path, 'ref')}：编号“{row['ref']}”重复")
+                    continue
                 obj = owned.model()
                 auto: dict[str, Any] = {}
+                file_fields: list[tuple[models.FileField, Any, str]] = []
                 for name, value in row["fields"].items():
                     fpath = path_join(path_join(path, "fields"), name)
                     try:
                         f = owned.model._meta.get_field(name)
-                    except Exception:
+                    except Exception:  # noqa: BLE001 — FieldDoesNotExist, and names that are no field
                         self.errors.append(f"{fpath}：没有这个字段")
                         continue
-                    if f.is_relation and f.related_model is owned.model:
+                    if not getattr(f, "concrete", False) or f.many_to_many or f.primary_key:
+                        self.errors.append(f"{fpath}：没有这个字段")
+                    elif f.is_relation and f.related_model is owned.model:
                         later.append((obj, f.name, value, fpath))
                     elif f.is_relation:
                         setattr(obj, f.name, self.decode_fk(f, value, fpath))
                     elif isinstance(f, models.FileField):
-                        self.attach_file(obj, f, value, fpath)
+                        file_fields.append((f, value, fpath))
                     else:
                         python = self.to_python(f, value, path_join(path, "fields"))
                         setattr(obj, f.attname, python)
                         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
                             auto[f.attname] = python
+                for f, value, fpath in file_fields:  # after the other fields: a name may derive from them
+                    self.attach_file(obj, f, value, fpath)
                 for name, values in row.get("m2m", {}).items():
+                    mpath = path_join(path_join(path, "m2m"), name)
                     try:
                         f = owned.model._meta.get_field(name)
-                    except Exception:
-                        self.errors.append(f"{path_join(path_join(path, 'm2m'), name)}：没有这个字段")
+                    except Exception:  # noqa: BLE001
+                        self.errors.append(f"{mpath}：没有这个字段")
                         continue
-                    m2m_later.append((obj, f, values, path_join(path_join(path, "m2m"), name)))
-                if self.errors:
+                    if not f.many_to_many or not isinstance(values, list):
+                        self.errors.append(f"{mpath}：没有这个字段")
+                        continue
+                    m2m_later.append((obj, f, values, mpath))
+                if self.errors:  # nothing more is saved; the ref still resolves, so later rows report their own errors
+                    self.objs.setdefault(row["ref"], obj)
                     continue
                 missing_user = next(
                     (
@@ -542,33 +731,80 @@ class _Importer:
                 if missing_user is not None:  # e.g. a 督导组 assignment to an account this system lacks
                     self.warnings.append(f"{path}：因缺少账号未导入此条")
                     continue
-                obj.save()
+                if not self.save(obj, path):
+                    continue
                 if auto:
                     owned.model.objects.filter(pk=obj.pk).update(**auto)
                 self.objs[row["ref"]] = obj
             counts[owned.label] = len(rows)
-        for obj, name, value, _path in later:
-            setattr(obj, name, self.objs.get(value) if value else None)
-            obj.save(update_fields=[name])
+        if self.errors:
+            return {}
+        for obj, name, value, path in later:
+            if obj.pk is None:  # left out (a missing account)
+                continue
+            target = self.objs.get(value) if isinstance(value, str) and value else None
+            if value and (target is None or not isinstance(target, type(obj))):
+                self.errors.append(f"{path}：找不到所指的“{value}”")
+                continue
+            setattr(obj, name, target)
+            self.save(obj, path, update_fields=[name])
         for obj, f, values, path in m2m_later:
             targets = [self.decode_fk(f, v, f"{path}[{j}]") for j, v in enumerate(values)]
-            if not self.errors:
+            if not self.errors and obj.pk is not None:
                 getattr(obj, f.name).set(targets)
         return {k: v for k, v in counts.items() if v}
 
+    def save(self, obj: models.Model, path: str, **kwargs: Any) -> bool:
+        """Save one row; a row the database refuses (a duplicate, a missing value) becomes an error
+        naming its path, not a 500."""
+        try:
+            with transaction.atomic():
+                obj.save(**kwargs)
+        except (IntegrityError, DataError, ValueError, TypeError) as exc:
+            reason = "与其他记录重复" if isinstance(exc, IntegrityError) else "内容不完整或格式不正确"
+            self.errors.append(f"{path}：无法导入此条（{reason}）")
+            return False
+        return True
+
     def attach_file(self, obj: models.Model, f: models.FileField, value: Any, path: str) -> None:
+        """Point the row at its file's storage name; the file itself is written only once the whole
+        bundle has been checked (write_files)."""
         if not value:
             return
-        content = self.files.get(value.get("sha256", ""))
+        if not isinstance(value, dict) or not isinstance(value.get("sha256"), str):
+            self.errors.append(f"{path}：应为文件的校验值和名称")
+            return
+        digest = value["sha256"]
+        content = self.files.get(digest)
         if content is None:
             self.errors.append(f"{path}：数据包中缺少该文件")
             return
-        getattr(obj, f.name).save(value.get("name") or "file", ContentFile(content), save=False)
+        name = storage_name(obj, f, digest, str(value.get("name") or ""))
+        if len(name) > f.max_length:
+            self.errors.append(f"{path}：文件名过长")
+            return
+        setattr(obj, f.attname, name)
+        self.pending_files[name] = (f.storage, content)
+
+    def write_files(self) -> None:
+        """Each file once: a name already stored holds the same content (the name is its hash)."""
+        for name, (storage, content) in sorted(self.pending_files.items()):
+            if storage.exists(name):
+                continue
+            saved = storage.save(name, ContentFile(content))
+            self.written.append((storage, saved))
+            if saved != name:
+                raise BundleError([f"$.files：文件“{name}”未能按校验值保存"])
 
 
-def import_bundle_data(*, data: dict, files: dict[str, bytes], actor: Any) -> ImportResult:
-    """Load a validated bundle; call inside a transaction (services.bundle_import does)."""
-    imp = _Importer(data, files, actor)
+def import_bundle_data(
+    *, data: dict, files: dict[str, bytes], actor: Any, mode: str, exempt: set[int], written: list
+) -> ImportResult:
+    """Load a validated bundle as `mode` (the policy's answer); call inside a transaction and inside
+    `unguarded()` (services.bundle_import does). `exempt` receives the meeting's id; `written`
+    receives every file this import stored, so the caller can remove them if the transaction
+    rolls back."""
+    imp = _Importer(data, files, actor, mode=mode, exempt=exempt, written=written)
     imp.unit()
     imp.config()
     meeting, created = imp.meeting()
@@ -576,10 +812,15 @@ def import_bundle_data(*, data: dict, files: dict[str, bytes], actor: Any) -> Im
         imp.replace_records(meeting)
     counts = imp.create_records()
     if not imp.errors:
-        counts["audit.auditevent"] = imp.create_history()
+        counts["history"] = imp.create_history()
+    if not imp.errors:
+        withheld = imp.create_withheld()
+        if withheld:
+            imp.warnings.append(f"数据包中有{withheld}条未公开的网上匿名意见，只含条数，不含内容")
     if imp.errors:
         raise BundleError(imp.errors)
-    return ImportResult(meeting=meeting, created=created, counts=counts, warnings=imp.warnings)
+    imp.write_files()
+    return ImportResult(meeting=meeting, created=created, copy=meeting.is_copy, counts=counts, warnings=imp.warnings)
 
 
 def iter_bundle_files(content: bytes) -> Iterator[tuple[str, bytes]]:

@@ -1,11 +1,12 @@
-"""An archived meeting is read-only, whatever path a write takes (a page, the CLI, a service).
+"""A frozen meeting stays frozen, whatever path a write takes (a page, the CLI, a service).
 
-Pages already refuse (selectors raise 403 for writes to an archived meeting); this guard is the
-floor under them: a save or delete of any row that belongs to an archived meeting raises. Archiving
-itself, reopening and a bundle import run inside `unguarded()`.
+Services ask the policy before they write; this guard is the floor under them: a save or delete of
+any row that belongs to a meeting asks the policy whether that meeting's rows of that app may
+change now (`record_frozen_message`): an archived meeting is read-only except its ledger
+(rectification runs all year after the meeting), an imported copy is read-only, ledger included.
 
-The rectification ledger is exempt: rectification runs all year after the meeting, and its items
-are carried over to next year's meeting from the archived one.
+Archiving, reopening and a bundle import write inside `unguarded(meeting_id)`, which lifts the
+guard for the rows of that one meeting only.
 """
 
 from __future__ import annotations
@@ -18,20 +19,22 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models.signals import pre_delete, pre_save
 
-from mingjing.accounts.policy import ARCHIVED_MESSAGE
+from mingjing.accounts.policy import record_frozen_message
 from mingjing.meetings.models import Meeting
 
-LIVE_AFTER_ARCHIVING = {"rectification"}
-_off: ContextVar[bool] = ContextVar("archive_guard_off", default=False)
+_exempt: ContextVar[set[int] | None] = ContextVar("archive_guard_exempt", default=None)
 
 
 @contextlib.contextmanager
-def unguarded() -> Iterator[None]:
-    token = _off.set(True)
+def unguarded(*meeting_ids: int | None) -> Iterator[set[int]]:
+    """Lift the guard for the rows of these meetings; yields the set of their ids, to which a
+    bundle import adds the meeting it creates."""
+    ids = {pk for pk in meeting_ids if pk} | (_exempt.get() or set())
+    token = _exempt.set(ids)
     try:
-        yield
+        yield ids
     finally:
-        _off.reset(token)
+        _exempt.reset(token)
 
 
 def _meeting_id(instance: Any, path: str) -> int | None:
@@ -44,27 +47,34 @@ def _meeting_id(instance: Any, path: str) -> int | None:
     return getattr(obj, f"{last}_id", None)
 
 
-def _check(meeting_id: int | None) -> None:
-    if meeting_id and not _off.get() and Meeting.objects.filter(pk=meeting_id, archived_on__isnull=False).exists():
-        raise PermissionDenied(ARCHIVED_MESSAGE)
+def _check(meeting_id: int | None, app_label: str) -> None:
+    if not meeting_id:
+        return
+    exempt = _exempt.get()
+    if exempt and meeting_id in exempt:
+        return
+    state = Meeting.objects.filter(pk=meeting_id).only("archived_on", "is_copy").first()
+    if state is None:
+        return
+    message = record_frozen_message(state, app_label)
+    if message:
+        raise PermissionDenied(message)
 
 
 def connect() -> None:
     from mingjing.archive.bundle import owned_models
 
     for owned in owned_models():
-        if owned.model._meta.app_label in LIVE_AFTER_ARCHIVING:
-            continue
 
-        def guard(sender, instance, path=owned.path, **kwargs) -> None:
-            _check(_meeting_id(instance, path))
+        def guard(sender, instance, path=owned.path, app_label=owned.model._meta.app_label, **kwargs) -> None:
+            _check(_meeting_id(instance, path), app_label)
 
         pre_save.connect(guard, sender=owned.model, weak=False, dispatch_uid=f"archive-guard-save-{owned.label}")
         pre_delete.connect(guard, sender=owned.model, weak=False, dispatch_uid=f"archive-guard-del-{owned.label}")
 
     def guard_meeting(sender, instance, **kwargs) -> None:
         if instance.pk:
-            _check(instance.pk)
+            _check(instance.pk, Meeting._meta.app_label)
 
     pre_save.connect(guard_meeting, sender=Meeting, weak=False, dispatch_uid="archive-guard-meeting")
     pre_delete.connect(guard_meeting, sender=Meeting, weak=False, dispatch_uid="archive-guard-meeting-del")

@@ -5,13 +5,13 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from mingjing.accounts.access import Perm, access_for
+from mingjing.accounts.policy import Ability, bundle_import_mode, forget_policies, policy_for
 from mingjing.archive.box import build_box
-from mingjing.archive.bundle import ImportResult, import_bundle_data, read_bundle
+from mingjing.archive.bundle import ImportResult, bundle_unit, import_bundle_data, read_bundle
 from mingjing.archive.guard import unguarded
 from mingjing.archive.models import ArchiveBox
 from mingjing.audit.services import audit_record
@@ -21,46 +21,39 @@ from mingjing.meetings.services import meeting_step_sync
 
 
 def bundle_import(*, actor: Any, content: bytes) -> ImportResult:
-    """Validate the whole bundle, then load it in one transaction: all or nothing. Importing the
-    same bundle again replaces that meeting's records (matched by the meeting's uid)."""
+    """Validate the whole bundle, ask the policy how `actor` may import it (a new live meeting, a
+    read-only copy, or a refresh of a copy; never over a meeting that lives here), then load it in
+    one transaction: all or nothing. The guard is lifted for that meeting's rows only; files are
+    written after every check and removed again if the transaction does not commit."""
     data, files = read_bundle(content)
-    if actor is not None:
-        _require_import_right(actor, data)
-    with transaction.atomic(), unguarded():
-        result = import_bundle_data(data=data, files=files, actor=actor)
-        audit_record(
-            actor=actor,
-            event_type="bundle.imported",
-            obj=result.meeting,
-            organization=result.meeting.organization,
-            extra={"records": sum(result.counts.values()), "mode": "新建" if result.created else "更新"},
-        )
+    existing = Meeting.objects.filter(uid=data["meeting"]["uid"]).first()
+    mode = bundle_import_mode(user=actor, unit=bundle_unit(data), existing=existing)
+    written: list = []
+    try:
+        with transaction.atomic(), unguarded(existing.pk if existing else None) as exempt:
+            result = import_bundle_data(data=data, files=files, actor=actor, mode=mode, exempt=exempt, written=written)
+            audit_record(
+                actor=actor,
+                event_type="bundle.imported",
+                obj=result.meeting,
+                organization=result.meeting.organization,
+                extra={"records": sum(result.counts.values()), "mode": result.mode},
+            )
+    except BaseException:
+        for storage, name in written:
+            storage.delete(name)
+        raise
     return result
-
-
-def _require_import_right(actor: Any, data: dict) -> None:
-    """The unit in the bundle, or its nearest ancestor already here, must be one the actor
-    administers or watches over (a superior's organization department, a unit's own preparer)."""
-    from mingjing.organizations.models import Organization
-
-    names = [u["name"] for u in data["unit"]["chain"]]
-    anchor = None
-    for name in reversed(names):
-        anchor = Organization.objects.filter(name=name).first()
-        if anchor is not None:
-            break
-    access = access_for(actor)
-    if anchor is None or not (access.can(Perm.UNIT_ADMIN, anchor) or access.can(Perm.MEETING_ASSIGN, anchor)):
-        raise PermissionDenied(f"您无权导入“{names[-1]}”的会议数据包")
 
 
 def meeting_archive(*, actor: Any, meeting: Meeting, with_pdf: bool | None = None) -> ArchiveBox:
     """Box every material of the meeting and make the meeting read-only."""
     if meeting.archived_on is not None:
         raise ValidationError({"meeting": f"本次会议已于{cn_date(meeting.archived_on)}归档"})
+    policy_for(user=actor, meeting=meeting).require(Ability.ARCHIVE)
     content, entries = build_box(meeting=meeting, with_pdf=with_pdf)
     on = today()
-    with transaction.atomic(), unguarded():
+    with transaction.atomic(), unguarded(meeting.pk):
         meeting_step_sync(meeting=meeting, step="archive", done_on=on)
         box = ArchiveBox(
             meeting=meeting,
@@ -74,6 +67,7 @@ def meeting_archive(*, actor: Any, meeting: Meeting, with_pdf: bool | None = Non
         box.save()
         Meeting.objects.filter(pk=meeting.pk).update(archived_on=on)
         meeting.archived_on = on
+        forget_policies(meeting)
         audit_record(
             actor=actor,
             event_type="meeting.archived",
@@ -87,15 +81,15 @@ def meeting_archive(*, actor: Any, meeting: Meeting, with_pdf: bool | None = Non
 @transaction.atomic
 def meeting_reopen(*, actor: Any, meeting: Meeting, reason: str) -> Meeting:
     """Only a unit administrator may reopen an archived meeting, and he must say why."""
-    if actor is not None and not access_for(actor).can(Perm.UNIT_ADMIN, meeting.organization):
-        raise PermissionDenied("只有单位管理员可以撤销归档")
     if meeting.archived_on is None:
         raise ValidationError({"meeting": "本次会议尚未归档"})
+    policy_for(user=actor, meeting=meeting).require(Ability.REOPEN)
     if not reason.strip():
         raise ValidationError({"reason": "请说明撤销归档的原因"})
-    with unguarded():
+    with unguarded(meeting.pk):
         Meeting.objects.filter(pk=meeting.pk).update(archived_on=None)
         meeting.archived_on = None
+        forget_policies(meeting)
         meeting_step_sync(meeting=meeting, step="archive", done_on=None)
     audit_record(
         actor=actor,

@@ -7,21 +7,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from mingjing.accounts.access import Perm, access_for
-from mingjing.accounts.policy import Ability
+from mingjing.accounts.policy import Ability, may_import_bundles, policy_for
 from mingjing.archive.bundle import BundleError, export_bundle
 from mingjing.archive.forms import BundleUploadForm, ReopenForm
-from mingjing.archive.selectors import (
-    boxes_of_meeting,
-    can_import_bundles,
-    can_take_out,
-    get_box_for_user,
-    require_take_out,
-)
+from mingjing.archive.selectors import boxes_of_meeting, get_box_for_user, imported_history, withheld_opinions
 from mingjing.archive.services import bundle_import, meeting_archive, meeting_reopen
 from mingjing.lib.forms import add_service_errors
 from mingjing.lib.http import attachment
-from mingjing.meetings.selectors import get_meeting_for_user, meeting_access
+from mingjing.meetings.selectors import get_meeting_for_user
 
 ZIP = "application/zip"
 
@@ -29,14 +22,12 @@ ZIP = "application/zip"
 @login_required
 def archive_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = get_meeting_for_user(user=request.user, pk=meeting_id)
-    access = meeting_access(user=request.user, meeting=meeting)
     context = {
         "meeting": meeting,
+        "policy": policy_for(user=request.user, meeting=meeting),
         "boxes": list(boxes_of_meeting(meeting=meeting)),
-        "can_archive": access.write,
-        "can_take_out": can_take_out(user=request.user, meeting=meeting),
-        "can_reopen": meeting.archived_on is not None
-        and access_for(request.user).can(Perm.UNIT_ADMIN, meeting.organization),
+        "imported_history": imported_history(meeting=meeting),
+        "withheld_opinions": withheld_opinions(meeting=meeting),
         "reopen_form": ReopenForm(),
     }
     return render(request, "archive/meeting.html", context)
@@ -45,7 +36,7 @@ def archive_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def archive_create(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.EDIT)
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.ARCHIVE)
     try:
         box = meeting_archive(actor=request.user, meeting=meeting)
     except ValidationError as exc:
@@ -58,9 +49,7 @@ def archive_create(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def archive_reopen(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = get_meeting_for_user(user=request.user, pk=meeting_id)
-    if not access_for(request.user).can(Perm.UNIT_ADMIN, meeting.organization):
-        raise PermissionDenied("只有单位管理员可以撤销归档")
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.REOPEN)
     form = ReopenForm(request.POST)
     if form.is_valid():
         try:
@@ -84,30 +73,34 @@ def box_download(request: HttpRequest, box_id: int) -> HttpResponse:
 
 @login_required
 def bundle_download(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = get_meeting_for_user(user=request.user, pk=meeting_id)
-    require_take_out(user=request.user, meeting=meeting)
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.TAKE_OUT)
     return attachment(export_bundle(meeting=meeting), f"{meeting.title}-会议数据包.zip", ZIP)
 
 
 @login_required
 def bundle_upload(request: HttpRequest) -> HttpResponse:
-    if not can_import_bundles(user=request.user):
+    if not may_import_bundles(user=request.user):
         raise PermissionDenied("只有单位管理员、党务工作人员和上级组织部门可以导入会议数据包")
     form = BundleUploadForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             result = bundle_import(actor=request.user, content=form.cleaned_data["file"].read())
         except BundleError as exc:
             errors = exc.errors
+        except PermissionDenied as exc:  # the policy's reason, on the page
+            errors = [str(exc)]
+            status = 403
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            mode = "新建" if result.created else "更新"
             messages.success(
-                request, f"已导入（{mode}）“{result.meeting.title}”，共{sum(result.counts.values())}条记录"
+                request, f"已导入（{result.mode}）“{result.meeting.title}”，共{sum(result.counts.values())}条记录"
             )
             for warning in result.warnings:
                 messages.warning(request, warning)
             return redirect("meetings:detail", meeting_id=result.meeting.pk)
-    return render(request, "archive/import.html", {"form": form, "errors": errors})
+    return render(
+        request, "archive/import.html", {"form": form, "errors": errors, "refused": status == 403}, status=status
+    )

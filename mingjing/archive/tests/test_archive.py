@@ -13,6 +13,7 @@ from django.urls import reverse
 from mingjing.archive.box import build_box
 from mingjing.archive.bundle import export_bundle
 from mingjing.archive.models import ArchiveBox
+from mingjing.archive.tests.test_bundle import elsewhere, with_json
 from mingjing.audit.selectors import history_for_object
 from mingjing.documents.pdf import pdf_available
 from mingjing.meetings.models import Meeting
@@ -102,13 +103,6 @@ class BundleUploadTest(BaseTestCase):
             follow=True,
         )
 
-    def test_superior_uploads_a_bundle_and_again_without_duplicates(self):
-        content = export_bundle(meeting=self.meeting)
-        self.login("superior")
-        response = self.upload(content)
-        self.assertContains(response, f"已导入（更新）“{self.meeting.title}”")
-        self.assertEqual(Meeting.objects.filter(title=self.meeting.title).count(), 1)
-
     def test_a_broken_bundle_shows_the_json_path(self):
         self.login("superior")
         response = self.upload(b"PK\x03\x04 broken")
@@ -118,6 +112,9 @@ class BundleUploadTest(BaseTestCase):
         content = export_bundle(meeting=self.meeting)
         self.login("outsider")
         self.assertEqual(self.upload(content).status_code, 403)
+        response = self.upload(with_json(content, elsewhere))  # a meeting not here: still not his unit's
+        self.assertContains(response, "您无权导入", status_code=403)
+        self.assertFalse(Meeting.objects.filter(is_copy=True).exists())
 
 
 @unittest.skipUnless(pdf_available(), "未安装 LibreOffice，跳过带 PDF 的归档包测试")

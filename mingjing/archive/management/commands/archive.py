@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import CommandError
 
 from mingjing.archive.services import meeting_archive
@@ -23,6 +23,8 @@ class Command(MingjingCommand):
             box = meeting_archive(actor=None, meeting=target, with_pdf=False if no_pdf else None)
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from None
+        except PermissionDenied as exc:
+            raise CommandError(str(exc)) from None
         with box.file.open("rb") as fh:
             Path(output).write_bytes(fh.read())
         self.stdout.write(f"已归档“{target.title}”：{box.entries}个文件，{box.size:,} 字节，SHA-256 {box.sha256}")
