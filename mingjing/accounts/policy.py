@@ -14,7 +14,7 @@ Roles in a meeting:
   principal drafts the team's material, approves outlines and verifies rectification;
 - supervisor: a 督导组 member assigned to the meeting; superior: the organization department of a
   unit above. Both read everything, reply to the request, review materials and verify team items;
-  they assign (and withdraw) 督导组 members. Neither changes the unit's own records.
+  the superior (like the staff) assigns and withdraws 督导组 members. Neither changes the unit's records.
 - unit admin (UNIT_ADMIN on the unit): reopens an archived meeting, with a reason.
 
 The frozen rule, once: an archived meeting and an imported copy are read-only for everyone. The
