@@ -2,7 +2,7 @@ import datetime as dt
 import io
 
 from django.core.management import call_command
-from django.test import override_settings
+from django.test import SimpleTestCase, override_settings
 from django.urls import reverse
 
 from mingjing.audit.models import AuditEvent
@@ -289,3 +289,36 @@ class RefreezeRosterTest(BaseTestCase):
         self.assertEqual(len(errors), 1)
         self.assertRegex(errors[0], r"不能从名单中移除：赵强（已有[^）]*谈心谈话")
         self.assertTrue(self.meeting.roster.filter(name="赵强").exists())
+
+
+class RecordDateWindowTest(SimpleTestCase):
+    """mingjing.meetings.dates: the one rule every app uses to date a meeting's records."""
+
+    def meeting(self):
+        from types import SimpleNamespace
+
+        return SimpleNamespace(planned_date=dt.date(2026, 1, 15), config=SimpleNamespace(year=2025))
+
+    def test_windows(self):
+        from mingjing.meetings.dates import Phase, date_window
+
+        m = self.meeting()
+        self.assertEqual(date_window(m, Phase.PREPARATION), (dt.date(2025, 1, 1), dt.date(2026, 1, 15)))
+        self.assertEqual(date_window(m, Phase.MEETING_DAY), (dt.date(2026, 1, 15), dt.date(2026, 1, 15)))
+        self.assertEqual(date_window(m, Phase.AFTER), (dt.date(2026, 1, 15), dt.date(2029, 1, 15)))
+
+    def test_outside_the_window_names_the_field_and_the_range(self):
+        from django.core.exceptions import ValidationError
+
+        from mingjing.meetings.dates import Phase, check_record_date
+
+        m = self.meeting()
+        check_record_date(m, dt.date(2025, 12, 5), phase=Phase.PREPARATION, field="held_on", label="学习日期")
+        with self.assertRaises(ValidationError) as caught:
+            check_record_date(m, dt.date(2030, 1, 1), phase=Phase.PREPARATION, field="held_on", label="学习日期")
+        self.assertEqual(
+            caught.exception.message_dict["held_on"],
+            ["学习日期应在2025年1月1日至2026年1月15日之间（本次民主生活会于2026年1月15日召开）"],
+        )
+        with self.assertRaises(ValidationError):
+            check_record_date(m, dt.date(2020, 1, 1), phase=Phase.AFTER, field="deadline", label="整改时限")
