@@ -6,40 +6,21 @@ readable by everyone who reads the meeting."""
 
 from __future__ import annotations
 
-import io
-import shutil
-import tempfile
-
 from django.core.exceptions import PermissionDenied
-from django.test import override_settings
 
 from mingjing.materials.models import Material, UploadedFile
 from mingjing.materials.services import material_act, material_save, material_upload
+from mingjing.materials.tests.permissions import docx_bytes
+from mingjing.materials.tests.test_materials import MaterialTestCase
 from mingjing.meetings.services import meeting_step_complete
 from mingjing.test import DEMO_DAY, BaseTestCase
 
 DRAFT = "一、上年度整改落实情况\n（一）带头强化政治忠诚方面\n一是张明会前草稿中的问题。比如，草稿事例。"
 
 
-def docx_bytes(*paragraphs: str) -> bytes:
-    import docx
-
-    document = docx.Document()
-    for p in paragraphs:
-        document.add_paragraph(p)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
-class PrincipalsOutlineBeforeTheMeetingTest(BaseTestCase):
+class PrincipalsOutlineBeforeTheMeetingTest(MaterialTestCase):
     def setUp(self):
         super().setUp()
-        media = tempfile.mkdtemp()
-        self.addCleanup(shutil.rmtree, media, ignore_errors=True)
-        override = override_settings(MEDIA_ROOT=media)
-        override.enable()
-        self.addCleanup(override.disable)
         self.zhang = self.meeting.roster.get(name="张明")
         material_save(actor=self.principal, meeting=self.meeting, owner=self.zhang, text="初稿", base_version=0)
         material_save(actor=self.principal, meeting=self.meeting, owner=self.zhang, text=DRAFT, base_version=1)
