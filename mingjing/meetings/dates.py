@@ -24,6 +24,7 @@ class Phase(enum.Enum):
     PREPARATION = "preparation"  # from the start of the meeting's year to the meeting day
     MEETING_DAY = "meeting_day"  # the meeting day itself
     AFTER = "after"  # from the meeting day to YEARS_AFTER years later
+    WHOLE = "whole"  # a plan's steps and tasks: from the start of preparation to the end of AFTER
 
 
 def meeting_day(meeting: Any) -> dt.date:
@@ -43,6 +44,8 @@ def date_window(meeting: Any, phase: Phase) -> tuple[dt.date, dt.date]:
             last = day.replace(year=day.year + YEARS_AFTER, day=28)
         return day, last
     first = dt.date(min(meeting.config.year, day.year), 1, 1)
+    if phase is Phase.WHOLE:
+        return first, date_window(meeting, Phase.AFTER)[1]
     return first, day
 
 
