@@ -3,8 +3,9 @@ from __future__ import annotations
 from django import forms
 
 from mingjing.lib.forms import DateInput
+from mingjing.lib.limits import limit_form
 from mingjing.meetings.models import Meeting, RosterEntry
-from mingjing.studies.models import StudyForm
+from mingjing.studies.models import StudyForm, StudySession
 
 
 class StudySessionForm(forms.Form):
@@ -19,3 +20,4 @@ class StudySessionForm(forms.Form):
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["participants"].queryset = RosterEntry.objects.filter(meeting=meeting).order_by("precedence", "id")
+        limit_form(self, StudySession)

@@ -15,11 +15,13 @@ class StudySession(models.Model):
     meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="study_sessions")
     session_date = models.DateField("日期")
     form = models.CharField("形式", max_length=20, choices=StudyForm.choices, default=StudyForm.COLLECTIVE)
-    materials = models.TextField("学习内容", help_text="每行一项，如“党章”“习近平总书记关于……的重要论述”")
+    materials = models.TextField(
+        "学习内容", max_length=3000, help_text="每行一项，如“党章”“习近平总书记关于……的重要论述”"
+    )
     participants = models.ManyToManyField(
         "meetings.RosterEntry", blank=True, related_name="study_sessions", verbose_name="参加的班子成员"
     )
-    minutes = models.TextField("简要记录", blank=True)
+    minutes = models.TextField("简要记录", max_length=2000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -13,6 +13,8 @@ from django.db import transaction
 
 from mingjing.accounts.policy import Ability, policy_for
 from mingjing.audit.services import apply_changes, audit_record
+from mingjing.lib.limits import check_lengths
+from mingjing.meetings.dates import Phase, check_record_date
 from mingjing.meetings.models import Meeting, RosterEntry
 from mingjing.meetings.services import meeting_step_sync
 from mingjing.studies.models import StudyForm, StudySession
@@ -23,6 +25,14 @@ SESSION_FIELDS = ("session_date", "form", "materials", "minutes")
 def _check_participants(meeting: Meeting, participants: list[RosterEntry]) -> None:
     if any(p.meeting_id != meeting.pk for p in participants):
         raise ValidationError({"participants": "只能选择本次会议班子名单中的成员"})
+
+
+def _check(session: StudySession) -> None:
+    """A session is held while the meeting is prepared, and its texts fit the report."""
+    check_record_date(
+        session.meeting, session.session_date, phase=Phase.PREPARATION, field="session_date", label="学习研讨日期"
+    )
+    check_lengths(session)
 
 
 def _names(entries: Iterable[RosterEntry]) -> str:
@@ -46,6 +56,7 @@ def study_session_record(
     session = StudySession(
         meeting=meeting, session_date=session_date, form=form, materials=materials.strip(), minutes=minutes.strip()
     )
+    _check(session)
     session.full_clean()
     session.save()
     session.participants.set(people)
@@ -86,6 +97,7 @@ def study_session_update(
             session.participants.set(people)
             changes.append({"field": "participants", "label": "参加的班子成员", "old": old, "new": new})
     if changes:
+        _check(session)
         session.full_clean()
         scalar = [c["field"] for c in changes if c["field"] != "participants"]
         if scalar:
