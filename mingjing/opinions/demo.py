@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any
 
 from mingjing.meetings.models import Meeting
-from mingjing.opinions.models import Campaign, Channel, SourceKind
+from mingjing.opinions.models import Audience, Campaign, Channel, SourceKind
 from mingjing.opinions.services import campaign_close, campaign_create, item_create, opinion_record, unit_add
 from mingjing.yearconfigs.models import Aspect
 
@@ -108,6 +108,7 @@ def load_demo_records(*, meeting: Meeting, actor: Any, on: dt.date) -> None:
         closes_on=on + dt.timedelta(days=7),
         channels=[Channel.ONLINE],
         online_enabled=True,
+        audience=Audience.PUBLIC,  # open to the unit's service users: no codes
         min_responses_shown=5,
         note="扫描征求意见表上的二维码匿名填写",
     )

@@ -25,11 +25,12 @@ from mingjing.documents.numbering import doc_date
 from mingjing.documents.registry import register
 from mingjing.documents.slots import MISSING, fill
 from mingjing.meetings.models import Meeting, RosterEntry
-from mingjing.opinions.models import Campaign, OpinionItem, SourceKind
+from mingjing.opinions.models import Campaign, CampaignStateChange, OpinionItem, SourceKind, StateChange
 from mingjing.opinions.selectors import (
     AspectGroup,
     OpinionTallies,
     TargetTally,
+    campaign_state_changes,
     campaigns_of_meeting,
     feedback_for_member,
     items_by_aspect,
@@ -232,7 +233,28 @@ def build_opinion_summary(meeting: Meeting, member: RosterEntry | None, override
     for tally in shown:
         _target_section(doc, tally, [i for i in items if i.target_id == tally.entry_id],
                         [o for o in loose if o.target_id == tally.entry_id])  # fmt: skip
+    changes = campaign_state_changes(campaigns=campaigns)
+    if changes:  # last: the 督导组 reads whether a campaign was closed and reopened, when and why
+        doc.heading(1, "征求意见结束和重新开放情况")
+        doc.paragraph(
+            state_changes_text(changes, named=len(campaigns) > 1), key="state-changes", label="结束和重新开放"
+        )
     return doc
+
+
+def state_changes_text(changes: list[CampaignStateChange], *, named: bool) -> str:
+    """Every close and reopen, one a line: the 督导组 sees whether a campaign was closed and
+    reopened until some target passed the threshold."""
+    reopens = sum(1 for c in changes if c.change == StateChange.REOPENED)
+    lines = []
+    for c in changes:
+        who = f"“{c.campaign.title}”" if named else ""
+        if c.change == StateChange.CLOSED:
+            lines.append(f"{doc_date(c.on)}，{who}结束征求，当时收到网上匿名意见{c.online}条。")
+        else:
+            lines.append(f"{doc_date(c.on)}，{who}重新开放征求，原因：{c.reason or MISSING}。")
+    head = f"征求期间重新开放{reopens}次。" if reopens else "征求期间未重新开放。"
+    return "\n".join([head, *lines])
 
 
 def _target_section(doc: OfficialDocument, tally: TargetTally, items: list[OpinionItem], loose: list) -> None:

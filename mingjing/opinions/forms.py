@@ -5,7 +5,7 @@ from django.conf import settings
 
 from mingjing.lib.forms import DateInput
 from mingjing.meetings.models import Meeting, RosterEntry
-from mingjing.opinions.models import Campaign, Channel, Opinion, SourceKind
+from mingjing.opinions.models import Audience, Campaign, Channel, Opinion, SourceKind
 from mingjing.opinions.selectors import TEAM, targets_for_meeting
 from mingjing.opinions.services import MAX_BALLOTS, MAX_TEXT, PublicEntry
 from mingjing.yearconfigs.models import Aspect
@@ -46,17 +46,28 @@ class CampaignForm(forms.Form):
     opens_on = forms.DateField(label="开始日期", widget=DateInput())
     closes_on = forms.DateField(label="截止日期", widget=DateInput())
     online_enabled = forms.BooleanField(label="开放网上匿名填写（二维码）", required=False, initial=True)
+    audience = forms.ChoiceField(
+        label="网上填写对象", choices=Audience.choices, initial=Audience.GROUP, widget=forms.RadioSelect, required=False
+    )
     requires_ballot = forms.BooleanField(
-        label="须凭一次性填写码提交", required=False, help_text="只向特定范围征求时使用：填写码在“填写码”页生成"
+        label="须凭一次性填写码提交",
+        required=False,
+        initial=True,
+        help_text="向特定范围征求时默认启用，每人一码、用过作废，经办人也不能多次提交；填写码在“填写码”页生成。"
+        "收到网上意见后不能再取消",
     )
     min_responses_shown = forms.IntegerField(
         label="显示门槛（条）",
         min_value=1,
         max_value=100,
         initial=5,
-        help_text="网上匿名意见在征求结束后才显示，且对某一对象的匿名意见不少于此数时才显示",
+        help_text="网上匿名意见在征求结束后才显示，且对某一对象的匿名意见不少于此数时才显示；收到网上意见后只能提高",
     )
     note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def clean_audience(self) -> str:
+        """Not sent: what the campaign had (or, for a new one, a closed group)."""
+        return self.cleaned_data.get("audience") or self.initial.get("audience") or Audience.GROUP
 
 
 class UnitForm(forms.Form):
@@ -92,8 +103,8 @@ class OpinionForm(forms.Form):
             required=False,
             empty_label="（未归入方面）",
         )
-        if online:  # an anonymous response: only where it is filed may change
-            for name in ("text", "channel", "source_kind", "received_on"):
+        if online:  # an anonymous response: only the aspect it is filed under may change
+            for name in ("text", "target", "channel", "source_kind", "received_on"):
                 del self.fields[name]
 
 

@@ -33,6 +33,14 @@ class SourceKind(models.TextChoices):
     OTHER = "other", "其他"
 
 
+class Audience(models.TextChoices):
+    """Whom the anonymous form is for. A closed group can be counted, so each member gets one
+    single-use code; the public (服务对象、群众) cannot be, so codes are optional there."""
+
+    GROUP = "group", "特定范围（本单位干部职工、党员等，可逐人发放填写码）"
+    PUBLIC = "public", "不特定人群（服务对象、群众等）"
+
+
 class Campaign(models.Model):
     meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="campaigns")
     title = models.CharField("名称", max_length=200)
@@ -44,6 +52,7 @@ class Campaign(models.Model):
     public_token = models.CharField(max_length=32, unique=True, editable=False)
     online_enabled = models.BooleanField("开放网上匿名填写", default=True)
     requires_ballot = models.BooleanField("须凭一次性填写码提交", default=False)
+    audience = models.CharField("网上填写对象", max_length=10, choices=Audience.choices, default=Audience.GROUP)
     min_responses_shown = models.PositiveSmallIntegerField(
         "显示门槛（条）", default=5, help_text="网上匿名意见在征求结束后才显示，且某一对象不少于此数时才显示"
     )
@@ -75,6 +84,29 @@ class Campaign(models.Model):
     def channel_labels(self) -> list[str]:
         labels = dict(Channel.choices)
         return [str(labels.get(c, c)) for c in self.channels]
+
+
+class StateChange(models.TextChoices):
+    CLOSED = "closed", "结束征求"
+    REOPENED = "reopened", "重新开放"
+
+
+class CampaignStateChange(models.Model):
+    """Each close and reopen of a campaign, for the 督导组 and the 意见汇总: closing and reopening
+    again and again (to add responses until a target passes the threshold) stays on the record."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="state_changes")
+    change = models.CharField("操作", max_length=10, choices=StateChange.choices)
+    on = models.DateField("日期")
+    reason = models.CharField("原因", max_length=200, blank=True)  # required to reopen
+    online = models.PositiveIntegerField("网上匿名意见（条）", default=0)  # at that moment
+
+    class Meta:
+        verbose_name = "征求意见结束和重新开放"
+        ordering = ["campaign_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_change_display()} {self.on}"
 
 
 class CampaignUnit(models.Model):

@@ -7,10 +7,11 @@ Visibility (the promise made to opinion givers):
   the campaign's threshold of such responses, and always in a random order (shuffle_key);
 - opinions the preparer typed or imported are his own entries and always visible to readers.
 
-Who reads what inside a meeting: the preparer/admin, the principal and the reviewers (督导组,
-the superior's organization department) see every visible opinion; another team member sees the
-ones about the team and about himself (his feedback sheet) — not what was said about colleagues;
-anyone else who may read the meeting sees the campaign facts, counts and the team's opinions.
+Who reads what inside a meeting is the policy's (`accounts.policy`): READ_EVERY_TARGET (the
+preparer/admin, the principal and the reviewers) sees every visible opinion; READ_FEEDBACK of his
+own entry lets a member see the ones about himself; anyone who may read the meeting sees the
+campaign facts, counts and the team's opinions. OVERSEE_SOLICITATION (the staff and the 督导组)
+sees how many online responses arrived per day and how many codes were issued and spent.
 """
 
 from __future__ import annotations
@@ -23,13 +24,19 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 
-from mingjing.accounts.policy import Ability
+from mingjing.accounts.policy import Ability, MeetingPolicy
 from mingjing.meetings.models import Meeting, RosterEntry
-from mingjing.meetings.selectors import (
-    MeetingAccess,
-    get_meeting_record_for_user,
+from mingjing.meetings.selectors import get_meeting_record_for_user
+from mingjing.opinions.models import (
+    Audience,
+    BallotCode,
+    Campaign,
+    CampaignStateChange,
+    CampaignUnit,
+    Channel,
+    Opinion,
+    OpinionItem,
 )
-from mingjing.opinions.models import Campaign, CampaignUnit, Channel, Opinion, OpinionItem
 from mingjing.organizations.models import team_rank
 
 TEAM = "team"  # the value that stands for 领导班子 in target filters and choices
@@ -105,23 +112,25 @@ def visible_opinions(*, campaigns: list[Campaign]) -> QuerySet[Opinion]:
     )
 
 
-def reader_scope_q(access: MeetingAccess, prefix: str = "") -> Q:
-    """Which targets' opinions this reader sees (see the module's docstring)."""
-    if access.write or access.review or access.is_principal:
+def sees_every_target(policy: MeetingPolicy) -> bool:
+    """The policy's READ_EVERY_TARGET (the problems app reads linked opinions with it too)."""
+    return policy.can(Ability.READ_EVERY_TARGET)
+
+
+def may_see_feedback(policy: MeetingPolicy, entry: RosterEntry) -> bool:
+    return policy.can(Ability.READ_FEEDBACK, entry)
+
+
+def reader_scope_q(policy: MeetingPolicy, prefix: str = "") -> Q:
+    """Which targets' opinions this reader sees: every target, or the team's and those about
+    himself when the policy lets him read his own feedback."""
+    if sees_every_target(policy):
         return Q()
     team = Q(**{f"{prefix}target__isnull": True})
-    if access.entry is not None:
-        return team | Q(**{f"{prefix}target": access.entry})
+    own = policy.entry
+    if own is not None and may_see_feedback(policy, own):
+        return team | Q(**{f"{prefix}target": own})
     return team
-
-
-def sees_every_target(access: MeetingAccess) -> bool:
-    # writer/reviewer, not write/review: archiving freezes edits, not what one may read.
-    return access.writer or access.reviewer or access.is_principal
-
-
-def may_see_feedback(access: MeetingAccess, entry: RosterEntry) -> bool:
-    return sees_every_target(access) or access.owns(entry)
 
 
 @dataclass(frozen=True)
@@ -156,12 +165,57 @@ def online_counts(*, campaign: Campaign) -> OnlineCounts:
     )
 
 
+@dataclass(frozen=True)
+class Oversight:
+    """What the staff and the 督导组 watch so that padding shows: online responses per day (numbers
+    and dates only, never texts or targets) and the single-use codes issued and spent."""
+
+    per_day: list[tuple[Any, int]]  # (date, number of online responses that day), oldest first
+    codes_issued: int
+    codes_spent: int
+    open_group_without_codes: bool  # a closed group's form that anyone with the link may fill in
+
+    @property
+    def busiest(self) -> int:
+        return max((n for _, n in self.per_day), default=0)
+
+
+def campaign_oversight(*, campaign: Campaign) -> Oversight:
+    """Call it only for a reader with OVERSEE_SOLICITATION."""
+    per_day = list(
+        Opinion.objects.filter(campaign=campaign, from_public_form=True)
+        .order_by("received_on")
+        .values_list("received_on")
+        .annotate(n=Count("id"))
+    )
+    codes = BallotCode.objects.filter(campaign=campaign).aggregate(
+        issued=Count("id"), spent=Count("id", filter=Q(spent=True))
+    )
+    return Oversight(
+        per_day=per_day,
+        codes_issued=codes["issued"],
+        codes_spent=codes["spent"],
+        open_group_without_codes=(
+            campaign.online_enabled and campaign.audience == Audience.GROUP and not campaign.requires_ballot
+        ),
+    )
+
+
+def campaign_state_changes(*, campaigns: list[Campaign]) -> list[CampaignStateChange]:
+    """Every close and reopen of these campaigns, in the order they happened."""
+    return list(
+        CampaignStateChange.objects.filter(campaign__in=campaigns)
+        .select_related("campaign")
+        .order_by("campaign__opens_on", "campaign_id", "id")
+    )
+
+
 def campaign_opinions(
-    *, campaign: Campaign, access: MeetingAccess, target: str = "", aspect: str = "", channel: str = ""
+    *, campaign: Campaign, policy: MeetingPolicy, target: str = "", aspect: str = "", channel: str = ""
 ) -> QuerySet[Opinion]:
     """The opinion list of a campaign for this reader, with the page's filters
     (target: "team" or a roster entry id; aspect: an aspect id or "none"; channel: a Channel value)."""
-    qs = visible_opinions(campaigns=[campaign]).filter(reader_scope_q(access))
+    qs = visible_opinions(campaigns=[campaign]).filter(reader_scope_q(policy))
     if target == TEAM:
         qs = qs.filter(target__isnull=True)
     elif target.isdigit():
@@ -179,12 +233,12 @@ def campaign_units(*, campaign: Campaign) -> list[CampaignUnit]:
     return list(CampaignUnit.objects.filter(campaign=campaign).order_by("id"))
 
 
-def campaign_items(*, campaign: Campaign, access: MeetingAccess) -> list[OpinionItem]:
+def campaign_items(*, campaign: Campaign, policy: MeetingPolicy) -> list[OpinionItem]:
     """Grouped items with the number of (visible) opinions each came from, by aspect order."""
     visible_ids = visible_opinions(campaigns=[campaign]).values("pk")
     return list(
         OpinionItem.objects.filter(campaign=campaign)
-        .filter(reader_scope_q(access))
+        .filter(reader_scope_q(policy))
         .select_related("aspect", "target")
         .annotate(opinion_count=Count("opinions", filter=Q(opinions__in=visible_ids)))
         .order_by("aspect__order", "order", "id")

@@ -1,5 +1,15 @@
-"""Writes for opinion solicitation. Each runs in a transaction and records one audit event, except
-the anonymous submission (opinion_submit_public), which by design leaves no trace of who or when."""
+"""Writes for opinion solicitation. Each runs in a transaction, asks the policy whether its actor
+may edit the meeting's records and records one audit event, except the anonymous submission
+(opinion_submit_public), which by design leaves no trace of who or when.
+
+Anonymity that survives its administrators:
+- once the first online response has arrived, the threshold and the settings that protect the
+  respondents (the form stays on, single-use codes stay required) can only be made stricter;
+- every close and reopen is recorded (reopening needs a reason) and shown to the 督导组;
+- at close, the campaign's online rows are written anew under fresh random ids in random order
+  and the old rows deleted (SQLite zeroes deleted bytes: `PRAGMA secure_delete=ON` in settings),
+  so the database file no longer holds the order of submissions or which texts came together.
+"""
 
 from __future__ import annotations
 
@@ -12,14 +22,27 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
+from mingjing.accounts.policy import Ability, policy_for
+from mingjing.audit.models import AuditEvent
 from mingjing.audit.services import apply_changes, audit_record
 from mingjing.lib.dates import cn_date, today
 from mingjing.lib.xlsx import XlsxError, read_sheet
 from mingjing.meetings.models import Meeting, RosterEntry
 from mingjing.meetings.services import meeting_step_sync
-from mingjing.opinions.models import BallotCode, Campaign, CampaignUnit, Channel, Opinion, OpinionItem, SourceKind
+from mingjing.opinions.models import (
+    Audience,
+    BallotCode,
+    Campaign,
+    CampaignStateChange,
+    CampaignUnit,
+    Channel,
+    Opinion,
+    OpinionItem,
+    SourceKind,
+    StateChange,
+)
 from mingjing.yearconfigs.models import Aspect
 
 MAX_TEXT = 2000
@@ -35,6 +58,7 @@ CAMPAIGN_FIELDS = (
     "closes_on",
     "online_enabled",
     "requires_ballot",
+    "audience",
     "min_responses_shown",
     "note",
 )
@@ -44,6 +68,12 @@ ITEM_FIELDS = ("aspect", "target", "text", "order")
 
 
 # --- checks ----------------------------------------------------------------------------------------
+
+
+def _require_edit(actor: Any, meeting: Meeting) -> None:
+    """The policy's answer for every write here: the unit's preparer/administrator (or the console),
+    on a meeting that is neither archived nor an imported copy."""
+    policy_for(user=actor, meeting=meeting).require(Ability.EDIT)
 
 
 def _check_target(meeting: Meeting, target: RosterEntry | None, field: str = "target") -> None:
@@ -94,6 +124,98 @@ def _random_opinion_id() -> int:
     return _RANDOM_ID_FLOOR + secrets.randbelow(2**62 - 2**40)
 
 
+def _shuffle(rows: list) -> None:
+    secrets.SystemRandom().shuffle(rows)
+
+
+def _has_online_responses(campaign: Campaign) -> bool:
+    return Opinion.objects.filter(campaign=campaign, from_public_form=True).exists()
+
+
+# What protects the respondents, field by field: (is the new value weaker than the old one?, why not).
+_PROTECTIONS: dict[str, tuple[Any, str]] = {
+    "min_responses_shown": (
+        lambda old, new: new < old,
+        "已收到网上匿名意见，显示门槛不能降低（现为{old}条），只能提高",
+    ),
+    "requires_ballot": (
+        lambda old, new: old and not new,
+        "已收到网上匿名意见，不能取消“须凭一次性填写码提交”",
+    ),
+    "online_enabled": (
+        lambda old, new: old and not new,
+        "已收到网上匿名意见，不能关闭“网上匿名填写”；如需停止接受填写，请结束征求意见（结束和重新开放都有记录）",
+    ),
+}
+
+
+def _check_not_weakened(campaign: Campaign, data: dict[str, Any]) -> None:
+    """Once the first online response has arrived, the threshold and the anonymity settings may
+    only be made stricter: lowering them would unmask the few who answered (or let the form be
+    switched off and on again without the reason a reopen needs)."""
+    weakened = {
+        name: message.format(old=getattr(campaign, name))
+        for name, (weaker, message) in _PROTECTIONS.items()
+        if name in data and weaker(getattr(campaign, name), data[name])
+    }
+    if weakened and _has_online_responses(campaign):
+        raise ValidationError(weakened)
+
+
+def _rewrite_online_rows(campaign: Campaign) -> None:
+    """Write the campaign's online responses anew: the same content under fresh random ids and
+    shuffle keys, inserted in the order of the new ids (itself random), then delete the old rows.
+    Before this the table holds them as they came: one submission's texts side by side, in the
+    order of submission. Links to them (problems, audit lines about refiling) follow the new ids.
+    With `secure_delete` SQLite zeroes the old rows' bytes; the -wal file is truncated after the
+    commit (see _truncate_wal)."""
+    old = list(Opinion.objects.filter(campaign=campaign, from_public_form=True))
+    if not old:
+        return
+    old_ids = {o.pk for o in old}
+    new_ids: set[int] = set()
+    while len(new_ids) < len(old):
+        wanted = len(old) - len(new_ids)
+        drawn = {_random_opinion_id() for _ in range(wanted)} - old_ids - new_ids
+        drawn -= set(Opinion.objects.filter(pk__in=drawn).values_list("pk", flat=True))
+        new_ids |= set(list(drawn)[:wanted])
+    _shuffle(old)
+    mapping: dict[int, int] = {}
+    fresh = []
+    for row, new_id in zip(old, sorted(new_ids), strict=True):
+        mapping[row.pk] = new_id
+        copy = Opinion(id=new_id, shuffle_key=_shuffle_key())
+        for f in Opinion._meta.concrete_fields:
+            if f.attname not in ("id", "shuffle_key"):
+                setattr(copy, f.attname, getattr(row, f.attname))
+        fresh.append(copy)
+    Opinion.objects.bulk_create(fresh)  # in the order of the new ids
+    for rel in Opinion._meta.related_objects:
+        if rel.many_to_many:
+            model = rel.through
+            column = next(f.attname for f in model._meta.concrete_fields if f.related_model is Opinion)
+        else:
+            model, column = rel.related_model, rel.field.attname
+        linked = set(model._base_manager.filter(**{f"{column}__in": old_ids}).values_list(column, flat=True))
+        for old_id in linked:
+            model._base_manager.filter(**{column: old_id}).update(**{column: mapping[old_id]})
+    audited = AuditEvent.objects.filter(
+        content_type__app_label="opinions", content_type__model="opinion", object_id__in=old_ids
+    )
+    for old_id in set(audited.values_list("object_id", flat=True)):
+        audited.filter(object_id=old_id).update(object_id=mapping[old_id])
+    Opinion.objects.filter(pk__in=old_ids).delete()
+    transaction.on_commit(_truncate_wal)
+
+
+def _truncate_wal() -> None:
+    """SQLite in WAL mode keeps recent page images (one set per submission) in the -wal file until
+    a checkpoint; after the close has been committed, fold them into the database and empty it."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 def _sync_step(meeting: Meeting) -> None:
     """征求意见 is done when every campaign of the meeting is closed: on the latest close date."""
     dates = list(Campaign.objects.filter(meeting=meeting).values_list("closed_on", flat=True))
@@ -114,10 +236,15 @@ def campaign_create(
     closes_on: dt.date,
     channels: Sequence[str] = (Channel.PAPER,),
     online_enabled: bool = True,
-    requires_ballot: bool = False,
+    requires_ballot: bool | None = None,
+    audience: str = Audience.GROUP,
     min_responses_shown: int = 5,
     note: str = "",
 ) -> Campaign:
+    """`requires_ballot` None: single-use codes when the online form is for a closed group."""
+    _require_edit(actor, meeting)
+    if requires_ballot is None:
+        requires_ballot = online_enabled and audience == Audience.GROUP
     campaign = Campaign(
         meeting=meeting,
         title=title.strip(),
@@ -126,6 +253,7 @@ def campaign_create(
         closes_on=closes_on,
         online_enabled=online_enabled,
         requires_ballot=requires_ballot,
+        audience=audience,
         min_responses_shown=min_responses_shown,
         note=note.strip(),
         public_token=secrets.token_urlsafe(18),
@@ -140,16 +268,11 @@ def campaign_create(
 
 @transaction.atomic
 def campaign_update(*, actor: Any, campaign: Campaign, data: dict[str, Any]) -> Campaign:
+    _require_edit(actor, campaign.meeting)
     data = {k: v for k, v in data.items() if k in CAMPAIGN_FIELDS}
     if "channels" in data:
         data["channels"] = list(data["channels"])
-    if (
-        campaign.is_closed
-        and "min_responses_shown" in data
-        and data["min_responses_shown"] != campaign.min_responses_shown
-    ):
-        # Lowering the threshold after the responses are known would unmask the few.
-        raise ValidationError({"min_responses_shown": "征求意见结束后不能修改显示门槛；如确需修改，请先重新开放"})
+    _check_not_weakened(campaign, data)
     changes = apply_changes(campaign, data)
     if changes:
         _check_campaign(campaign)
@@ -163,14 +286,20 @@ def campaign_update(*, actor: Any, campaign: Campaign, data: dict[str, Any]) -> 
 
 @transaction.atomic
 def campaign_close(*, actor: Any, campaign: Campaign, closed_on: dt.date | None = None) -> Campaign:
+    _require_edit(actor, campaign.meeting)
     if campaign.is_closed:
         raise ValidationError({"closed_on": "征求意见已经结束"})
     closed_on = closed_on or today()
     if closed_on < campaign.opens_on:
         raise ValidationError({"closed_on": "结束日期不能早于开始日期"})
+    reopened = campaign.state_changes.filter(change=StateChange.REOPENED).order_by("-id").first()
+    if reopened is not None and closed_on < reopened.on:
+        raise ValidationError({"closed_on": f"结束日期不能早于上次重新开放的日期（{cn_date(reopened.on)}）"})
     campaign.closed_on = closed_on
     campaign.save(update_fields=["closed_on"])
     online = Opinion.objects.filter(campaign=campaign, from_public_form=True).count()
+    CampaignStateChange.objects.create(campaign=campaign, change=StateChange.CLOSED, on=closed_on, online=online)
+    _rewrite_online_rows(campaign)
     audit_record(
         actor=actor,
         event_type="opinion.campaign_closed",
@@ -184,15 +313,26 @@ def campaign_close(*, actor: Any, campaign: Campaign, closed_on: dt.date | None 
 
 @transaction.atomic
 def campaign_reopen(*, actor: Any, campaign: Campaign, reason: str) -> Campaign:
+    """Hides the online responses again until the next close. Needs a reason, which the 督导组
+    reads on the campaign page and the 意见汇总 prints, with every earlier close and reopen."""
+    _require_edit(actor, campaign.meeting)
     reason = (reason or "").strip()
     if not campaign.is_closed:
         raise ValidationError({"reason": "征求意见尚未结束"})
     if not reason:
         raise ValidationError({"reason": "请说明重新开放的原因"})
+    max_reason = CampaignStateChange._meta.get_field("reason").max_length
+    if len(reason) > max_reason:
+        raise ValidationError({"reason": f"重新开放的原因不能超过{max_reason}字"})
+    on = today()
     campaign.closed_on = None
-    if campaign.closes_on < today():
-        campaign.closes_on = today()  # otherwise the form would still say "已结束"
+    if campaign.closes_on < on:
+        campaign.closes_on = on  # otherwise the form would still say "已结束"
     campaign.save(update_fields=["closed_on", "closes_on"])
+    online = Opinion.objects.filter(campaign=campaign, from_public_form=True).count()
+    CampaignStateChange.objects.create(
+        campaign=campaign, change=StateChange.REOPENED, on=on, reason=reason, online=online
+    )
     audit_record(
         actor=actor,
         event_type="opinion.campaign_reopened",
@@ -207,6 +347,7 @@ def campaign_reopen(*, actor: Any, campaign: Campaign, reason: str) -> Campaign:
 @transaction.atomic
 def campaign_delete(*, actor: Any, campaign: Campaign) -> None:
     meeting = campaign.meeting
+    _require_edit(actor, meeting)
     audit_record(actor=actor, event_type="deleted", obj=campaign, organization=meeting.organization)
     campaign.delete()
     _sync_step(meeting)
@@ -235,6 +376,7 @@ def unit_add(
     forms_sent: int = 0,
     forms_returned: int = 0,
 ) -> CampaignUnit:
+    _require_edit(actor, campaign.meeting)
     unit = CampaignUnit(
         campaign=campaign,
         name=name.strip(),
@@ -252,6 +394,7 @@ def unit_add(
 
 @transaction.atomic
 def unit_update(*, actor: Any, unit: CampaignUnit, data: dict[str, Any]) -> CampaignUnit:
+    _require_edit(actor, unit.campaign.meeting)
     data = {k: v for k, v in data.items() if k in UNIT_FIELDS}
     if "name" in data:
         data["name"] = data["name"].strip()
@@ -275,6 +418,7 @@ def unit_update(*, actor: Any, unit: CampaignUnit, data: dict[str, Any]) -> Camp
 
 @transaction.atomic
 def unit_delete(*, actor: Any, unit: CampaignUnit) -> None:
+    _require_edit(actor, unit.campaign.meeting)
     audit_record(actor=actor, event_type="deleted", obj=unit, organization=unit.campaign.meeting.organization)
     unit.delete()
 
@@ -294,6 +438,7 @@ def opinion_record(
     source_kind: str = "",
     received_on: dt.date | None = None,
 ) -> Opinion:
+    _require_edit(actor, campaign.meeting)
     meeting = campaign.meeting
     _check_target(meeting, target)
     _check_aspect(meeting, aspect)
@@ -314,11 +459,18 @@ def opinion_record(
 
 @transaction.atomic
 def opinion_update(*, actor: Any, opinion: Opinion, data: dict[str, Any]) -> Opinion:
+    _require_edit(actor, opinion.campaign.meeting)
     meeting = opinion.campaign.meeting
     data = {k: v for k, v in data.items() if k in OPINION_FIELDS}
     if opinion.from_public_form:
-        # What someone wrote anonymously is not rewritten: only where it is filed may change.
-        data = {k: v for k, v in data.items() if k in ("aspect", "target")}
+        # What someone wrote anonymously is not rewritten: only the aspect it is filed under may
+        # change. Not its target: the threshold counts responses per target, and moving shown
+        # responses onto a target below it would reveal the few written about that one.
+        if "target" in data and getattr(data["target"], "pk", None) != opinion.target_id:
+            raise ValidationError(
+                {"target": "网上匿名意见不能改变对象：显示门槛按对象计算，改变对象可能使不足门槛的意见显示出来"}
+            )
+        data = {k: v for k, v in data.items() if k == "aspect"}
     if "text" in data:
         data["text"] = _check_text(data["text"])
     _check_target(meeting, data.get("target"))
@@ -333,6 +485,7 @@ def opinion_update(*, actor: Any, opinion: Opinion, data: dict[str, Any]) -> Opi
 
 @transaction.atomic
 def opinion_delete(*, actor: Any, opinion: Opinion) -> None:
+    _require_edit(actor, opinion.campaign.meeting)
     audit_record(actor=actor, event_type="deleted", obj=opinion, organization=opinion.campaign.meeting.organization)
     opinion.delete()
 
@@ -448,6 +601,7 @@ def _import_row(record: dict[str, str], look: _Lookups, campaign: Campaign, on: 
 def opinions_import(*, actor: Any, campaign: Campaign, fileobj: IO[bytes] | bytes) -> int:
     """Validate every row first; import all rows or none. Errors name the row and the column:
     "第3行「对象」：…". Returns the number of opinions imported."""
+    _require_edit(actor, campaign.meeting)
     try:
         rows = read_sheet(fileobj, required=("意见内容", "对象"), max_rows=5000)
     except XlsxError as exc:
@@ -547,6 +701,7 @@ def opinion_submit_public(*, campaign: Campaign, entries: Sequence[PublicEntry],
 @transaction.atomic
 def ballot_codes_issue(*, actor: Any, campaign: Campaign, count: int, group: str = "") -> list[str]:
     """New single-use codes, returned once in plain text; only their SHA-256 hashes are kept."""
+    _require_edit(actor, campaign.meeting)
     if campaign.is_closed:
         raise ValidationError({"count": "征求意见已经结束，不能再生成填写码"})
     if not 1 <= count <= MAX_BALLOTS:
@@ -597,6 +752,7 @@ def item_create(
     order: int | None = None,
     opinions: Sequence[Opinion] = (),
 ) -> OpinionItem:
+    _require_edit(actor, campaign.meeting)
     meeting = campaign.meeting
     _check_target(meeting, target)
     _check_aspect(meeting, aspect)
@@ -622,6 +778,7 @@ def item_create(
 def item_update(
     *, actor: Any, item: OpinionItem, data: dict[str, Any], opinions: Sequence[Opinion] | None = None
 ) -> OpinionItem:
+    _require_edit(actor, item.campaign.meeting)
     meeting = item.campaign.meeting
     data = {k: v for k, v in data.items() if k in ITEM_FIELDS}
     if "text" in data:
@@ -655,5 +812,6 @@ def item_update(
 
 @transaction.atomic
 def item_delete(*, actor: Any, item: OpinionItem) -> None:
+    _require_edit(actor, item.campaign.meeting)
     audit_record(actor=actor, event_type="deleted", obj=item, organization=item.campaign.meeting.organization)
     item.delete()  # its opinions stay, ungrouped (Opinion.item is SET_NULL)

@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -12,7 +11,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from mingjing.accounts.policy import Ability
+from mingjing.accounts.policy import Ability, policy_for
 from mingjing.audit.selectors import history_for_object
 from mingjing.lib.dates import cn_date, today
 from mingjing.lib.forms import add_service_errors
@@ -20,7 +19,7 @@ from mingjing.lib.http import xlsx_response
 from mingjing.lib.views import form_page
 from mingjing.lib.xlsx import write_sheet
 from mingjing.meetings.models import RosterEntry
-from mingjing.meetings.selectors import get_meeting_for_user, meeting_access
+from mingjing.meetings.selectors import get_meeting_for_user
 from mingjing.opinions import selectors as sel
 from mingjing.opinions.forms import (
     BallotForm,
@@ -34,7 +33,7 @@ from mingjing.opinions.forms import (
     ReopenForm,
     UnitForm,
 )
-from mingjing.opinions.models import BallotCode, Campaign, Channel
+from mingjing.opinions.models import Audience, Campaign, Channel
 from mingjing.opinions.services import (
     CAMPAIGN_FIELDS,
     IMPORT_COLUMNS,
@@ -69,18 +68,17 @@ from mingjing.yearconfigs.models import Aspect
 def campaign_list(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The meeting's solicitation at a glance: its campaigns, the tallies and the feedback sheets."""
     meeting = get_meeting_for_user(user=request.user, pk=meeting_id)
-    access = meeting_access(user=request.user, meeting=meeting)
+    policy = policy_for(user=request.user, meeting=meeting)
     tallies = sel.opinion_tallies(meeting)
-    sheets = [t for t in tallies.targets if t.entry_id is not None]
-    if not sel.sees_every_target(access):
-        sheets = [t for t in sheets if access.entry is not None and t.entry_id == access.entry.pk]
+    roster = {e.pk: e for e in RosterEntry.objects.filter(meeting=meeting)}
+    sheets = [t for t in tallies.targets if t.entry_id in roster and sel.may_see_feedback(policy, roster[t.entry_id])]
     context = {
         "meeting": meeting,
         "campaigns": list(sel.campaigns_of_meeting(meeting=meeting)),
         "tallies": tallies,
         "sheets": sheets,
-        "access": access,
-        "all_targets": sel.sees_every_target(access),
+        "policy": policy,
+        "all_targets": sel.sees_every_target(policy),
     }
     return render(request, "opinions/list.html", context)
 
@@ -91,7 +89,14 @@ def campaign_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
     on = today()
     form = CampaignForm(
         request.POST or None,
-        initial={"opens_on": on, "closes_on": min(on.replace(day=28), meeting.planned_date), "channels": ["paper"]},
+        initial={
+            "opens_on": on,
+            "closes_on": min(on.replace(day=28), meeting.planned_date),
+            "channels": ["paper"],
+            # A closed group is the usual case, and single-use codes its default.
+            "audience": Audience.GROUP,
+            "requires_ballot": True,
+        },
     )
     return form_page(
         request,
@@ -108,29 +113,31 @@ def campaign_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = sel.get_campaign_for_user(user=request.user, pk=campaign_id)
     meeting = campaign.meeting
-    access = meeting_access(user=request.user, meeting=meeting)
+    policy = policy_for(user=request.user, meeting=meeting)
+    edit = policy.can(Ability.EDIT)
     units = sel.campaign_units(campaign=campaign)
-    items = sel.campaign_items(campaign=campaign, access=access)
+    items = sel.campaign_items(campaign=campaign, policy=policy)
     form_url = sel.solicitation_form_url(campaign, request)
     context = {
         "meeting": meeting,
         "campaign": campaign,
-        "access": access,
+        "policy": policy,
         "units": units,
         "sent": sum(u.forms_sent for u in units),
         "returned": sum(u.forms_returned for u in units),
         "online": sel.online_counts(campaign=campaign),
-        "visible_count": sel.visible_opinions(campaigns=[campaign]).filter(sel.reader_scope_q(access)).count(),
+        "visible_count": sel.visible_opinions(campaigns=[campaign]).filter(sel.reader_scope_q(policy)).count(),
         "items": items,
         "summary": sel.grouping_summary(items),
         "form_state": campaign.form_state(today()),
         "form_url": form_url,
         "qr": mark_safe(sel.qr_svg(form_url)) if campaign.online_enabled else "",  # noqa: S308 (segno's own SVG)
-        "unit_form": UnitForm(prefix="unit") if access.write else None,
-        "close_form": CloseForm(initial={"closed_on": today()}) if access.write else None,
-        "reopen_form": ReopenForm() if access.write else None,
-        "ballot_stats": _ballot_stats(campaign) if access.write else None,
-        "history": history_for_object(campaign) if access.write else [],
+        "unit_form": UnitForm(prefix="unit") if edit else None,
+        "close_form": CloseForm(initial={"closed_on": today()}) if edit else None,
+        "reopen_form": ReopenForm() if edit else None,
+        "state_changes": sel.campaign_state_changes(campaigns=[campaign]),
+        "oversight": (sel.campaign_oversight(campaign=campaign) if policy.can(Ability.OVERSEE_SOLICITATION) else None),
+        "history": history_for_object(campaign) if edit else [],
     }
     return render(request, "opinions/campaign.html", context)
 
@@ -258,18 +265,19 @@ def unit_remove(request: HttpRequest, unit_id: int) -> HttpResponse:
 def opinion_list(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = sel.get_campaign_for_user(user=request.user, pk=campaign_id)
     meeting = campaign.meeting
-    access = meeting_access(user=request.user, meeting=meeting)
+    policy = policy_for(user=request.user, meeting=meeting)
     aspects = list(Aspect.objects.filter(config_id=meeting.config_id).order_by("order"))
     targets = sel.targets_for_meeting(meeting=meeting)
-    if not sel.sees_every_target(access):
-        mine = {sel.TEAM, str(access.entry.pk) if access.entry else ""}
+    if not sel.sees_every_target(policy):
+        own = policy.entry
+        mine = {sel.TEAM, str(own.pk) if own is not None and sel.may_see_feedback(policy, own) else ""}
         targets = [t for t in targets if t[0] in mine]
     filters = FilterForm(request.GET or None, meeting=meeting, aspects=aspects, targets=targets)
     chosen = filters.cleaned_data if filters.is_valid() else {}
     opinions = list(
         sel.campaign_opinions(
             campaign=campaign,
-            access=access,
+            policy=policy,
             target=chosen.get("target", ""),
             aspect=chosen.get("aspect", ""),
             channel=chosen.get("channel", ""),
@@ -278,7 +286,7 @@ def opinion_list(request: HttpRequest, campaign_id: int) -> HttpResponse:
     context = {
         "meeting": meeting,
         "campaign": campaign,
-        "access": access,
+        "policy": policy,
         "opinions": opinions,
         "filters": filters,
         "filtered": any(chosen.values()),
@@ -377,9 +385,8 @@ def import_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 
 def _ballot_stats(campaign: Campaign) -> dict[str, int]:
-    return BallotCode.objects.filter(campaign=campaign).aggregate(
-        issued=Count("id"), spent=Count("id", filter=Q(spent=True))
-    )
+    oversight = sel.campaign_oversight(campaign=campaign)
+    return {"issued": oversight.codes_issued, "spent": oversight.codes_spent}
 
 
 @login_required
@@ -431,12 +438,12 @@ def printable_form(request: HttpRequest, campaign_id: int) -> HttpResponse:
 # --- grouping --------------------------------------------------------------------------------------
 
 
-def _grouping_context(campaign: Campaign, access) -> dict:
-    items = sel.campaign_items(campaign=campaign, access=access)
+def _grouping_context(campaign: Campaign, policy) -> dict:
+    items = sel.campaign_items(campaign=campaign, policy=policy)
     return {
         "meeting": campaign.meeting,
         "campaign": campaign,
-        "access": access,
+        "policy": policy,
         "groups": sel.items_by_aspect(items),
         "summary": sel.grouping_summary(items),
         "items": items,
@@ -446,9 +453,9 @@ def _grouping_context(campaign: Campaign, access) -> dict:
 @login_required
 def item_list(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = sel.get_campaign_for_user(user=request.user, pk=campaign_id)
-    access = meeting_access(user=request.user, meeting=campaign.meeting)
-    context = _grouping_context(campaign, access)
-    visible = sel.visible_opinions(campaigns=[campaign]).filter(sel.reader_scope_q(access))
+    policy = policy_for(user=request.user, meeting=campaign.meeting)
+    context = _grouping_context(campaign, policy)
+    visible = sel.visible_opinions(campaigns=[campaign]).filter(sel.reader_scope_q(policy))
     context["ungrouped"] = visible.filter(item__isnull=True).count()
     return render(request, "opinions/items.html", context)
 
@@ -522,9 +529,7 @@ def feedback(request: HttpRequest, meeting_id: int, entry_id: int) -> HttpRespon
     entry = RosterEntry.objects.filter(meeting=meeting, pk=entry_id).first()
     if entry is None:
         raise Http404("没有找到该班子成员")
-    access = meeting_access(user=request.user, meeting=meeting)
-    if not sel.may_see_feedback(access, entry):
-        raise PermissionDenied("意见反馈表只给本人、主要负责同志、党务工作人员和督导组看")
+    policy_for(user=request.user, meeting=meeting).require(Ability.READ_FEEDBACK, entry)
     sheet = sel.feedback_for_member(meeting, entry)
     return render(request, "opinions/feedback.html", {"meeting": meeting, "sheet": sheet, "today": today()})
 

@@ -11,6 +11,7 @@ CAMPAIGN = {
     "opens_on": "2026-11-02",
     "closes_on": "2026-11-10",
     "min_responses_shown": "5",
+    "audience": "group",
 }
 OPINION = {"text": "调研不够深入", "target": "team", "channel": "paper", "received_on": "2026-11-02"}
 UNIT = {"unit-name": "畜牧兽医科", "unit-source_kind": "division"}
