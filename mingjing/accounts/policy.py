@@ -102,12 +102,14 @@ MESSAGES: dict[Ability, str] = {
     Ability.READ_DRAFTS: "会前只有本人、主要负责同志、党务工作人员和督导组可以查看班子成员的查摆问题和发言提纲",
     Ability.READ_EVERY_TARGET: "只能查看对领导班子和对本人的意见建议",
     Ability.READ_FEEDBACK: "只能查看本人的意见建议反馈",
-    Ability.OVERSEE_SOLICITATION: "只有党务工作人员、督导组或上级组织部门可以查看网上匿名意见的逐日数量和填写码使用情况",
+    Ability.OVERSEE_SOLICITATION: (
+        "只有党务工作人员、督导组或上级组织部门可以查看网上匿名意见的逐日数量和填写码使用情况"
+    ),
     Ability.EDIT: "只有本单位党务工作人员可以修改此记录",
     Ability.EDIT_FOR: "只有本人或党务工作人员可以修改此记录",
     Ability.WRITE_MATERIAL: "发言提纲只能由本人撰写，不得由他人代写",
     Ability.SUBMIT_MATERIAL: "只有材料的撰写人可以提交或撤回",
-    Ability.APPROVE_MATERIAL: "您不是该材料的审核人",
+    Ability.APPROVE_MATERIAL: "您不是该材料的审核人",  # refined by APPROVER_MESSAGES
     Ability.REVIEW: "只有督导组或上级组织部门可以执行此操作",
     Ability.ASSIGN_SUPERVISORS: "只有本单位党务工作人员或上级组织部门可以指派督导组",
     Ability.LEDGER_READ_ALL: "只能查看本人的整改事项",
@@ -122,6 +124,14 @@ MESSAGES: dict[Ability, str] = {
     Ability.REOPEN: "只有单位管理员可以撤销归档",
 }
 TEAM_MATERIAL_WRITE_MESSAGE = "领导班子对照检查材料由主要负责同志（或党务工作人员协助）撰写"
+APPROVER_MESSAGES = {True: "此材料由督导组（上级组织部门）审核", False: "班子成员的发言提纲由主要负责同志审核"}
+
+
+def approved_by_reviewer(owner: Any) -> bool:
+    """The team's material and the principal's own outline go to the 督导组; members' to the principal."""
+    from mingjing.organizations.models import TeamRole
+
+    return owner is None or owner.team_role == TeamRole.PRINCIPAL
 
 
 # Apps whose rows stay writable after archiving (the ledger), for the save/delete guard.
@@ -311,15 +321,11 @@ class MeetingPolicy:
         if ability is a.EDIT_FOR:
             return self.staff or self.owns(target)
         if ability is a.WRITE_MATERIAL:
-            return (self.is_principal or self.staff) if target is None else self.owns(target)
+            return (self.owns(None) or self.staff) if target is None else self.owns(target)
         if ability is a.SUBMIT_MATERIAL:
             return self.owns(target)
         if ability is a.APPROVE_MATERIAL:
-            from mingjing.organizations.models import TeamRole
-
-            if target is None or target.team_role == TeamRole.PRINCIPAL:
-                return self.reviewer
-            return self.is_principal
+            return self.reviewer if approved_by_reviewer(target) else self.is_principal
         if ability is a.REVIEW:
             return self.reviewer
         if ability is a.ASSIGN_SUPERVISORS:
@@ -361,6 +367,8 @@ class MeetingPolicy:
             message = MESSAGES[ability]
             if ability is Ability.WRITE_MATERIAL and target is None:
                 message = TEAM_MATERIAL_WRITE_MESSAGE
+            if ability is Ability.APPROVE_MATERIAL:
+                message = APPROVER_MESSAGES[approved_by_reviewer(None if target is ANY else target)]
             raise PermissionDenied(message)
 
     @cached_property

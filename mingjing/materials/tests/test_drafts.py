@@ -105,7 +105,7 @@ class MaterialServicesAskThePolicyTest(BaseTestCase):
             material_act(actor=self.member, material=outline, action="submit")
         material_act(actor=self.principal, material=outline, action="submit")
         for action in ("approve", "return"):
-            with self.subTest(action), self.assertRaisesMessage(PermissionDenied, "您不是该材料的审核人"):
+            with self.subTest(action), self.assertRaisesMessage(PermissionDenied, "此材料由督导组（上级组织部门）审核"):
                 material_act(actor=self.member, material=outline, action=action, comments="意见")
         with self.assertRaisesMessage(PermissionDenied, "只有督导组或上级组织部门"):
             material_act(actor=self.member, material=outline, action="review", comments="意见")

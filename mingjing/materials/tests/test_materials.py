@@ -181,7 +181,7 @@ class ReviewFlowTest(MaterialTestCase):
         for name in ("王芳", "赵强"):
             material_act(actor=principal, material=self.material(self.entry(name)), action="approve")
         # The principal's own outline and the team's material are approved by the 督导组.
-        with self.assertRaisesMessage(PermissionDenied, "您不是该材料的审核人"):
+        with self.assertRaisesMessage(PermissionDenied, "此材料由督导组（上级组织部门）审核"):
             material_act(actor=principal, material=self.material(self.entry("张明")), action="approve")
         material_act(actor=self.supervisor, material=self.material(self.entry("张明")), action="approve")
         material_act(actor=principal, material=self.material(None), action="submit")
