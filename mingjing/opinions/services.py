@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import re
 import secrets
 from collections.abc import Sequence
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 
 from mingjing.accounts.policy import Ability, policy_for
 from mingjing.audit.models import AuditEvent
@@ -44,6 +45,8 @@ from mingjing.opinions.models import (
     StateChange,
 )
 from mingjing.yearconfigs.models import Aspect
+
+logger = logging.getLogger(__name__)
 
 MAX_TEXT = 2000
 MAX_BALLOTS = 500
@@ -211,9 +214,13 @@ def _rewrite_online_rows(campaign: Campaign) -> None:
 def _truncate_wal() -> None:
     """SQLite in WAL mode keeps recent page images (one set per submission) in the -wal file until
     a checkpoint; after the close has been committed, fold them into the database and empty it."""
-    if connection.vendor == "sqlite":
+    if connection.vendor != "sqlite":
+        return
+    try:
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except OperationalError:  # another connection holds the file: SQLite checkpoints it later itself
+        logger.warning("征求意见结束后未能清空 -wal 文件（数据库正被占用），将由 SQLite 稍后自动检查点")
 
 
 def _sync_step(meeting: Meeting) -> None:

@@ -320,7 +320,9 @@ class DatabaseFileTest(TrustTestCase):
             ids_before = set(Opinion.objects.filter(campaign=self.online).values_list("pk", flat=True))
 
             self.login("preparer")
-            self.close_online(self.online.opens_on)
+            with self.captureOnCommitCallbacks(execute=True) as callbacks:
+                self.close_online(self.online.opens_on)
+            self.assertEqual(len(callbacks), 1)  # the -wal file is emptied once the close is committed
 
         after = self.offsets(self.file_bytes(), texts)
         # Each text is in the file once: the old rows' bytes were zeroed, not left in free space.
