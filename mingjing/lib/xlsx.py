@@ -181,3 +181,16 @@ def _read_rows(wb: Any, *, required: Sequence[str], max_rows: int) -> list[tuple
             raise XlsxError(f"表格超过{max_rows}行，请拆分后分批上传")
         result.append((number, record))
     return result
+
+
+def cell_error(row: int, column: str, message: str) -> str:
+    """How an import names a bad cell: "第3行「对象」：…"."""
+    return f"第{row}行「{column}」：{message}"
+
+
+def shown_errors(messages: Sequence[str], most: int = 50) -> list[str]:
+    """The first `most` errors of a sheet, and a line saying how many more there are."""
+    shown = list(messages[:most])
+    if len(messages) > most:
+        shown.append(f"……另有{len(messages) - most}处错误未列出")
+    return shown
