@@ -26,6 +26,10 @@ class SolicitationFlowTest(BrowserTestCase):
         page.get_by_label("开始日期").fill(today().isoformat())
         page.get_by_label("截止日期").fill((today() + dt.timedelta(days=7)).isoformat())
         page.get_by_label("显示门槛（条）").fill("1")
+        # Open to the public: no single-use codes (for a closed group they are the default).
+        expect(page.get_by_label("须凭一次性填写码提交")).to_be_checked()
+        page.get_by_label("不特定人群（服务对象、群众等）").check()
+        page.get_by_label("须凭一次性填写码提交").uncheck()
         page.get_by_role("button", name="保存", exact=True).click()
         page.wait_for_url(re.compile(r"/opinions/campaigns/\d+/$"))
         campaign_url = page.url
