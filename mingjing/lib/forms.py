@@ -38,3 +38,23 @@ class XlsxUploadForm(forms.Form):
         if file.size > settings.MAX_IMPORT_BYTES:
             raise forms.ValidationError(f"文件超过{settings.MAX_IMPORT_BYTES // (1024 * 1024)}MB，请拆分后分批上传")
         return file
+
+
+ROWS_STEP, MAX_PAGE_ROWS = 10, 100  # a several-rows page starts with 10 blank rows, "增加10行" adds more
+
+
+def rows_formset(request, form: type[forms.Form], **form_kwargs) -> forms.BaseFormSet:
+    """A page of blank rows of `form` (as many as ?rows= asks, 10 by default, at most 100), bound
+    to the POST; `filled_rows` gives the rows the user filled in."""
+    value = request.GET.get("rows", "")
+    rows = int(value) if value.isascii() and value.isdigit() and len(value) <= 3 else ROWS_STEP
+    rows = max(1, min(rows, MAX_PAGE_ROWS))
+    factory = forms.formset_factory(form, extra=rows, max_num=MAX_PAGE_ROWS, absolute_max=MAX_PAGE_ROWS)
+    formset = factory(request.POST or None, prefix="rows", form_kwargs=form_kwargs)
+    formset.more_rows = rows + ROWS_STEP
+    return formset
+
+
+def filled_rows(formset: forms.BaseFormSet) -> list[tuple[int, dict]]:
+    """(row number on the page, cleaned data) of each row the user filled in; blank rows are skipped."""
+    return [(i, f.cleaned_data) for i, f in enumerate(formset.forms, start=1) if f.has_changed()]

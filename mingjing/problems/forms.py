@@ -3,8 +3,9 @@ from __future__ import annotations
 from django import forms
 
 from mingjing.accounts.policy import MeetingPolicy
+from mingjing.lib.limits import limit_form
 from mingjing.meetings.models import Meeting, RosterEntry
-from mingjing.problems.models import Source
+from mingjing.problems.models import Cause, Measure, Problem, Source
 from mingjing.problems.selectors import opinion_choices, problem_choices
 from mingjing.yearconfigs.models import Aspect
 
@@ -52,15 +53,34 @@ class ProblemForm(forms.Form):
         meeting = policy.meeting
         self.fields["aspect"].queryset = Aspect.objects.filter(config_id=meeting.config_id).order_by("order")
         self.fields["opinions"].queryset = opinion_choices(policy=policy, member=member)
+        limit_form(self, Problem)
+
+
+class ProblemRowForm(forms.Form):
+    """One row of the several-problems page (labels as the import's columns, so errors read alike)."""
+
+    aspect = AspectChoiceField(label="重点方面", queryset=None, empty_label="请选择")
+    description = forms.CharField(label="问题表现", widget=forms.Textarea(attrs={"rows": 3}))
+    example = forms.CharField(label="具体事例", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    source = forms.ChoiceField(label="问题来源", choices=Source.choices, initial=Source.SELF)
+
+    def __init__(self, *args, aspects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["aspect"].queryset = aspects
+        limit_form(self, Problem)
 
 
 class CauseForm(forms.Form):
-    heading = forms.CharField(label="标题", max_length=200, help_text="如“政治站位高度不够”")
+    heading = forms.CharField(label="标题", help_text="如“政治站位高度不够”")
     text = forms.CharField(label="剖析", widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_form(self, Cause)
 
 
 class MeasureForm(forms.Form):
-    heading = forms.CharField(label="努力方向", max_length=200, help_text="如“提高政治站位，把牢正确方向”")
+    heading = forms.CharField(label="努力方向", help_text="如“提高政治站位，把牢正确方向”")
     text = forms.CharField(label="具体措施", widget=forms.Textarea(attrs={"rows": 5}))
     problems = forms.MultipleChoiceField(
         label="针对的问题", required=False, widget=forms.CheckboxSelectMultiple, choices=()
@@ -69,6 +89,7 @@ class MeasureForm(forms.Form):
     def __init__(self, *args, meeting: Meeting, member: RosterEntry | None, **kwargs):
         super().__init__(*args, **kwargs)
         # The owner's problems in page order, labelled （一）一是 as on his page.
+        limit_form(self, Measure)
         self._problems = {str(p.pk): p for p in problem_choices(meeting=meeting, member=member)}
         field = self.fields["problems"]
         field.choices = [(pk, f"{p.label} {_short(p.description, 50)}") for pk, p in self._problems.items()]

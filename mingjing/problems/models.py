@@ -29,8 +29,8 @@ class Problem(models.Model):
     aspect = models.ForeignKey(
         "yearconfigs.Aspect", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="方面"
     )
-    description = models.TextField("问题表现")
-    example = models.TextField("具体事例（比如…）", blank=True)
+    description = models.TextField("问题表现", max_length=1000)
+    example = models.TextField("具体事例（比如…）", max_length=1000, blank=True)
     source = models.CharField("问题来源", max_length=20, choices=Source.choices, default=Source.SELF)
     opinions = models.ManyToManyField("opinions.Opinion", blank=True, related_name="problems", verbose_name="相关意见")
     order = models.PositiveIntegerField("序号", default=0)
@@ -59,7 +59,7 @@ class Cause(models.Model):
         help_text="为空表示领导班子的原因剖析",
     )
     heading = models.CharField("标题", max_length=200, help_text="如“理论学习不够深入”")
-    text = models.TextField("剖析")
+    text = models.TextField("剖析", max_length=2000)
     order = models.PositiveIntegerField("序号", default=0)
 
     class Meta:
@@ -84,7 +84,7 @@ class Measure(models.Model):
         help_text="为空表示领导班子的整改措施",
     )
     heading = models.CharField("方向", max_length=200)
-    text = models.TextField("措施")
+    text = models.TextField("措施", max_length=2000)
     problems = models.ManyToManyField(Problem, blank=True, related_name="measures", verbose_name="针对的问题")
     order = models.PositiveIntegerField("序号", default=0)
 

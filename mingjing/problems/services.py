@@ -12,16 +12,19 @@ problem: the neighbour under the same aspect, since the material numbers problem
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Max, ProtectedError
 
-from mingjing.accounts.policy import Ability, policy_for
+from mingjing.accounts.policy import Ability, MeetingPolicy, policy_for
 from mingjing.audit.services import apply_changes, audit_record
 from mingjing.lib.dates import today
+from mingjing.lib.limits import check_lengths
+from mingjing.lib.xlsx import cell_error, shown_errors
 from mingjing.meetings.models import Meeting, RosterEntry, StepCompletion
 from mingjing.meetings.services import meeting_step_sync
 from mingjing.opinions.models import Opinion
@@ -156,6 +159,7 @@ def problem_create(
         order=_next_order(Problem, meeting, member),
     )
     _check_problem(problem)
+    check_lengths(problem)
     problem.full_clean()
     problem.save()
     problem.opinions.set(linked)
@@ -195,6 +199,7 @@ def problem_update(
                     "new": _list_display(sorted(linked, key=lambda o: o.pk)),
                 }
             )
+    check_lengths(problem)
     if changes:
         problem.full_clean()
         problem.save()
@@ -212,6 +217,98 @@ def problem_delete(*, actor: Any, problem: Problem) -> None:
     audit_record(actor=actor, event_type="deleted", obj=problem, organization=meeting.organization)
     _delete(problem)
     problems_sync_step(meeting=meeting)
+
+
+# --- several problems at once: the page's rows or an imported sheet ------------------------------
+
+# The column (on the sheet and on the page) that names each checked field in an error.
+PROBLEM_COLUMNS = {
+    "member": "对象",
+    "aspect": "重点方面",
+    "description": "问题表现",
+    "example": "具体事例",
+    "source": "问题来源",
+}
+
+
+@dataclass(frozen=True)
+class ProblemRow:
+    number: int  # the row on the sheet or on the page, named in errors
+    member: RosterEntry | None
+    aspect: Aspect | None
+    description: str
+    example: str = ""
+    source: str = Source.SELF
+
+
+def _row_problem(policy: MeetingPolicy, meeting: Meeting, row: ProblemRow, order: int) -> tuple[Problem, list[str]]:
+    """The problem a row makes, and its errors ("第3行「问题表现」：…"), checked as problem_create checks one."""
+    problem = Problem(
+        meeting=meeting,
+        member=row.member,
+        aspect=row.aspect,
+        description=_clean_text(row.description),
+        example=_clean_example(row.example),
+        source=row.source or Source.SELF,
+        order=order,
+    )
+    errors: dict[str, list[str]] = {}
+    checks = [
+        lambda: _check_owner(meeting, row.member),
+        lambda: _check_problem(problem),
+        lambda: check_lengths(problem, ("description", "example")),
+    ]
+    for check in checks:
+        try:
+            check()
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors.setdefault(field, []).extend(messages)
+    if "member" not in errors:
+        try:
+            policy.require(Ability.EDIT_FOR, row.member)
+        except PermissionDenied as exc:
+            owner = row.member.name if row.member else "领导班子"
+            errors["member"] = [f"不能录入{owner}的问题：{exc}"]
+    if problem.source not in Source.values:
+        errors["source"] = [f"“{problem.source}”不正确，可填：{'、'.join(str(x) for x in Source.labels)}"]
+    messages = [cell_error(row.number, PROBLEM_COLUMNS.get(f, f), m) for f, ms in errors.items() for m in ms]
+    return problem, messages
+
+
+@transaction.atomic
+def problems_create_many(
+    *, actor: Any, meeting: Meeting, rows: Sequence[ProblemRow], errors: Sequence[str] = ()
+) -> list[Problem]:
+    """Several problems at once, each under its owner (the actor must be able to edit for every
+    row's owner: Ability.EDIT_FOR). Every row is checked first; with any error (or any in `errors`,
+    what the caller found reading the rows) nothing is saved and the ValidationError lists them
+    by row and column. One audit event for them all."""
+    policy = policy_for(user=actor, meeting=meeting)
+    if not rows and not errors:
+        raise ValidationError("没有要保存的问题：请至少填写一行")
+    counted = Problem.objects.filter(meeting=meeting).order_by().values("member_id").annotate(m=Max("order"))
+    last = {c["member_id"]: c["m"] for c in counted}
+    problems, messages = [], list(errors)
+    for row in rows:
+        owner = row.member.pk if row.member is not None else None
+        last[owner] = (last.get(owner) or 0) + 1
+        problem, row_errors = _row_problem(policy, meeting, row, last[owner])
+        problems.append(problem)
+        messages += row_errors
+    if messages:
+        raise ValidationError(shown_errors(messages))
+    Problem.objects.bulk_create(problems, batch_size=500)
+    owners = {p.member.name if p.member else "领导班子" for p in problems}
+    audit_record(
+        actor=actor,
+        event_type="problems.created_many",
+        obj=meeting,
+        organization=meeting.organization,
+        extra={"count": len(problems), "owners": "、".join(sorted(owners))},
+    )
+    problems_sync_step(meeting=meeting)
+    return problems
 
 
 # --- causes --------------------------------------------------------------------------------------
@@ -239,6 +336,7 @@ def cause_create(*, actor: Any, meeting: Meeting, member: RosterEntry | None, he
         order=_next_order(Cause, meeting, member),
     )
     _check_heading_text(cause, "标题", "剖析")
+    check_lengths(cause)
     cause.full_clean()
     cause.save()
     audit_record(
@@ -257,6 +355,7 @@ def cause_update(*, actor: Any, cause: Cause, data: dict[str, Any]) -> Cause:
     data = {k: _clean_text(v) for k, v in data.items() if k in CAUSE_FIELDS}
     changes = apply_changes(cause, data)
     _check_heading_text(cause, "标题", "剖析")
+    check_lengths(cause)
     if changes:
         cause.full_clean()
         cause.save()
@@ -302,6 +401,7 @@ def measure_create(
         order=_next_order(Measure, meeting, member),
     )
     _check_heading_text(measure, "努力方向", "具体措施")
+    check_lengths(measure)
     measure.full_clean()
     measure.save()
     measure.problems.set(answered)
@@ -320,6 +420,7 @@ def measure_update(
     data = {k: _clean_text(v) for k, v in data.items() if k in MEASURE_FIELDS}
     changes = apply_changes(measure, data)
     _check_heading_text(measure, "努力方向", "具体措施")
+    check_lengths(measure)
     if problems is not None:
         answered = list(problems)
         _check_problems(measure.meeting, measure.member, answered)

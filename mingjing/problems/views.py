@@ -12,10 +12,13 @@ from django.views.decorators.http import require_POST
 
 from mingjing.accounts.policy import Ability, MeetingPolicy, policy_for
 from mingjing.audit.selectors import history_for_object
+from mingjing.lib.forms import XlsxUploadForm, add_service_errors, filled_rows, rows_formset
+from mingjing.lib.http import xlsx_response
 from mingjing.lib.views import form_page
 from mingjing.meetings.models import Meeting, RosterEntry
 from mingjing.meetings.selectors import get_meeting_for_user
-from mingjing.problems.forms import CauseForm, MeasureForm, ProblemForm
+from mingjing.problems.forms import CauseForm, MeasureForm, ProblemForm, ProblemRowForm
+from mingjing.problems.importing import COLUMNS, problems_import, template_xlsx
 from mingjing.problems.selectors import (
     get_cause_for_edit,
     get_entry_for_user,
@@ -30,6 +33,7 @@ from mingjing.problems.services import (
     CAUSE_FIELDS,
     MEASURE_FIELDS,
     PROBLEM_FIELDS,
+    ProblemRow,
     cause_create,
     cause_delete,
     cause_update,
@@ -39,8 +43,10 @@ from mingjing.problems.services import (
     problem_create,
     problem_delete,
     problem_update,
+    problems_create_many,
     record_move,
 )
+from mingjing.yearconfigs.models import Aspect
 
 
 def owner_url(meeting: Meeting | int, member: RosterEntry | None, anchor: str = "") -> str:
@@ -79,7 +85,13 @@ def overview(request: HttpRequest, meeting_id: int) -> HttpResponse:
         }
         for r in counts.rows
     ]
-    context = {"meeting": meeting, "counts": counts, "rows": rows, "held": policy.held}
+    context = {
+        "meeting": meeting,
+        "counts": counts,
+        "rows": rows,
+        "held": policy.held,
+        "can_enter": any(r["can_edit"] for r in rows),
+    }
     return render(request, "problems/overview.html", context)
 
 
@@ -179,6 +191,66 @@ def problem_edit(request: HttpRequest, problem_id: int) -> HttpResponse:
             history=history_for_object(problem),
         ),
     )
+
+
+@login_required
+def problems_batch(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Several problems of one owner on one page: the filled rows are saved together, or none."""
+    meeting, _policy, member = _owner_for_create(request, meeting_id)
+    aspects = Aspect.objects.filter(config_id=meeting.config_id).order_by("order")
+    formset = rows_formset(request, ProblemRowForm, aspects=aspects)
+    errors: list[str] = []
+    if request.method == "POST" and formset.is_valid():
+        filled = [ProblemRow(number=n, member=member, **data) for n, data in filled_rows(formset)]
+        try:
+            saved = problems_create_many(actor=request.user, meeting=meeting, rows=filled)
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, f"已保存{len(saved)}个问题")
+            return redirect(owner_url(meeting, member, "problems"))
+    query = f"member={member.pk}&" if member is not None else ""
+    context = _form_context(
+        meeting,
+        member,
+        f"{owner_label(member)}：一次录入多个问题",
+        formset=formset,
+        errors=errors,
+        more_url=f"{reverse('problems:batch', args=[meeting.pk])}?{query}rows={formset.more_rows}",
+    )
+    return render(request, "problems/batch.html", context)
+
+
+def _meeting_for_import(request: HttpRequest, meeting_id: int) -> Meeting:
+    """The meeting, if the user may enter problems for someone in it (each row is checked again)."""
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id)
+    policy = policy_for(user=request.user, meeting=meeting)
+    owners = [None, *RosterEntry.objects.filter(meeting=meeting)]
+    if not any(policy.can(Ability.EDIT_FOR, owner) for owner in owners):
+        policy.require(Ability.EDIT_FOR, None)
+    return meeting
+
+
+@login_required
+def import_template(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = _meeting_for_import(request, meeting_id)
+    return xlsx_response(template_xlsx(meeting), f"查摆问题导入模板-{meeting.title}.xlsx")
+
+
+@login_required
+def import_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = _meeting_for_import(request, meeting_id)
+    form = XlsxUploadForm(request.POST or None, request.FILES or None, label="查摆问题表（.xlsx）")
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = problems_import(actor=request.user, meeting=meeting, fileobj=form.cleaned_data["file"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"已导入{count}个问题")
+            return redirect("problems:overview", meeting_id=meeting.pk)
+    context = {"meeting": meeting, "form": form, "columns": COLUMNS}
+    return render(request, "problems/import.html", context)
 
 
 @login_required
