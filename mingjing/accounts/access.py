@@ -23,6 +23,9 @@ class Perm(enum.StrEnum):
     MEETING_READ = "meeting.read"
     MEETING_WRITE = "meeting.write"  # create and edit meetings, their roster and steps
     MEETING_ASSIGN = "meeting.assign"  # assign 督导组 members to a meeting
+    ACCOUNTS_MANAGE = "accounts.manage"  # create, disable and link login accounts (系统管理员)
+    SECURITY_MANAGE = "security.manage"  # identity controls, locked accounts (安全管理员)
+    AUDIT_READ = "audit.read"  # read, export and verify the audit log (审计管理员)
 
 
 class Scope(enum.Enum):
@@ -54,6 +57,15 @@ GRANTS: dict[str, dict[Perm, Scope]] = {
     Role.SUPERIOR: {Perm.UNIT_READ: SUBTREE, Perm.MEETING_READ: SUBTREE, Perm.MEETING_ASSIGN: SUBTREE},
     # A 督导组 member reads only the meetings he is assigned to (see meetings.selectors).
     Role.SUPERVISOR: {Perm.UNIT_READ: OWN},
+    # 三员分立: units, accounts and configurations; the identity controls; the audit log. No meeting.
+    Role.SYSTEM_ADMIN: {
+        Perm.UNIT_READ: SUBTREE,
+        Perm.UNIT_MANAGE: SUBTREE,
+        Perm.UNIT_ADMIN: SUBTREE,
+        Perm.ACCOUNTS_MANAGE: SUBTREE,
+    },
+    Role.SECURITY_ADMIN: {Perm.UNIT_READ: SUBTREE, Perm.SECURITY_MANAGE: SUBTREE},
+    Role.AUDIT_ADMIN: {Perm.UNIT_READ: SUBTREE, Perm.AUDIT_READ: SUBTREE},
 }
 
 

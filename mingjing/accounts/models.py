@@ -13,6 +13,14 @@ class Role(models.TextChoices):
     MEMBER = "member", "班子成员"
     SUPERVISOR = "supervisor", "督导组成员"
     SUPERIOR = "superior", "上级组织部门"
+    # 三员分立 (等保 第三级): the deployment's three administrators. One account never holds two of
+    # them, and none reads a meeting's content through such a role.
+    SYSTEM_ADMIN = "system_admin", "系统管理员"
+    SECURITY_ADMIN = "security_admin", "安全管理员"
+    AUDIT_ADMIN = "audit_admin", "审计管理员"
+
+
+THREE_ADMINS = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
 
 
 class Membership(models.Model):
