@@ -1,30 +1,133 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from mingjing.lib.forms import DateInput
+from mingjing.lib.limits import limit_form
 from mingjing.meetings.models import Meeting, RosterEntry
 from mingjing.organizations.models import Division, PartyBranch
-from mingjing.talks.models import Counterpart
+from mingjing.talks.models import Counterpart, Talk
+
+# The fields each kind of talk shows: only the counterpart that fits the kind.
+KIND_FIELDS = {
+    Counterpart.MEMBER: ("other_member",),
+    Counterpart.DIVISION_HEADS: ("division", "participants", "exception_reason"),
+    Counterpart.BRANCH_REPS: ("branch", "participants"),
+}
+COUNTERPART_FIELDS = {"other_member", "division", "branch", "participants", "exception_reason"}
+
+
+def kind_or_default(value: Any) -> str:
+    return value if value in Counterpart.values else Counterpart.MEMBER
 
 
 class TalkForm(forms.Form):
+    """One talk. The page is drawn for one kind of counterpart (chosen above the form), so only
+    its select shows; the kind travels with the form."""
+
     talk_date = forms.DateField(label="谈话日期", widget=DateInput())
     member = forms.ModelChoiceField(label="班子成员", queryset=None, empty_label="请选择")
-    counterpart_kind = forms.ChoiceField(label="谈话对象类型", choices=Counterpart.choices)
-    other_member = forms.ModelChoiceField(label="谈话对象（班子成员）", queryset=None, required=False, empty_label="—")
-    division = forms.ModelChoiceField(label="科室（分管科室负责同志）", queryset=None, required=False, empty_label="—")
-    branch = forms.ModelChoiceField(label="党支部（党员代表）", queryset=None, required=False, empty_label="—")
-    participants = forms.CharField(
-        label="参加人员", max_length=300, required=False, help_text="与科室负责同志或党员代表谈话时填写"
+    counterpart_kind = forms.ChoiceField(choices=Counterpart.choices, widget=forms.HiddenInput)
+    other_member = forms.ModelChoiceField(
+        label="谈话对象（班子成员）", queryset=None, empty_label="请选择", error_messages={"required": "请选择谈话对象"}
     )
-    topics = forms.CharField(label="谈话内容", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    division = forms.ModelChoiceField(
+        label="谈话对象（科室负责同志）", queryset=None, empty_label="请选择", error_messages={"required": "请选择科室"}
+    )
+    branch = forms.ModelChoiceField(
+        label="谈话对象（党支部党员代表）",
+        queryset=None,
+        empty_label="请选择",
+        error_messages={"required": "请选择党支部"},
+    )
+    participants = forms.CharField(label="参加人员", required=False, help_text="如“孙丽、周伟”")
+    exception_reason = forms.CharField(
+        label="非分管科室谈话说明", required=False, help_text="该科室不在这位班子成员分管范围内时，写明谈话原因"
+    )
+    topics = forms.CharField(
+        label="谈话内容", widget=forms.Textarea(attrs={"rows": 4}), error_messages={"required": "请填写谈话内容"}
+    )
     criticism_discussed = forms.BooleanField(label="已沟通拟在会上提出的批评意见", required=False)
 
-    def __init__(self, *args, meeting: Meeting, **kwargs):
+    def __init__(self, *args, meeting: Meeting, kind: str, **kwargs):
         super().__init__(*args, **kwargs)
+        kind = kind_or_default(self.data.get(self.add_prefix("counterpart_kind")) if self.is_bound else kind)
+        self.kind = kind
+        self.initial["counterpart_kind"] = kind
+        for name in COUNTERPART_FIELDS - set(KIND_FIELDS[kind]):
+            del self.fields[name]
         roster = RosterEntry.objects.filter(meeting=meeting).order_by("precedence", "id")
         self.fields["member"].queryset = roster
-        self.fields["other_member"].queryset = roster
-        self.fields["division"].queryset = Division.objects.filter(organization=meeting.organization_id)
-        self.fields["branch"].queryset = PartyBranch.objects.filter(organization=meeting.organization_id)
+        querysets = {
+            "other_member": roster,
+            "division": Division.objects.filter(organization=meeting.organization_id),
+            "branch": PartyBranch.objects.filter(organization=meeting.organization_id),
+        }
+        for name, queryset in querysets.items():
+            if name in self.fields:
+                self.fields[name].queryset = queryset
+        limit_form(self, Talk)
+
+
+def counterpart_choices(meeting: Meeting) -> list[tuple[str, Any]]:
+    """One select for every counterpart, grouped by kind: "member:12", "division:3", "branch:2"."""
+    roster = RosterEntry.objects.filter(meeting=meeting).order_by("precedence", "id")
+    divisions = Division.objects.filter(organization=meeting.organization_id).order_by("id")
+    branches = PartyBranch.objects.filter(organization=meeting.organization_id).order_by("id")
+    return [
+        ("", "请选择"),
+        (str(Counterpart.MEMBER.label), [(f"member:{e.pk}", e.name) for e in roster]),
+        (str(Counterpart.DIVISION_HEADS.label), [(f"division:{d.pk}", f"{d.name}负责同志") for d in divisions]),
+        (str(Counterpart.BRANCH_REPS.label), [(f"branch:{b.pk}", f"{b.name}党员代表") for b in branches]),
+    ]
+
+
+class BulkTalkForm(forms.Form):
+    """One row of the page that records several talks: the counterpart is one grouped select."""
+
+    talk_date = forms.DateField(label="谈话日期", widget=DateInput())
+    member = forms.ModelChoiceField(label="班子成员", queryset=None, empty_label="请选择")
+    counterpart = forms.ChoiceField(label="谈话对象")
+    participants = forms.CharField(label="参加人员", required=False)
+    topics = forms.CharField(
+        label="谈话内容", widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": "请填写谈话内容"}
+    )
+    criticism_discussed = forms.BooleanField(label="已沟通批评意见", required=False)
+    exception_reason = forms.CharField(label="非分管科室谈话说明", required=False)
+
+    def __init__(self, *args, meeting: Meeting, choices: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        self.fields["member"].queryset = RosterEntry.objects.filter(meeting=meeting).order_by("precedence", "id")
+        self.fields["counterpart"].choices = choices
+        limit_form(self, Talk)
+
+    def talk_data(self) -> dict[str, Any]:
+        """The row as talk_record's arguments."""
+        data = dict(self.cleaned_data)
+        kind, pk = data.pop("counterpart").split(":")
+        field, model, kind = {
+            "member": ("other_member", RosterEntry, Counterpart.MEMBER),
+            "division": ("division", Division, Counterpart.DIVISION_HEADS),
+            "branch": ("branch", PartyBranch, Counterpart.BRANCH_REPS),
+        }[kind]
+        data["counterpart_kind"] = kind
+        data[field] = model.objects.filter(pk=pk).first()
+        return data
+
+
+class BaseBulkTalkFormSet(forms.BaseFormSet):
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        self.meeting = meeting
+        self.choices = counterpart_choices(meeting)
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {"meeting": self.meeting, "choices": self.choices}
+
+
+BulkTalkFormSet = forms.formset_factory(
+    BulkTalkForm, formset=BaseBulkTalkFormSet, extra=8, max_num=50, validate_max=True
+)

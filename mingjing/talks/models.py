@@ -42,7 +42,11 @@ class Talk(models.Model):
         verbose_name="党支部",
     )
     participants = models.CharField("参加人员", max_length=300, blank=True, help_text="如“孙丽、周伟”")
-    topics = models.TextField("谈话内容", blank=True)
+    topics = models.TextField("谈话内容", max_length=2000)
+    # A division talk is with a division the member supervises; another one needs its reason.
+    exception_reason = models.CharField(
+        "非分管科室谈话说明", max_length=200, blank=True, help_text="与非分管科室负责同志谈话时填写原因"
+    )
     criticism_discussed = models.BooleanField("已沟通拟在会上提出的批评意见", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from mingjing.accounts.policy import Ability
+from mingjing.meetings.dates import meeting_day
 from mingjing.meetings.models import Meeting
 from mingjing.meetings.selectors import get_meeting_record_for_user, meeting_roster
 from mingjing.talks.coverage import Coverage, Member, coverage, member_key, required_talks
@@ -32,7 +33,8 @@ def talk_key(talk: Talk) -> tuple | None:
 
 
 def talk_coverage(*, meeting: Meeting, talks: list[Talk] | None = None) -> Coverage:
-    """Required pairs from the year's talk rules and the frozen roster; done where a record exists."""
+    """Required pairs from the year's talk rules and the frozen roster; done where a record dated
+    before or on the meeting day exists."""
     roster = list(meeting_roster(meeting=meeting))
     members = [
         Member(
@@ -50,4 +52,7 @@ def talk_coverage(*, meeting: Meeting, talks: list[Talk] | None = None) -> Cover
         rules=meeting.config.talk_rules, members=members, division_names=division_names, branch_names=branch_names
     )
     talks = talks if talks is not None else list(talks_of_meeting(meeting=meeting))
-    return coverage(required, {k for k in map(talk_key, talks) if k})
+    # Only a talk held before the meeting prepares it (one dated later, entered before dates were
+    # checked or left behind when the meeting was moved earlier, does not count).
+    day = meeting_day(meeting)
+    return coverage(required, {k for k in map(talk_key, (t for t in talks if t.talk_date <= day)) if k})

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -9,11 +10,23 @@ from django.views.decorators.http import require_POST
 
 from mingjing.accounts.policy import Ability, policy_for
 from mingjing.audit.selectors import history_for_object
+from mingjing.lib.forms import XlsxUploadForm, add_service_errors
+from mingjing.lib.http import xlsx_response
 from mingjing.lib.views import form_page
+from mingjing.lib.xlsx import write_sheet
 from mingjing.meetings.selectors import get_meeting_for_user
-from mingjing.talks.forms import TalkForm
+from mingjing.talks.forms import BulkTalkFormSet, TalkForm
+from mingjing.talks.models import Counterpart
 from mingjing.talks.selectors import get_talk_for_user, talk_coverage, talks_of_meeting
-from mingjing.talks.services import TALK_FIELDS, talk_delete, talk_record, talk_update
+from mingjing.talks.services import (
+    TALK_FIELDS,
+    talk_delete,
+    talk_record,
+    talk_update,
+    talks_import,
+    talks_record_many,
+)
+from mingjing.talks.sheet import COLUMNS, import_notes, template_rows
 
 
 @login_required
@@ -29,32 +42,89 @@ def talk_list(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return render(request, "talks/list.html", context)
 
 
+def _kinds(form: TalkForm) -> list[tuple[str, str, bool]]:
+    """The kind switcher above the talk form: (value, label, chosen)."""
+    return [(value, label, value == form.kind) for value, label in Counterpart.choices]
+
+
 @login_required
 def talk_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.EDIT)
+    form = TalkForm(request.POST or None, meeting=meeting, kind=request.GET.get("kind"))
     return form_page(
         request,
-        form=TalkForm(request.POST or None, meeting=meeting),
+        form=form,
         save=lambda data: talk_record(actor=request.user, meeting=meeting, **data),
         success="谈话记录已保存",
         next_url=reverse("talks:list", args=[meeting.pk]),
         template="talks/form.html",
-        context={"meeting": meeting, "title": "登记谈心谈话"},
+        context={"meeting": meeting, "title": "登记谈心谈话", "kinds": _kinds(form)},
     )
 
 
 @login_required
 def talk_edit(request: HttpRequest, talk_id: int) -> HttpResponse:
     talk = get_talk_for_user(user=request.user, pk=talk_id, ability=Ability.EDIT)
+    initial = {f: getattr(talk, f) for f in TALK_FIELDS}
+    form = TalkForm(
+        request.POST or None, meeting=talk.meeting, kind=request.GET.get("kind", talk.counterpart_kind), initial=initial
+    )
     return form_page(
         request,
-        form=TalkForm(request.POST or None, meeting=talk.meeting, initial={f: getattr(talk, f) for f in TALK_FIELDS}),
+        form=form,
         save=lambda data: talk_update(actor=request.user, talk=talk, data=data),
         success="谈话记录已保存",
         next_url=reverse("talks:list", args=[talk.meeting_id]),
         template="talks/form.html",
-        context={"meeting": talk.meeting, "title": f"修改：{talk}", "talk": talk, "history": history_for_object(talk)},
+        context={
+            "meeting": talk.meeting,
+            "title": f"修改：{talk}",
+            "talk": talk,
+            "kinds": _kinds(form),
+            "history": history_for_object(talk),
+        },
     )
+
+
+@login_required
+def talk_bulk(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Several talks on one page: the filled rows are recorded together, all or none."""
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.EDIT)
+    formset = BulkTalkFormSet(request.POST or None, meeting=meeting, prefix="talks")
+    errors: list[str] = []
+    if request.method == "POST" and formset.is_valid():
+        rows = [(i, f.talk_data()) for i, f in enumerate(formset.forms, start=1) if f.has_changed()]
+        try:
+            talks = talks_record_many(actor=request.user, meeting=meeting, rows=rows)
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, f"已登记{len(talks)}次谈话")
+            return redirect("talks:list", meeting_id=meeting.pk)
+    context = {"meeting": meeting, "formset": formset, "errors": errors}
+    return render(request, "talks/bulk.html", context)
+
+
+@login_required
+def talk_import_template(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.EDIT)
+    content = write_sheet(COLUMNS, template_rows(meeting), title="谈心谈话", notes=import_notes(meeting))
+    return xlsx_response(content, f"谈心谈话导入模板-{meeting.title}.xlsx")
+
+
+@login_required
+def talk_import(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.EDIT)
+    form = XlsxUploadForm(request.POST or None, request.FILES or None, label="谈话记录表（.xlsx）")
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = talks_import(actor=request.user, meeting=meeting, fileobj=form.cleaned_data["file"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"已导入{count}次谈话")
+            return redirect("talks:list", meeting_id=meeting.pk)
+    return render(request, "talks/import.html", {"meeting": meeting, "form": form, "columns": COLUMNS})
 
 
 @login_required

@@ -260,6 +260,7 @@ class RefreezeRosterTest(BaseTestCase):
 
         roster = {e.name: e for e in self.meeting.roster.all()}
         return talk_record(
+            topics="交流思想",
             actor=self.preparer,
             meeting=self.meeting,
             talk_date=self.meeting.planned_date,

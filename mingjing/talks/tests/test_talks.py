@@ -32,6 +32,7 @@ class CoverageTest(BaseTestCase):
         cov = talk_coverage(meeting=self.meeting)
         self.assertEqual(sorted(r.label for r in cov.missing), sorted(DEMO_REQUIRED))
         talk_record(
+            topics="交流思想",
             actor=self.preparer,
             meeting=self.meeting,
             talk_date=DEMO_DAY,
@@ -41,6 +42,7 @@ class CoverageTest(BaseTestCase):
         )
         division = self.bureau.divisions.get(name="种植业管理科")
         talk_record(
+            topics="交流思想",
             actor=self.preparer,
             meeting=self.meeting,
             talk_date=DEMO_DAY,
@@ -89,7 +91,7 @@ class CoverageTest(BaseTestCase):
     def test_bad_counterparts_are_explained_on_the_field(self):
         self.login("preparer")
         url = f"/meetings/{self.meeting.pk}/talks/new/"
-        base = {"talk_date": "2026-11-10", "member": self.entry("李华").pk}
+        base = {"talk_date": "2026-11-10", "member": self.entry("李华").pk, "topics": "交流思想"}
         response = self.client.post(url, {**base, "counterpart_kind": "member", "other_member": self.entry("李华").pk})
         self.assertContains(response, "谈话对象（班子成员）：谈话双方不能是同一人")
         response = self.client.post(url, {**base, "counterpart_kind": "division_heads"})
@@ -104,6 +106,7 @@ class CoverageTest(BaseTestCase):
         other = self.last_meeting.roster.get(name="张明")
         with self.assertRaisesMessage(ValidationError, "只能选择本次会议班子名单中的成员"):
             talk_record(
+                topics="交流思想",
                 actor=None,
                 meeting=self.meeting,
                 talk_date=DEMO_DAY,
@@ -114,6 +117,7 @@ class CoverageTest(BaseTestCase):
 
     def test_edit_and_delete_are_audited(self):
         talk = talk_record(
+            topics="交流思想",
             actor=self.preparer,
             meeting=self.meeting,
             talk_date=DEMO_DAY,
@@ -129,7 +133,7 @@ class CoverageTest(BaseTestCase):
                 "member": self.entry("张明").pk,
                 "counterpart_kind": "member",
                 "other_member": self.entry("王芳").pk,
-                "topics": "",
+                "topics": "交流思想",
                 "participants": "",
             },
         )
@@ -146,6 +150,7 @@ class CoverageTest(BaseTestCase):
             entries = list(self.meeting.roster.all())
             for i in range(count):
                 talk_record(
+                    topics="交流思想",
                     actor=None,
                     meeting=self.meeting,
                     talk_date=DEMO_DAY + dt.timedelta(days=i % 9),
@@ -187,6 +192,7 @@ class TalkStepTest(BaseTestCase):
                 extra = {"counterpart_kind": "branch_reps", "branch": self.bureau.branches.get(pk=other_id)}
             talks.append(
                 talk_record(
+                    topics="交流思想",
                     actor=self.preparer,
                     meeting=self.meeting,
                     talk_date=on + dt.timedelta(days=i % 3),

@@ -18,6 +18,7 @@ class TalkWritesTest(BaseTestCase):
         roster = {e.name: e for e in self.meeting.roster.all()}
         self.zhang, self.li = roster["张明"], roster["李华"]
         self.talk = talk_record(
+            topics="交流思想",
             actor=self.preparer,
             meeting=self.meeting,
             talk_date=DEMO_DAY,
@@ -31,6 +32,7 @@ class TalkWritesTest(BaseTestCase):
         talk = Talk.objects.select_related("meeting__organization").get(pk=self.talk.pk)
         return {
             "talk_record": lambda: talk_record(
+                topics="交流思想",
                 actor=actor,
                 meeting=meeting,
                 talk_date=DEMO_DAY,
@@ -48,7 +50,7 @@ class TalkWritesTest(BaseTestCase):
                 with self.subTest(persona=persona, service=name):
                     self.assertRaisesMessage(PermissionDenied, MESSAGES[Ability.EDIT], write)
         self.assertEqual(Talk.objects.filter(meeting=self.meeting).count(), 1)
-        self.assertEqual(Talk.objects.get(pk=self.talk.pk).topics, "")
+        self.assertEqual(Talk.objects.get(pk=self.talk.pk).topics, "交流思想")
 
     def test_superior_pages_refuse_talk_writes(self):
         self.login("superior")
