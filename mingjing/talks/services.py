@@ -19,7 +19,7 @@ from mingjing.meetings.models import Meeting, RosterEntry
 from mingjing.meetings.services import meeting_step_sync
 from mingjing.organizations.models import Division, PartyBranch
 from mingjing.talks.models import Counterpart, Talk
-from mingjing.talks.selectors import talk_coverage, talk_key, talks_of_meeting
+from mingjing.talks.selectors import talk_coverage, talk_key
 
 TALK_FIELDS = (
     "talk_date",
@@ -33,6 +33,8 @@ TALK_FIELDS = (
     "criticism_discussed",
     "exception_reason",
 )
+
+KEY_FIELDS = ("talk_date", "member_id", "counterpart_kind", "other_member_id", "division_id", "branch_id")
 
 
 def supervised_divisions(meeting: Meeting) -> dict[int, set[int]]:
@@ -147,7 +149,8 @@ def talk_record(
 def _sync_step(meeting: Meeting) -> None:
     """The 谈心谈话 step is done when every required pair has a record, on the date of the last
     of those talks; a deletion that opens a gap again reopens it."""
-    talks = list(talks_of_meeting(meeting=meeting))
+    # Only what a talk's key and date need: no joined rows (an import may have added thousands).
+    talks = list(Talk.objects.filter(meeting=meeting).only(*KEY_FIELDS))
     cov = talk_coverage(meeting=meeting, talks=talks)
     done_on = None
     if cov.complete and cov.required:
