@@ -3,9 +3,11 @@ from __future__ import annotations
 from django import forms
 
 from mingjing.lib.forms import DateInput
+from mingjing.lib.limits import limit_form
 from mingjing.meetings.models import Meeting, RosterEntry
 from mingjing.organizations.models import team_rank
-from mingjing.plans.models import RequestStatus
+from mingjing.plans.models import Plan, PlanRequest, PlanStage, PlanTask, RequestStatus
+from mingjing.plans.services import AGENDA_ITEM_MAX, AGENDA_MAX_ITEMS, agenda_errors
 
 
 class PlanForm(forms.Form):
@@ -25,7 +27,9 @@ class PlanForm(forms.Form):
     )
     theme = forms.CharField(label="会议主题", widget=forms.Textarea(attrs={"rows": 3}), required=False)
     agenda = forms.CharField(
-        label="会议议程", widget=forms.Textarea(attrs={"rows": 8}), help_text="每行一项，按召开顺序排列"
+        label="会议议程",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=f"每行一项，按召开顺序排列；最多{AGENDA_MAX_ITEMS}项，每项最多{AGENDA_ITEM_MAX}字",
     )
     participants = forms.CharField(label="参会人员", widget=forms.Textarea(attrs={"rows": 3}), required=False)
     observers = forms.CharField(
@@ -40,11 +44,14 @@ class PlanForm(forms.Form):
         super().__init__(*args, **kwargs)
         if prefix_hint:
             self.fields["document_number"].help_text = f"如“{prefix_hint}〔2025〕12号”，可暂不填写"
+        limit_form(self, Plan)
 
     def clean_agenda(self) -> list[str]:
         items = [line.strip() for line in self.cleaned_data["agenda"].splitlines() if line.strip()]
         if not items:
             raise forms.ValidationError("请至少填写一项议程")
+        if errors := agenda_errors(items):
+            raise forms.ValidationError(errors)
         return items
 
 
@@ -53,6 +60,10 @@ class StageForm(forms.Form):
     starts_on = forms.DateField(label="开始日期", widget=DateInput(), required=False)
     ends_on = forms.DateField(label="完成时限", widget=DateInput(), required=False)
     content = forms.CharField(label="工作内容", widget=forms.Textarea(attrs={"rows": 1}), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_form(self, PlanStage)
 
 
 StageFormSet = forms.formset_factory(StageForm, extra=3, max_num=40, validate_max=True)
@@ -77,6 +88,7 @@ class TaskForm(forms.Form):
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["responsible_entry"].queryset = roster_choices(meeting)
+        limit_form(self, PlanTask)
 
 
 class TaskDoneForm(forms.Form):
@@ -89,6 +101,10 @@ class RequestForm(forms.Form):
     document_number = forms.CharField(label="文号", max_length=100, required=False)
     sent_on = forms.DateField(label="报送日期", widget=DateInput())
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_form(self, PlanRequest)
+
 
 class ReplyForm(forms.Form):
     decision = forms.ChoiceField(
@@ -99,6 +115,10 @@ class ReplyForm(forms.Form):
     comments = forms.CharField(
         label="意见", widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text="退回修改时必填"
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_form(self, PlanRequest, {"comments": "reply_comments"})
 
 
 class PaperReplyForm(ReplyForm):

@@ -21,10 +21,10 @@ class Plan(models.Model):
     basis_issuer = models.CharField("上级通知发文机关", max_length=200, blank=True)
     basis_title = models.CharField("上级通知名称", max_length=300, blank=True)
     basis_number = models.CharField("上级通知文号", max_length=100, blank=True)
-    theme = models.TextField("会议主题", blank=True)
+    theme = models.TextField("会议主题", max_length=500, blank=True)
     agenda = models.JSONField("会议议程", default=list, blank=True)
-    participants = models.TextField("参会人员", blank=True)
-    observers = models.TextField("列席人员", blank=True)
+    participants = models.TextField("参会人员", max_length=1000, blank=True)
+    observers = models.TextField("列席人员", max_length=500, blank=True)
     agreed_on = models.DateField("班子研究通过日期", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -52,7 +52,7 @@ class PlanStage(models.Model):
     title = models.CharField("步骤", max_length=200)
     starts_on = models.DateField("开始日期", null=True, blank=True)
     ends_on = models.DateField("完成时限", null=True, blank=True)
-    content = models.TextField("工作内容", blank=True)
+    content = models.TextField("工作内容", max_length=1000, blank=True)
 
     class Meta:
         verbose_name = "方法步骤"
@@ -118,7 +118,7 @@ class PlanRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     status = models.CharField("答复情况", max_length=20, choices=RequestStatus.choices, default=RequestStatus.PENDING)
-    reply_comments = models.TextField("答复意见", blank=True)
+    reply_comments = models.TextField("答复意见", max_length=2000, blank=True)
     # Given in the system: the reviewer's account; on paper: None, and the preparer who recorded it.
     replied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -19,6 +19,8 @@ from mingjing.accounts.models import Membership, Role
 from mingjing.accounts.policy import Ability, policy_for
 from mingjing.audit.services import actor_display_name, apply_changes, audit_record, display_value
 from mingjing.lib.dates import cn_date, today
+from mingjing.lib.limits import check_lengths, length_error, text_limit
+from mingjing.meetings.dates import Phase, check_record_date
 from mingjing.meetings.models import Meeting, RosterEntry, SupervisorAssignment
 from mingjing.meetings.services import meeting_step_sync
 from mingjing.plans.models import Plan, PlanRequest, PlanStage, PlanTask, RequestStatus
@@ -38,6 +40,30 @@ PLAN_FIELDS = (
 )
 TASK_FIELDS = ("task", "responsible_entry", "responsible_name", "due_on", "done_on", "note")
 REQUEST_FIELDS = ("title", "addressees", "document_number", "sent_on")
+AGENDA_ITEM_MAX = 200  # one line of the 会议议程
+AGENDA_MAX_ITEMS = 30
+
+
+def _date_errors(meeting: Meeting, checks: list[tuple[str, Any, Phase, str]]) -> dict[str, str]:
+    """check_record_date for several fields: {field: message} for each date outside its window."""
+    errors: dict[str, str] = {}
+    for field, value, phase, label in checks:
+        try:
+            check_record_date(meeting, value, phase=phase, field=field, label=label)
+        except ValidationError as exc:
+            errors[field] = exc.message_dict[field][0]
+    return errors
+
+
+def _raise(errors: dict[str, Any], obj: Any = None) -> None:
+    """Raise `errors` together with the text fields of `obj` longer than their limits."""
+    if obj is not None:
+        try:
+            check_lengths(obj)
+        except ValidationError as exc:
+            errors = {k: v[0] for k, v in exc.message_dict.items()} | errors
+    if errors:
+        raise ValidationError(errors)
 
 
 # --- plan -----------------------------------------------------------------------------------------
@@ -49,7 +75,17 @@ def _clean_agenda(agenda: list[str] | str) -> list[str]:
     return [item.strip() for item in agenda if item and item.strip()]
 
 
-def _check_stages(stages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def agenda_errors(items: list[str]) -> list[str]:
+    """What is wrong with the agenda's lines (the form shows the same): too many, or one too long."""
+    errors = [
+        message for i, item in enumerate(items, start=1) if (message := length_error(f"第{i}项", AGENDA_ITEM_MAX, item))
+    ]
+    if len(items) > AGENDA_MAX_ITEMS:
+        errors.insert(0, f"会议议程最多{AGENDA_MAX_ITEMS}项（现有{len(items)}项）")
+    return errors
+
+
+def _check_stages(meeting: Meeting, stages: list[dict[str, Any]]) -> list[dict[str, Any]]:
     cleaned, errors = [], []
     for i, row in enumerate(stages, start=1):
         title = (row.get("title") or "").strip()
@@ -61,6 +97,12 @@ def _check_stages(stages: list[dict[str, Any]]) -> list[dict[str, Any]]:
             errors.append(f"方法步骤第{i}行：请填写步骤名称")
         if starts_on and ends_on and starts_on > ends_on:
             errors.append(f"方法步骤第{i}行：开始日期不能晚于完成时限")
+        dates = [("starts_on", starts_on, Phase.WHOLE, "开始日期"), ("ends_on", ends_on, Phase.WHOLE, "完成时限")]
+        errors += [f"方法步骤第{i}行：{m}" for m in _date_errors(meeting, dates).values()]
+        for name, value in (("title", title), ("content", content)):
+            label = str(PlanStage._meta.get_field(name).verbose_name)
+            if message := length_error(label, text_limit(PlanStage, name), value):
+                errors.append(f"方法步骤第{i}行：{message}")
         cleaned.append({"title": title, "starts_on": starts_on, "ends_on": ends_on, "content": content})
     if errors:
         raise ValidationError({"stages": errors})
@@ -94,14 +136,22 @@ def plan_save(
     ):
         if key in data:
             data[key] = (data[key] or "").strip()
-    new_stages = _check_stages(stages) if stages is not None else None
+    stage_errors: dict[str, Any] = {}
+    try:
+        new_stages = _check_stages(meeting, stages) if stages is not None else None
+    except ValidationError as exc:
+        new_stages, stage_errors = None, exc.message_dict
     plan = Plan.objects.filter(meeting=meeting).first()
     created = plan is None
     if created:
         plan = Plan(meeting=meeting)
     changes = apply_changes(plan, data)
+    errors = _date_errors(meeting, [("agreed_on", plan.agreed_on, Phase.PREPARATION, "班子研究通过日期")])
     if not plan.title:
-        raise ValidationError({"title": "请填写方案名称"})
+        errors["title"] = "请填写方案名称"
+    if agenda := agenda_errors(plan.agenda):
+        errors["agenda"] = agenda
+    _raise(errors | stage_errors, plan)
     if new_stages is not None:
         old = (
             [
@@ -154,8 +204,11 @@ def _check_task(task: PlanTask) -> None:
             errors["responsible_name"] = "已选择班子成员作为责任人，其他责任人请留空"
     elif not task.responsible_name:
         errors["responsible_entry"] = "请选择班子成员，或在“责任人（其他）”中填写责任人"
-    if errors:
-        raise ValidationError(errors)
+    errors |= _date_errors(
+        task.plan.meeting,
+        [("due_on", task.due_on, Phase.WHOLE, "完成时限"), ("done_on", task.done_on, Phase.WHOLE, "完成日期")],
+    )
+    _raise(errors, task)
 
 
 def _task_organization(task: PlanTask):
@@ -232,6 +285,7 @@ def plan_task_mark_done(*, actor: Any, task: PlanTask, done_on: dt.date | None) 
     _require_edit(actor, task.plan)
     if done_on is not None and done_on > today():
         raise ValidationError({"done_on": "完成日期不能晚于今天"})
+    _raise(_date_errors(task.plan.meeting, [("done_on", done_on, Phase.WHOLE, "完成日期")]))
     if task.done_on == done_on:
         return task
     task.done_on = done_on
@@ -292,10 +346,9 @@ def _check_request(request: PlanRequest) -> None:
         errors["addressees"] = "请填写主送机关"
     if request.sent_on and request.sent_on > today():
         errors["sent_on"] = "报送日期不能晚于今天"
-    elif request.sent_on and request.sent_on > request.meeting.planned_date:
-        errors["sent_on"] = f"报送日期不能晚于会议计划召开日期（{cn_date(request.meeting.planned_date)}）"
-    if errors:
-        raise ValidationError(errors)
+    else:
+        errors |= _date_errors(request.meeting, [("sent_on", request.sent_on, Phase.PREPARATION, "报送日期")])
+    _raise(errors, request)
 
 
 def request_send_refusal(*, meeting: Meeting) -> str:
@@ -395,6 +448,8 @@ def _check_reply(status: str, comments: str) -> None:
         raise ValidationError({"decision": "请选择同意或退回修改"})
     if status == RequestStatus.RETURNED and not comments:
         raise ValidationError({"comments": "退回修改时请填写修改意见"})
+    if message := length_error("答复意见", text_limit(PlanRequest, "reply_comments"), comments):
+        raise ValidationError({"comments": message})
 
 
 @transaction.atomic
@@ -411,11 +466,14 @@ def request_reply(
     _require_pending(request)
     comments = comments.strip()
     _check_reply(status, comments)
+    replied_on = on or today()
+    if replied_on < request.sent_on:
+        raise ValidationError({"replied_on": f"答复日期不能早于报送日期（{cn_date(request.sent_on)}）"})
     request.status = status
     request.reply_comments = comments
     request.replied_by = actor
     request.replier_name = reviewer_label(user=actor, meeting=request.meeting)
-    request.replied_on = on or today()
+    request.replied_on = replied_on
     request.reply_recorded_by = None
     request.save()
     approved = status == RequestStatus.APPROVED
@@ -451,10 +509,14 @@ def request_record_paper_reply(
     errors = {}
     if not replier_name:
         errors["replier_name"] = "请填写答复人或答复单位"
+    elif message := length_error("答复人", text_limit(PlanRequest, "replier_name"), replier_name):
+        errors["replier_name"] = message
     if replied_on < request.sent_on:
         errors["replied_on"] = f"答复日期不能早于报送日期（{cn_date(request.sent_on)}）"
     elif replied_on > today():
         errors["replied_on"] = "答复日期不能晚于今天"
+    else:
+        errors |= _date_errors(request.meeting, [("replied_on", replied_on, Phase.PREPARATION, "答复日期")])
     if errors:
         raise ValidationError(errors)
     request.status = status

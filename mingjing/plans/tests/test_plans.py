@@ -376,7 +376,11 @@ class RosterRefreezeTest(BaseTestCase):
         from mingjing.plans.services import plan_save
 
         meeting = meeting_create(
-            actor=None, organization=self.bureau, config=self.meeting.config, planned_date=dt.date(2027, 3, 1)
+            actor=None,
+            organization=self.bureau,
+            config=self.meeting.config,
+            kind="special",
+            planned_date=dt.date(2026, 12, 20),
         )
         plan = plan_save(actor=None, meeting=meeting, data={"title": "方案", "agenda": ["通报"]})
         zhang = meeting.roster.get(name="张明")

@@ -37,6 +37,7 @@ class PlanWritesTest(BaseTestCase):
             actor=self.preparer,
             organization=self.bureau,
             config=self.meeting.config,
+            kind="special",
             planned_date=self.meeting.planned_date,
             title="专题民主生活会",
         )
