@@ -338,7 +338,9 @@ def export_bundle(*, meeting: Meeting) -> bytes:
         "config": {
             "preset_code": config.preset_code,
             "fields": {k: getattr(config, k) for k in CONFIG_FIELDS},
-            "aspects": [{"order": a.order, "title": a.title, "text": a.text} for a in config.aspects.all()],
+            "aspects": [
+                {"order": a.order, "title": a.title, "text": a.text, "retired": a.retired} for a in config.aspects.all()
+            ],
         },
         "meeting": {
             "uid": str(meeting.uid),
@@ -508,7 +510,13 @@ class _Importer:
                     raise BundleError(errors) from None
                 config.save()
                 for a in spec["aspects"]:
-                    Aspect.objects.create(config=config, order=a["order"], title=a["title"], text=a.get("text", ""))
+                    Aspect.objects.create(
+                        config=config,
+                        order=a["order"],
+                        title=a["title"],
+                        text=a.get("text", ""),
+                        retired=a.get("retired", False),
+                    )
         self.config_obj = config
         self.aspects = {a.order: a for a in config.aspects.all()}
         return config

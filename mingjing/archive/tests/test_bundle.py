@@ -521,3 +521,29 @@ class CopyTest(IsolatedMediaTestCase):
         self.assertEqual(stored_files(), files)
         bundle_import(actor=self.superior, content=with_json(content, elsewhere))
         self.assertEqual(stored_files(), files | {upload.file.name})
+
+
+class RetiredAspectTest(IsolatedMediaTestCase):
+    def test_a_retired_aspect_comes_back_retired(self):
+        from mingjing.yearconfigs.models import Aspect, YearConfig
+
+        YearConfig.objects.filter(pk=self.meeting.config_id).update(organization=self.bureau, preset_code="")
+        retired = Aspect.objects.filter(config_id=self.meeting.config_id).order_by("order").last()
+        Aspect.objects.filter(pk=retired.pk).update(retired=True)
+        content = export_bundle(meeting=Meeting.objects.get(pk=self.meeting.pk))
+        aspects = bundle_json(content)["config"]["aspects"]
+        self.assertEqual([a["retired"] for a in aspects], [a.retired for a in retired.config.aspects.order_by("order")])
+        # In another deployment the configuration is created from the bundle, retired aspect included.
+        usernames = list(get_user_model().objects.values_list("username", flat=True))
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        call_command("flush", "--noinput", verbosity=0)
+        for name in usernames:
+            get_user_model().objects.create(username=name)
+        meeting = bundle_import(actor=None, content=content).meeting
+        self.assertEqual(
+            list(meeting.config.aspects.order_by("order").values_list("title", "retired")),
+            [(a["title"], a["retired"]) for a in aspects],
+        )
+        self.assertTrue(meeting.config.aspects.filter(retired=True).exists())
