@@ -71,21 +71,9 @@ class TalkForm(forms.Form):
         limit_form(self, Talk)
 
 
-def counterpart_choices(meeting: Meeting) -> list[tuple[str, Any]]:
-    """One select for every counterpart, grouped by kind: "member:12", "division:3", "branch:2"."""
-    roster = RosterEntry.objects.filter(meeting=meeting).order_by("precedence", "id")
-    divisions = Division.objects.filter(organization=meeting.organization_id).order_by("id")
-    branches = PartyBranch.objects.filter(organization=meeting.organization_id).order_by("id")
-    return [
-        ("", "请选择"),
-        (str(Counterpart.MEMBER.label), [(f"member:{e.pk}", e.name) for e in roster]),
-        (str(Counterpart.DIVISION_HEADS.label), [(f"division:{d.pk}", f"{d.name}负责同志") for d in divisions]),
-        (str(Counterpart.BRANCH_REPS.label), [(f"branch:{b.pk}", f"{b.name}党员代表") for b in branches]),
-    ]
-
-
 class BulkTalkForm(forms.Form):
-    """One row of the page that records several talks: the counterpart is one grouped select."""
+    """One row of the page that records several talks: the counterpart is one grouped select;
+    cleaned, the row is talk_record's arguments."""
 
     talk_date = forms.DateField(label="谈话日期", widget=DateInput())
     member = forms.ModelChoiceField(label="班子成员", queryset=None, empty_label="请选择")
@@ -97,37 +85,42 @@ class BulkTalkForm(forms.Form):
     criticism_discussed = forms.BooleanField(label="已沟通批评意见", required=False)
     exception_reason = forms.CharField(label="非分管科室谈话说明", required=False)
 
-    def __init__(self, *args, meeting: Meeting, choices: list, **kwargs):
+    def __init__(self, *args, roster, choices: list, objects: dict[str, Any], **kwargs):
         super().__init__(*args, **kwargs)
-        self.meeting = meeting
-        self.fields["member"].queryset = RosterEntry.objects.filter(meeting=meeting).order_by("precedence", "id")
+        self.objects = objects
+        self.fields["member"].queryset = roster
         self.fields["counterpart"].choices = choices
         limit_form(self, Talk)
 
-    def talk_data(self) -> dict[str, Any]:
-        """The row as talk_record's arguments."""
-        data = dict(self.cleaned_data)
-        kind, pk = data.pop("counterpart").split(":")
-        field, model, kind = {
-            "member": ("other_member", RosterEntry, Counterpart.MEMBER),
-            "division": ("division", Division, Counterpart.DIVISION_HEADS),
-            "branch": ("branch", PartyBranch, Counterpart.BRANCH_REPS),
-        }[kind]
-        data["counterpart_kind"] = kind
-        data[field] = model.objects.filter(pk=pk).first()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        value = data.pop("counterpart", None)
+        if value:
+            kind, field = COUNTERPART_VALUES[value.split(":")[0]]
+            data |= {"counterpart_kind": kind, field: self.objects[value]}
         return data
 
 
-class BaseBulkTalkFormSet(forms.BaseFormSet):
-    def __init__(self, *args, meeting: Meeting, **kwargs):
-        self.meeting = meeting
-        self.choices = counterpart_choices(meeting)
-        super().__init__(*args, **kwargs)
-
-    def get_form_kwargs(self, index):
-        return {"meeting": self.meeting, "choices": self.choices}
+# The grouped select's value prefix → (the talk's kind, the field it fills).
+COUNTERPART_VALUES = {
+    "member": (Counterpart.MEMBER, "other_member"),
+    "division": (Counterpart.DIVISION_HEADS, "division"),
+    "branch": (Counterpart.BRANCH_REPS, "branch"),
+}
 
 
-BulkTalkFormSet = forms.formset_factory(
-    BulkTalkForm, formset=BaseBulkTalkFormSet, extra=8, max_num=50, validate_max=True
-)
+def bulk_form_kwargs(meeting: Meeting) -> dict[str, Any]:
+    """What every row of the several-talks page shares: the roster and the counterparts (read once)."""
+    roster = list(RosterEntry.objects.filter(meeting=meeting).order_by("precedence", "id"))
+    divisions = list(Division.objects.filter(organization=meeting.organization_id).order_by("id"))
+    branches = list(PartyBranch.objects.filter(organization=meeting.organization_id).order_by("id"))
+    objects = {f"member:{e.pk}": e for e in roster}
+    objects |= {f"division:{d.pk}": d for d in divisions} | {f"branch:{b.pk}": b for b in branches}
+    choices = [
+        ("", "请选择"),
+        (str(Counterpart.MEMBER.label), [(f"member:{e.pk}", e.name) for e in roster]),
+        (str(Counterpart.DIVISION_HEADS.label), [(f"division:{d.pk}", f"{d.name}负责同志") for d in divisions]),
+        (str(Counterpart.BRANCH_REPS.label), [(f"branch:{b.pk}", f"{b.name}党员代表") for b in branches]),
+    ]
+    roster_qs = RosterEntry.objects.filter(meeting=meeting).order_by("precedence", "id")
+    return {"roster": roster_qs, "choices": choices, "objects": objects}

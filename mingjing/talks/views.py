@@ -10,12 +10,12 @@ from django.views.decorators.http import require_POST
 
 from mingjing.accounts.policy import Ability, policy_for
 from mingjing.audit.selectors import history_for_object
-from mingjing.lib.forms import XlsxUploadForm, add_service_errors
+from mingjing.lib.forms import XlsxUploadForm, add_service_errors, filled_rows, rows_formset
 from mingjing.lib.http import xlsx_response
 from mingjing.lib.views import form_page
 from mingjing.lib.xlsx import write_sheet
 from mingjing.meetings.selectors import get_meeting_for_user
-from mingjing.talks.forms import BulkTalkFormSet, TalkForm
+from mingjing.talks.forms import BulkTalkForm, TalkForm, bulk_form_kwargs
 from mingjing.talks.models import Counterpart
 from mingjing.talks.selectors import get_talk_for_user, talk_coverage, talks_of_meeting
 from mingjing.talks.services import (
@@ -90,19 +90,20 @@ def talk_edit(request: HttpRequest, talk_id: int) -> HttpResponse:
 def talk_bulk(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Several talks on one page: the filled rows are recorded together, all or none."""
     meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.EDIT)
-    formset = BulkTalkFormSet(request.POST or None, meeting=meeting, prefix="talks")
+    formset = rows_formset(request, BulkTalkForm, **bulk_form_kwargs(meeting))
     errors: list[str] = []
     if request.method == "POST" and formset.is_valid():
-        rows = [(i, f.talk_data()) for i, f in enumerate(formset.forms, start=1) if f.has_changed()]
         try:
-            talks = talks_record_many(actor=request.user, meeting=meeting, rows=rows)
+            talks = talks_record_many(actor=request.user, meeting=meeting, rows=filled_rows(formset))
         except ValidationError as exc:
             errors = exc.messages
         else:
             messages.success(request, f"已登记{len(talks)}次谈话")
             return redirect("talks:list", meeting_id=meeting.pk)
-    context = {"meeting": meeting, "formset": formset, "errors": errors}
-    return render(request, "talks/bulk.html", context)
+    more_url = f"{reverse('talks:bulk', args=[meeting.pk])}?rows={formset.more_rows}"
+    return render(
+        request, "talks/bulk.html", {"meeting": meeting, "formset": formset, "errors": errors, "more_url": more_url}
+    )
 
 
 @login_required

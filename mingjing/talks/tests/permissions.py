@@ -9,7 +9,7 @@ TALK = {
     "topics": "交流思想",
 }
 
-EMPTY_BULK = {"talks-TOTAL_FORMS": "0", "talks-INITIAL_FORMS": "0"}
+EMPTY_BULK = {"rows-TOTAL_FORMS": "0", "rows-INITIAL_FORMS": "0"}
 
 
 def fixtures(cls) -> dict:

@@ -169,9 +169,9 @@ class TalkTrustTest(BaseTestCase):
     # --- several at once ---------------------------------------------------------------------------
 
     def bulk(self, rows):
-        data = {"talks-TOTAL_FORMS": str(len(rows)), "talks-INITIAL_FORMS": "0"}
+        data = {"rows-TOTAL_FORMS": str(len(rows)), "rows-INITIAL_FORMS": "0"}
         for i, row in enumerate(rows):
-            data |= {f"talks-{i}-{k}": v for k, v in row.items()}
+            data |= {f"rows-{i}-{k}": v for k, v in row.items()}
         self.login("preparer")
         return self.client.post(reverse("talks:bulk", args=[self.meeting.pk]), data)
 
