@@ -37,8 +37,6 @@ ROW_KINDS: dict[str, type[models.Model]] = {
 }
 BOOLEAN = {"team_examination_given", "self_examination_given"}
 TRUE = {"on", "true", "1", "yes"}
-TEXT_LIMITS = {"place": 200, "recorder": 50, "leave_reason": 200, "name": 50, "title": 200, "body": 200, "post": 200,
-               "agenda.text": 300}  # fmt: skip
 LABELS = {
     "held_on": "召开日期",
     "half_day": "上午/下午",
@@ -67,7 +65,7 @@ def _entry(record: MeetingRecord, value: str, field: str) -> RosterEntry | None:
         raise ValidationError({field: "只能选择本次会议班子名单中的成员"}) from None
 
 
-def _convert(record: MeetingRecord, name: str, value: str, *, kind: str = "record") -> Any:
+def _convert(record: MeetingRecord, name: str, value: str) -> Any:
     value = value if value is not None else ""
     if name in BOOLEAN:
         return value.strip().lower() in TRUE
@@ -94,10 +92,7 @@ def _convert(record: MeetingRecord, name: str, value: str, *, kind: str = "recor
         if not 1 <= points <= 50:
             raise ValidationError({name: "条数应在1到50之间"})
         return points
-    limit = TEXT_LIMITS.get(f"{kind}.{name}") or (TEXT_LIMITS.get(name) if name != "text" else None)
-    if limit and len(value.strip()) > limit:
-        raise ValidationError({name: f"不能超过{limit}个字（现有{len(value.strip())}个）"})
-    return value
+    return value  # text: its limit is checked by the service, with the field's name
 
 
 def autosave(*, actor: Any, record: MeetingRecord, kind: str, row_id: str, values: dict[str, str]) -> models.Model:
@@ -125,7 +120,7 @@ def autosave(*, actor: Any, record: MeetingRecord, kind: str, row_id: str, value
         raise ValidationError({"id": "该行已被删除，请刷新页面"}) from None
     row.record = record
     fields = ROW_FIELDS[model]
-    data = {name: _convert(record, name, value, kind=kind) for name, value in values.items() if name in fields}
+    data = {name: _convert(record, name, value) for name, value in values.items() if name in fields}
     if not data:
         raise ValidationError({"kind": "没有可保存的内容"})
     minutes_row_update(actor=actor, row=row, data=data)
@@ -138,7 +133,8 @@ def error_message(exc: ValidationError, row: str = "") -> str:
         parts = []
         for field, messages in exc.message_dict.items():
             label = LABELS.get(field, "")
-            parts.append(f"{label}：{'；'.join(messages)}" if label else "；".join(messages))
+            text = "；".join(messages)
+            parts.append(f"{label}：{text}" if label and not text.startswith(label) else text)
         text = "；".join(parts)
     else:
         text = "；".join(exc.messages)

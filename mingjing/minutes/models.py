@@ -41,11 +41,11 @@ class MeetingRecord(models.Model):
     quorum_denominator = models.PositiveSmallIntegerField("应到比例（分母）", default=3)
     status = models.CharField("状态", max_length=10, choices=RecordStatus.choices, default=RecordStatus.DRAFT)
     team_examination_given = models.BooleanField("已代表班子作对照检查", default=False)
-    team_examination_note = models.TextField("班子对照检查要点", blank=True)
-    inquiry_report = models.TextField("谈话函询情况通报", blank=True)
-    supervisor_comments = models.TextField("督导组点评", blank=True)
+    team_examination_note = models.TextField("班子对照检查要点", max_length=2000, blank=True)
+    inquiry_report = models.TextField("谈话函询情况通报", max_length=1000, blank=True)
+    supervisor_comments = models.TextField("督导组点评", max_length=2000, blank=True)
     supervisor_requirements = models.JSONField("督导组提出的要求", default=list, blank=True)
-    principal_summary = models.TextField("主要负责同志总结", blank=True)
+    principal_summary = models.TextField("主要负责同志总结", max_length=3000, blank=True)
     principal_requirements = models.JSONField("主要负责同志提出的要求", default=list, blank=True)
     finalised_at = models.DateTimeField("定稿时间", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -148,9 +148,9 @@ class MemberSpeech(models.Model):
         "meetings.RosterEntry", on_delete=models.CASCADE, related_name="+", verbose_name="班子成员"
     )
     self_examination_given = models.BooleanField("已作对照检查发言", default=False)
-    self_examination_note = models.TextField("对照检查要点", blank=True)
-    response = models.TextField("表态发言", blank=True)
-    personal_matters = models.TextField("个人有关事项说明", blank=True)
+    self_examination_note = models.TextField("对照检查要点", max_length=2000, blank=True)
+    response = models.TextField("表态发言", max_length=1000, blank=True)
+    personal_matters = models.TextField("个人有关事项说明", max_length=1000, blank=True)
 
     class Meta:
         verbose_name = "对照检查发言"
@@ -176,7 +176,7 @@ class Criticism(models.Model):
         "meetings.RosterEntry", on_delete=models.CASCADE, related_name="+", verbose_name="被批评人"
     )
     points = models.PositiveSmallIntegerField("条数", default=1)
-    text = models.TextField("批评意见", blank=True)
+    text = models.TextField("批评意见", max_length=1000, blank=True)
     order = models.PositiveSmallIntegerField("序号", default=0)
 
     class Meta:

@@ -2,8 +2,9 @@
 
 Autosave and the history: the live page saves a field (or a row) every time the recorder leaves it
 or pauses typing, so a meeting yields hundreds of saves. Every save still writes its one audit
-event, but edits by the same person to the same record within AUTOSAVE_WINDOW are folded into the
-"updated" event that opened the window: a change to a field already in it keeps its first old value
+event, but edits by the same person to the same record within AUTOSAVE_WINDOW are folded into one
+"updated" line (each save appends an event carrying the window's merged changes, which supersedes
+the window's previous one; the history shows the latest): a change to a field already in it keeps its first old value
 and takes the latest new value, a change to another field is appended. The history then reads one
 line per window, "将地点由“…”改为“…”，将请假事由（赵强）由“（空）”改为“外出开会”", with every field
 that changed and no keystroke noise; adding and removing rows, finalising and reopening are
@@ -13,6 +14,8 @@ separate events. A record's whole history stays on the MeetingRecord, so one pag
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -24,6 +27,10 @@ from django.utils import timezone
 from mingjing.accounts.policy import Ability, policy_for
 from mingjing.audit.models import AuditEvent
 from mingjing.audit.services import apply_changes, audit_record
+from mingjing.lib.dates import cn_date, today
+from mingjing.lib.limits import check_lengths, length_error
+from mingjing.lib.xlsx import cell_error, shown_errors
+from mingjing.meetings.dates import Phase, check_record_date, meeting_day
 from mingjing.meetings.models import Meeting, RosterEntry
 from mingjing.meetings.selectors import meeting_roster
 from mingjing.meetings.services import meeting_step_sync
@@ -68,6 +75,9 @@ ROW_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     Criticism: ("from_entry", "points", "text"),
 }
 FINAL_ERROR = "会议记录已定稿，不能再修改；如需修改，请先“重新打开”"
+# 督导组 and the principal's requirements: one a line, each a sentence or two.
+MAX_REQUIREMENTS, MAX_REQUIREMENT_LENGTH = 20, 200
+REQUIREMENT_LABELS = {"supervisor_requirements": "督导组提出的要求", "principal_requirements": "主要负责同志提出的要求"}
 
 
 def _require_edit(actor: Any, meeting: Meeting) -> None:
@@ -93,50 +103,70 @@ def _row_label(row: models.Model) -> str:
 
 
 def _audit_edit(*, actor: Any, record: MeetingRecord, changes: list[dict[str, str]]) -> None:
-    """The one audit event of an autosaved edit: a new one, or the actor's open one (see the module)."""
+    """The one audit event of an autosaved edit (see the module). Events are never rewritten: within
+    the actor's open window a new event carries the window's merged changes and names the one it
+    supersedes (extra["supersedes"]); the history shows only the latest of a window."""
     if not changes:
         return
-    since = timezone.now() - AUTOSAVE_WINDOW
-    open_event = (
-        AuditEvent.objects.select_for_update()
-        .filter(
+    now = timezone.now()
+    last = (
+        AuditEvent.objects.filter(
             content_type=ContentType.objects.get_for_model(MeetingRecord),
             object_id=record.pk,
             event_type="updated",
             actor=actor,
-            event_time__gte=since,
             extra__autosave=True,
         )
-        .order_by("-event_time", "-id")
+        .order_by("-id")
         .first()
         if actor is not None
         else None
     )
-    if open_event is None:
-        audit_record(
-            actor=actor,
-            event_type="updated",
-            obj=record,
-            organization=record.meeting.organization,
-            changes=changes,
-            extra={"autosave": True, "saves": 1},
-        )
-        return
-    merged = {c["field"]: dict(c) for c in open_event.changes}
-    for change in changes:
-        if change["field"] in merged:
-            merged[change["field"]]["new"] = change["new"]
-        else:
-            merged[change["field"]] = dict(change)
-    open_event.changes = [c for c in merged.values() if c["old"] != c["new"]]
-    open_event.extra = {**open_event.extra, "saves": open_event.extra.get("saves", 1) + 1}
-    open_event.save(update_fields=["changes", "extra"])
+    opened = dt.datetime.fromisoformat(last.extra.get("opened", last.event_time.isoformat())) if last else None
+    extra: dict[str, Any] = {"autosave": True, "saves": 1, "opened": now.isoformat()}
+    if last is not None and opened >= now - AUTOSAVE_WINDOW:
+        merged = {c["field"]: dict(c) for c in last.changes}
+        for change in changes:
+            if change["field"] in merged:
+                merged[change["field"]]["new"] = change["new"]
+            else:
+                merged[change["field"]] = dict(change)
+        changes = [c for c in merged.values() if c["old"] != c["new"]]
+        extra = {
+            "autosave": True,
+            "saves": last.extra.get("saves", 1) + 1,
+            "opened": opened.isoformat(),
+            "supersedes": last.pk,
+        }
+    audit_record(
+        actor=actor,
+        event_type="updated",
+        obj=record,
+        organization=record.meeting.organization,
+        changes=changes,
+        extra=extra,
+    )
 
 
 def _prefixed(changes: list[dict[str, str]], row: models.Model) -> list[dict[str, str]]:
     kind = row._meta.model_name
     label = _row_label(row)
     return [{**c, "field": f"{kind}.{row.pk}.{c['field']}", "label": f"{c['label']}（{label}）"} for c in changes]
+
+
+def _check_requirements(field: str, lines: list[str]) -> None:
+    label = REQUIREMENT_LABELS[field]
+    if len(lines) > MAX_REQUIREMENTS:
+        raise ValidationError({field: f"{label}最多{MAX_REQUIREMENTS}条（现有{len(lines)}条）"})
+    for n, line in enumerate(lines, start=1):
+        message = length_error(f"{label}第{n}条", MAX_REQUIREMENT_LENGTH, line)
+        if message:
+            raise ValidationError({field: message})
+
+
+def check_held_on(record: MeetingRecord) -> None:
+    """The record's date is the meeting day (the preparer moves the meeting's date if it changed)."""
+    check_record_date(record.meeting, record.held_on, phase=Phase.MEETING_DAY, field="held_on", label="召开日期")
 
 
 def _check_entry(record: MeetingRecord, entry: RosterEntry | None, field: str) -> None:
@@ -211,6 +241,7 @@ def minutes_update(*, actor: Any, record: MeetingRecord, data: dict[str, Any]) -
     for key in ("supervisor_requirements", "principal_requirements"):
         if key in data:
             data[key] = split_lines(data[key])
+            _check_requirements(key, data[key])
     for key in ("place", "recorder", "team_examination_note", "inquiry_report", "supervisor_comments"):
         if key in data:
             data[key] = (data[key] or "").strip()
@@ -224,6 +255,9 @@ def minutes_update(*, actor: Any, record: MeetingRecord, data: dict[str, Any]) -
     if not (0 < numerator <= denominator):
         raise ValidationError({"quorum": "应到比例应大于0且不超过1，如“2/3”"})
     changes = apply_changes(record, data)
+    if "held_on" in data:
+        check_held_on(record)
+    check_lengths(record)
     if changes:
         record.full_clean()
         record.save()
@@ -258,6 +292,7 @@ def _check_row(row: models.Model) -> None:
                 setattr(row, field, getattr(row, field).strip())
     if errors:
         raise ValidationError(errors)
+    check_lengths(row)
 
 
 @transaction.atomic
@@ -315,6 +350,7 @@ def agenda_item_add(*, actor: Any, record: MeetingRecord, text: str = "") -> Age
     _require_edit(actor, record.meeting)
     _require_draft(record)
     row = AgendaItem(record=record, text=text.strip(), order=_next_order(record.agenda_items.all()))
+    _check_row(row)
     row.full_clean()
     row.save()
     audit_record(actor=actor, event_type="minutes.row_added", obj=record, organization=record.meeting.organization,
@@ -372,6 +408,71 @@ def criticism_add(
     return row
 
 
+# The column (on the sheet and on the page) that names each checked field in an error.
+CRITICISM_COLUMNS = {"from_entry": "提出人", "to_entry": "被批评人", "points": "条数", "text": "批评意见"}
+
+
+@dataclass(frozen=True)
+class CriticismRow:
+    number: int  # the row on the sheet or on the page, named in errors
+    from_entry: RosterEntry | None
+    to_entry: RosterEntry | None
+    points: int
+    text: str
+
+
+def _criticism_errors(row: Criticism, number: int) -> list[str]:
+    """A filled-in criticism's errors, "第3行「提出人」：…" (complete, as finalising needs it)."""
+    errors: dict[str, list[str]] = {}
+    if row.from_entry is None:
+        errors["from_entry"] = ["请填写提出批评意见的班子成员"]
+    if row.to_entry is None:
+        errors["to_entry"] = ["请填写被批评的班子成员"]
+    if not (row.text or "").strip():
+        errors["text"] = ["请填写批评意见的内容"]
+    if row.to_entry is not None:
+        try:
+            _check_row(row)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors.setdefault(field, []).extend(messages)
+    return [cell_error(number, CRITICISM_COLUMNS.get(f, f), m) for f, ms in errors.items() for m in ms]
+
+
+@transaction.atomic
+def criticisms_add_many(
+    *, actor: Any, record: MeetingRecord, rows: Sequence[CriticismRow], errors: Sequence[str] = ()
+) -> list[Criticism]:
+    """Several criticisms at once (the page's rows or an imported sheet), each complete: who, of
+    whom, how many points and what was said. Every row is checked first; with any error (or any in
+    `errors`, what the caller found reading the rows) nothing is saved and the ValidationError lists
+    them by row and column. One audit event for them all."""
+    _require_edit(actor, record.meeting)
+    _require_draft(record)
+    if not rows and not errors:
+        raise ValidationError("没有要保存的批评意见：请至少填写一行")
+    counted = Criticism.objects.filter(record=record).order_by().values("to_entry_id").annotate(m=Max("order"))
+    last = {c["to_entry_id"]: c["m"] for c in counted}
+    criticisms, messages = [], list(errors)
+    for r in rows:
+        to_id = r.to_entry.pk if r.to_entry is not None else None
+        last[to_id] = (last.get(to_id) or 0) + 1
+        row = Criticism(
+            record=record, from_entry=r.from_entry, to_entry=r.to_entry, points=r.points, text=r.text or "",
+            order=last[to_id],
+        )  # fmt: skip
+        messages += _criticism_errors(row, r.number)
+        criticisms.append(row)
+    if messages:
+        raise ValidationError(shown_errors(messages))
+    Criticism.objects.bulk_create(criticisms, batch_size=500)
+    audit_record(
+        actor=actor, event_type="minutes.criticisms_added", obj=record, organization=record.meeting.organization,
+        extra={"count": len(criticisms)},
+    )  # fmt: skip
+    return criticisms
+
+
 REMOVABLE = (SupervisorPresent, Observer, AgendaItem, Criticism)
 
 
@@ -412,8 +513,16 @@ def record_quorum(record: MeetingRecord, attendances: list[Attendance] | None = 
 
 
 def finalise_problems(record: MeetingRecord) -> dict[str, str]:
-    """What stops the record from being finalised, by field; empty when it may be."""
+    """What stops the record from being finalised, by field; empty when it may be. A record is
+    finalised on or after the meeting day, never before the meeting it records."""
     errors: dict[str, str] = {}
+    day = meeting_day(record.meeting)
+    if today() < day:
+        errors["held_on"] = f"本次民主生活会于{cn_date(day)}召开，会议当天或之后才能定稿"
+    try:
+        check_held_on(record)
+    except ValidationError as exc:
+        errors["held_on"] = "；".join(exc.message_dict["held_on"])
     if not record.chair_id:
         errors["chair"] = "请选择主持人"
     if not record.recorder.strip():

@@ -11,6 +11,13 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/minutes/rows/add/", views.minutes_row_add, name="row_add"),
     path("meetings/<int:meeting_id>/minutes/rows/delete/", views.minutes_row_delete, name="row_delete"),
     path("meetings/<int:meeting_id>/minutes/agenda/move/", views.minutes_agenda_move, name="agenda_move"),
+    path("meetings/<int:meeting_id>/minutes/criticisms/batch/", views.criticisms_batch, name="criticisms_batch"),
+    path("meetings/<int:meeting_id>/minutes/criticisms/import/", views.criticisms_upload, name="criticisms_import"),
+    path(
+        "meetings/<int:meeting_id>/minutes/criticisms/import/template/",
+        views.criticisms_template,
+        name="criticisms_template",
+    ),
     path("meetings/<int:meeting_id>/minutes/stats/", views.minutes_stats, name="stats"),
     path("meetings/<int:meeting_id>/minutes/finalise/", views.minutes_final, name="finalise"),
     path("meetings/<int:meeting_id>/minutes/reopen/", views.minutes_unfinal, name="reopen"),

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,16 +12,22 @@ from django.views.decorators.http import require_GET, require_POST
 from mingjing.accounts.policy import Ability, policy_for
 from mingjing.audit.selectors import history_for_object
 from mingjing.audit.services import actor_display_name
+from mingjing.lib.forms import XlsxUploadForm, add_service_errors, filled_rows, rows_formset
+from mingjing.lib.http import xlsx_response
 from mingjing.meetings.models import HalfDay, Meeting, RosterEntry
 from mingjing.meetings.selectors import get_meeting_for_user
 from mingjing.minutes.autosave import ROW_KINDS, autosave, error_message
+from mingjing.minutes.forms import CriticismRowForm
+from mingjing.minutes.importing import COLUMNS, criticisms_import, template_xlsx
 from mingjing.minutes.models import AgendaItem, Criticism, MeetingRecord, Presence
 from mingjing.minutes.rules import criticism_warning
 from mingjing.minutes.selectors import Minutes, minutes_for_meeting, record_for_meeting
 from mingjing.minutes.services import (
+    CriticismRow,
     agenda_item_add,
     agenda_item_move,
     criticism_add,
+    criticisms_add_many,
     finalise_problems,
     minutes_finalise,
     minutes_reopen,
@@ -39,6 +46,17 @@ def _record_or_404(meeting: Meeting) -> MeetingRecord:
         raise Http404("本次会议尚未开始会议记录")
     record.meeting = meeting
     return record
+
+
+def text_limits() -> dict[str, int]:
+    """Each free-text field's limit by "<kind>_<field>" (record_place, criticism_text …): the live
+    page shows it beside the field and sets maxlength; the services refuse more."""
+    limits = {}
+    for kind, model in {"record": MeetingRecord, **ROW_KINDS}.items():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.CharField | models.TextField) and field.max_length and not field.choices:
+                limits[f"{kind}_{field.name}"] = field.max_length
+    return limits
 
 
 def _posted_id(request: HttpRequest, name: str) -> int:
@@ -97,6 +115,7 @@ def minutes_live(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "record": minutes.record,
         "half_days": HalfDay.choices,
         "presences": Presence.choices,
+        "limits": text_limits(),
     }
     return render(request, "minutes/live.html", context)
 
@@ -141,7 +160,7 @@ def minutes_row_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.EDIT)
     record = _record_or_404(meeting)
     kind = request.POST.get("kind", "")
-    context: dict = {"meeting": meeting}
+    context: dict = {"meeting": meeting, "limits": text_limits()}
     try:
         if kind == "criticism":
             to_entry = RosterEntry.objects.filter(meeting=meeting, pk=_posted_id(request, "to")).first()
@@ -194,7 +213,8 @@ def minutes_row_delete(request: HttpRequest, meeting_id: int) -> HttpResponse:
         messages.error(request, error_message(exc))
         return redirect("minutes:live", meeting_id=meeting.pk)
     if isinstance(row, AgendaItem) and _is_htmx(request):
-        return render(request, "minutes/_agenda.html", {"meeting": meeting, "agenda": list(record.agenda_items.all())})
+        context = {"meeting": meeting, "agenda": list(record.agenda_items.all()), "limits": text_limits()}
+        return render(request, "minutes/_agenda.html", context)
     if _is_htmx(request):
         return HttpResponse("")
     return redirect("minutes:live", meeting_id=meeting.pk)
@@ -221,6 +241,7 @@ def minutes_agenda_move(request: HttpRequest, meeting_id: int) -> HttpResponse:
     context = {
         "meeting": meeting,
         "agenda": list(record.agenda_items.all()),
+        "limits": text_limits(),
         "focus": (item.pk, "up" if direction == "up" else "down"),
     }
     return render(request, "minutes/_agenda.html", context)
@@ -263,3 +284,62 @@ def minutes_unfinal(request: HttpRequest, meeting_id: int) -> HttpResponse:
         return redirect("minutes:detail", meeting_id=meeting.pk)
     messages.success(request, "会议记录已重新打开，可以继续修改")
     return redirect("minutes:live", meeting_id=meeting.pk)
+
+
+# --- several criticisms at once ---------------------------------------------------------------------
+
+
+def _draft_record(request: HttpRequest, meeting_id: int) -> tuple[Meeting, MeetingRecord | None]:
+    """The meeting (EDIT) and its record; None (with a message) when the record is final."""
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.EDIT)
+    record = _record_or_404(meeting)
+    if record.is_final:
+        messages.error(request, "会议记录已定稿，不能再添加批评意见；如需修改，请先“重新打开”")
+        return meeting, None
+    return meeting, record
+
+
+@login_required
+def criticisms_batch(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Several criticisms on one page (entering a meeting after the fact): saved together, or none."""
+    meeting, record = _draft_record(request, meeting_id)
+    if record is None:
+        return redirect("minutes:detail", meeting_id=meeting.pk)
+    roster = RosterEntry.objects.filter(meeting=meeting).order_by("precedence", "id")
+    formset = rows_formset(request, CriticismRowForm, roster=roster)
+    errors: list[str] = []
+    if request.method == "POST" and formset.is_valid():
+        rows = [CriticismRow(number=n, **data) for n, data in filled_rows(formset)]
+        try:
+            saved = criticisms_add_many(actor=request.user, record=record, rows=rows)
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, f"已保存{len(saved)}条批评意见")
+            return redirect("minutes:live", meeting_id=meeting.pk)
+    context = {"meeting": meeting, "formset": formset, "errors": errors}
+    return render(request, "minutes/criticisms_batch.html", context)
+
+
+@login_required
+def criticisms_template(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.EDIT)
+    record = _record_or_404(meeting)
+    return xlsx_response(template_xlsx(record), f"批评意见导入模板-{meeting.title}.xlsx")
+
+
+@login_required
+def criticisms_upload(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting, record = _draft_record(request, meeting_id)
+    if record is None:
+        return redirect("minutes:detail", meeting_id=meeting.pk)
+    form = XlsxUploadForm(request.POST or None, request.FILES or None, label="批评意见表（.xlsx）")
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = criticisms_import(actor=request.user, record=record, fileobj=form.cleaned_data["file"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"已导入{count}条批评意见")
+            return redirect("minutes:live", meeting_id=meeting.pk)
+    return render(request, "minutes/criticisms_import.html", {"meeting": meeting, "form": form, "columns": COLUMNS})

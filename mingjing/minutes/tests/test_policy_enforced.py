@@ -43,7 +43,8 @@ class MinutesServicesTest(BaseTestCase):
             actor=None,
             organization=cls.bureau,
             config=YearConfig.objects.get(preset_code="2025-annual"),
-            planned_date=dt.date(2027, 1, 10),
+            kind="special",
+            planned_date=dt.date(2026, 12, 10),
         )
 
     def writes(self, *, copy: bool = False) -> dict:

@@ -25,11 +25,21 @@ OWN_EDIT = (200, 200, 403, 200, 403, 403, 404, 302)  # 李华's records
 OWN_EDIT_POST = (302, 302, 403, 302, 403, 403, 404, 302)
 OTHER_MEMBER_READ = (200, 200, 200, 403, 200, 200, 404, 302)  # 王芳's page before the meeting
 NOT_FOUND = (404, 404, 404, 404, 404, 404, 404, 302)
+# Importing: whoever may enter problems for someone (the principal for the team, 李华 for himself).
+IMPORT = (200, 200, 200, 200, 403, 403, 404, 302)
 
 PROBLEM = {"aspect": "@problems_aspect", "description": "调查研究不够深入", "source": "self"}
 CAUSE = {"heading": "宗旨意识有所淡化", "text": "深入基层不够。"}
 MEASURE = {"heading": "改进工作作风", "text": "每月深入基层调研一次。"}
 UP = {"direction": "up"}
+BATCH = {
+    "rows-TOTAL_FORMS": "2",
+    "rows-INITIAL_FORMS": "0",
+    "rows-0-aspect": "@problems_aspect",
+    "rows-0-description": "调查研究不够深入",
+    "rows-0-source": "self",
+    "rows-1-source": "self",
+}
 
 
 def fixtures(cls) -> dict:
@@ -115,6 +125,13 @@ ROWS = {
         GET(NOT_FOUND, entry_id="missing"),
     ],
     "problems:problem_create": _create_rows(PROBLEM),
+    "problems:batch": _create_rows(BATCH),
+    "problems:import": [
+        GET(IMPORT, meeting_id="meeting"),
+        POST(IMPORT, "no file: the form again", meeting_id="meeting"),
+        GET(OTHER_MANAGE, meeting_id="outsider_meeting"),
+    ],
+    "problems:import_template": [GET(IMPORT, meeting_id="meeting"), GET(OTHER_MANAGE, meeting_id="outsider_meeting")],
     "problems:cause_create": _create_rows(CAUSE),
     "problems:measure_create": _create_rows(MEASURE),
     **_record_rows("problem", "problem_id", PROBLEM),
