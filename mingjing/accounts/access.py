@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from mingjing.accounts.models import Membership, Role
+from mingjing.accounts.models import THREE_ADMINS, Membership, Role
 
 
 class Perm(enum.StrEnum):
@@ -43,6 +43,7 @@ GRANTS: dict[str, dict[Perm, Scope]] = {
         Perm.MEETING_READ: OWN,
         Perm.MEETING_WRITE: OWN,
         Perm.MEETING_ASSIGN: OWN,
+        Perm.ACCOUNTS_MANAGE: SUBTREE,
     },
     Role.PREPARER: {
         Perm.UNIT_READ: OWN,
@@ -109,6 +110,25 @@ class Access:
     def can(self, perm: Perm, organization: Any) -> bool:
         own, subtrees = self._reach(perm)
         return organization.pk in own or any(organization.path.startswith(p) for p in subtrees)
+
+    def can_anywhere(self, perm: Perm) -> bool:
+        own, subtrees = self._reach(perm)
+        return bool(own or subtrees)
+
+    def account_refusal(self, *, units: list[Any], roles: set[str]) -> str | None:
+        """Why this user may not change an account (None: he may). An account is changed only by whom
+        ACCOUNTS_MANAGE reaches over every unit it belongs to; one of the three administrators' accounts
+        only by a system administrator; nobody changes his own through these pages."""
+        if not units or not all(self.can(Perm.ACCOUNTS_MANAGE, u) for u in units):
+            return "该账号不在您管理的单位内"
+        if roles & set(THREE_ADMINS) and not self.has_role(Role.SYSTEM_ADMIN):
+            return "系统管理员、安全管理员、审计管理员的账号只能由系统管理员管理"
+        return None
+
+    def grant_refusal(self, role: str) -> str | None:
+        if role in THREE_ADMINS and not self.has_role(Role.SYSTEM_ADMIN):
+            return f"“{Role(role).label}”角色只能由系统管理员授予"
+        return None
 
 
 def access_for(user: Any) -> Access:

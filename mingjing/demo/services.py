@@ -17,7 +17,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from mingjing.accounts.models import Membership, Role
+from mingjing.accounts.models import AccountSecurity, Membership, Role
 from mingjing.accounts.services import membership_grant
 from mingjing.lib.dates import today
 from mingjing.meetings.models import Meeting
@@ -96,6 +96,10 @@ ACCOUNTS = [
     DemoAccount("demo-supervisor", "马骏", "superior", Role.SUPERVISOR, None),
     DemoAccount("demo-superior", "杜鹃", "superior", Role.SUPERIOR, None),
     DemoAccount("demo-outsider", "罗斌", "outsider", Role.PREPARER, None),
+    # 三员分立: the deployment's three administrators, one account each, at the top unit.
+    DemoAccount("demo-sysadmin", "钟毅", "superior", Role.SYSTEM_ADMIN, None),
+    DemoAccount("demo-secadmin", "秦岚", "superior", Role.SECURITY_ADMIN, None),
+    DemoAccount("demo-auditor", "顾远", "superior", Role.AUDIT_ADMIN, None),
 ]
 
 
@@ -111,6 +115,8 @@ def _user(account: DemoAccount):
         user = User(username=account.username, first_name=account.name)
         user.set_password(DEMO_PASSWORD)
         user.save()
+    # The documented password stays: a demo account is never made to change it, nor does it expire.
+    AccountSecurity.objects.update_or_create(user=user, defaults={"is_demo": True})
     return user
 
 

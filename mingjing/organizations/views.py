@@ -53,6 +53,7 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
         "children": unit.children.all(),
         "can_manage": access.can(Perm.UNIT_MANAGE, unit),
         "can_admin": access.can(Perm.UNIT_ADMIN, unit),
+        "can_accounts": access.can(Perm.ACCOUNTS_MANAGE, unit),
         "division_form": NamedForm(prefix="division"),
         "branch_form": NamedForm(prefix="branch"),
         "history": history_for_object(unit),
@@ -189,6 +190,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     context = {
         "person": person,
         "can_manage": access_for(request.user).can(Perm.UNIT_MANAGE, person.organization),
+        "can_accounts": access_for(request.user).can(Perm.ACCOUNTS_MANAGE, person.organization),
         "history": history_for_object(person),
     }
     return render(request, "organizations/person_detail.html", context)

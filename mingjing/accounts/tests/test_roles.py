@@ -34,11 +34,20 @@ class GrantRolesTest(BaseTestCase):
         self.assertRedirects(response, f"/units/{self.bureau.pk}/roles/")
         user = get_user_model().objects.get(username="wangfang")
         self.assertTrue(Membership.objects.filter(user=user, organization=self.bureau, role="member").exists())
-        page = self.client.get(f"/units/{self.bureau.pk}/").content.decode()
-        self.assertIn("创建了登录账号“王芳（wangfang）”", page)
-        self.assertIn("授予王芳“班子成员”角色", page)
+        self.assertIn("创建了登录账号“王芳（wangfang）”", self.client.get(f"/accounts/{user.pk}/").content.decode())
+        self.assertIn("授予王芳“班子成员”角色", self.client.get(f"/units/{self.bureau.pk}/").content.decode())
         self.client.logout()
-        self.assertTrue(self.client.login(username="wangfang", password="Xq7-long-enough-pass"))
+        # The first login asks for a password only the new user knows; then the meeting opens.
+        self.client.post("/login/", {"username": "wangfang", "password": "Xq7-long-enough-pass"})
+        self.assertRedirects(self.client.get(f"/meetings/{self.meeting.pk}/"), "/password/")
+        self.client.post(
+            "/password/",
+            {
+                "old_password": "Xq7-long-enough-pass",
+                "new_password1": "Own-Secret-42",
+                "new_password2": "Own-Secret-42",
+            },
+        )
         self.assertEqual(self.client.get(f"/meetings/{self.meeting.pk}/").status_code, 200)
 
     def test_weak_password_and_duplicate_role_are_explained(self):
