@@ -41,9 +41,10 @@ def _problem_line(index: int, problem: Any) -> str:
 
 
 def _rectification_section(meeting: Meeting, owner: RosterEntry | None) -> list[str]:
-    """From last year's ledger, via `mingjing.rectification.selectors.carry_over(meeting)` when
-    that app provides it: the summary sentence, then one line per item (the team's items for the
-    team's material, the member's own items — matched by person — for an outline)."""
+    """From last year's ledger (or what the unit recorded of a year held on paper), via
+    `mingjing.rectification.selectors.carry_over(meeting)` when that app provides it: the summary
+    sentence, then one line per item or theme (the team's for the team's material, the member's own
+    — matched by person, or by name on paper — for an outline)."""
     if find_spec("mingjing.rectification") is None:
         return [MISSING]
     try:
@@ -53,9 +54,9 @@ def _rectification_section(meeting: Meeting, owner: RosterEntry | None) -> list[
         data = carry_over(meeting)
         lines = list(getattr(data, "lines", []) or [])
         if owner is None:
-            mine = [line for line in lines if line.item.owner_id is None]
+            mine = [line for line in lines if line.is_team]
         else:
-            mine = [line for line in lines if line.item.owner_id and line.item.owner.person_id == owner.person_id]
+            mine = [line for line in lines if line.belongs_to(owner)]
         if not mine:
             return [MISSING]
         out = []
@@ -63,11 +64,11 @@ def _rectification_section(meeting: Meeting, owner: RosterEntry | None) -> list[
             summary = str(getattr(data, "summary", "") or "")
             out.append(f"针对{summary}" if summary and summary != MISSING else MISSING)
         else:
-            done = sum(1 for line in mine if line.state == "done")
-            out.append(f"针对上年度本人查摆问题确定的{len(mine)}项整改事项，已整改完成{done}项。")
+            done = sum(line.count for line in mine if line.state == "done")
+            total = sum(line.count for line in mine)
+            out.append(f"针对上年度本人查摆问题确定的{total}项整改事项，已整改完成{done}项。")
         for i, line in enumerate(mine, start=1):
-            problem = " ".join(str(line.item.problem_text).split()).rstrip("。；;")
-            out.append(f"{cn_number(i)}是关于“{problem}”的问题，目前{line.state_label}。整改成效：{MISSING}")
+            out.append(f"{cn_number(i)}是{line.subject}，目前{line.state_label}。整改成效：{MISSING}")
         return out
     except Exception:  # another app's selector must never break the editor
         log.exception("carry_over failed for meeting %s", meeting.pk)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from mingjing.rectification.models import RectificationItem, Status
+from mingjing.rectification.models import DONE_HERE, RectificationItem
 
 OVERDUE, URGENT, WARNING, NONE = "overdue", "urgent", "warning", ""
 
@@ -30,8 +30,9 @@ class DeadlineMark:
 
 
 def deadline_mark(item: RectificationItem, *, today: dt.date, first_days: int, second_days: int) -> DeadlineMark:
-    """Closed items and items without a deadline carry no mark; long-term items with a date do."""
-    if item.status == Status.CLOSED or item.deadline is None:
+    """Closed items, items carried to next year (their copy carries the mark there) and items without
+    a deadline carry no mark; long-term items with a date do."""
+    if item.status in DONE_HERE or item.deadline is None:
         return DeadlineMark(NONE)
     left = (item.deadline - today).days
     if left < 0:

@@ -284,6 +284,9 @@ def _post_name(entry: RosterEntry | None) -> str | None:
 # --- 整改清单 ----------------------------------------------------------------------------------------
 def _progress(row: ItemRow) -> str:
     item = row.item
+    if item.is_carried:
+        done = f"完成比例{item.progress}%，" if item.progress else ""
+        return _flat(item.progress_note) + done + "已结转到下一年度整改台账继续整改。"
     if item.status == Status.CLOSED:
         return _flat(item.progress_note) + fill("已于{on}销号。", on=item.closed_on)
     note = _flat(item.progress_note)
@@ -316,12 +319,13 @@ def build_list(meeting: Meeting, member: RosterEntry | None, overrides: dict[str
     states = Counter(r.item.status for r in group.rows)
     text = fill(
         "{who}整改事项共{n}项，逐项明确整改措施、责任领导、责任科室、责任人和整改时限，实行销号管理。"
-        "截至{on}，已销号{closed}项，正在整改{open}项",
+        "截至{on}，已销号{closed}项，正在整改{open}项" + ("，已结转到下一年度{carried}项" if group.carried else ""),
         who=who,
         n=group.total,
         on=on,
         closed=group.closed,
         open=group.open,
+        carried=group.carried,
     )
     details = []
     if group.long_term:

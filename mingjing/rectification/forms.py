@@ -4,11 +4,21 @@ from django import forms
 from django.db.models import Q
 
 from mingjing.lib.forms import DateInput
+from mingjing.lib.limits import limit_field, limit_form
 from mingjing.meetings.models import Meeting, RosterEntry
 from mingjing.organizations.models import Division, Person, TeamRole
 from mingjing.problems.models import Problem
 from mingjing.rectification.files import ALLOWED_LABEL, MAX_FILES_PER_UPLOAD, max_evidence_bytes, size_label
-from mingjing.rectification.models import Notice, NoticeKind, RectificationSettings
+from mingjing.rectification.models import (
+    Milestone,
+    Notice,
+    NoticeKind,
+    PreviousState,
+    PreviousYearLine,
+    PreviousYearSummary,
+    RectificationItem,
+    RectificationSettings,
+)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -73,6 +83,8 @@ class ItemForm(forms.Form):
         self.fields["responsible_person"].queryset = Person.objects.filter(
             Q(is_active=True) | Q(pk=getattr(current, "pk", None)), organization=meeting.organization_id
         ).order_by("precedence", "id")
+        limit_form(self, RectificationItem)
+        self.fields["deadline"].help_text = "应在本次民主生活会召开之后"
 
 
 class FromProblemsForm(forms.Form):
@@ -87,6 +99,7 @@ class FromProblemsForm(forms.Form):
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["deadline"].help_text = "应在本次民主生活会召开之后；生成后可逐项修改"
         qs = Problem.objects.filter(meeting=meeting).select_related("member").order_by("member_id", "order", "id")
         self.fields["problems"].queryset = qs
         self.fields["problems"].label_from_instance = lambda p: (
@@ -99,11 +112,19 @@ class ProgressForm(forms.Form):
     progress = forms.IntegerField(label="完成比例（%）", min_value=0, max_value=100)
     progress_note = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_form(self, RectificationItem)
+
 
 class MilestoneForm(forms.Form):
     date = forms.DateField(label="日期", widget=DateInput())
     text = forms.CharField(label="进展内容", widget=forms.Textarea(attrs={"rows": 2}))
     files = MultipleFileField(label="佐证材料")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_form(self, Milestone)
 
 
 class ClosureRequestForm(forms.Form):
@@ -116,10 +137,17 @@ class ClosureRequestForm(forms.Form):
         self.fields[
             "files"
         ].help_text = f"至少一份（此前已上传的也算），允许的类型：{ALLOWED_LABEL}，每个文件不超过{limit}"
+        from mingjing.rectification.services import MAX_CLOSURE_NOTE
+
+        limit_field(self.fields["note"], MAX_CLOSURE_NOTE)
 
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_form(self, RectificationItem, {"reason": "return_reason"})
 
 
 class SettingsForm(forms.ModelForm):
@@ -141,6 +169,50 @@ class NoticeForm(forms.ModelForm):
             "kind": forms.Select(choices=NoticeKind.choices),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_form(self, Notice)
+        self.fields["published_on"].help_text = "应在本次民主生活会召开之后"
+
 
 class ImportForm(forms.Form):
     file = forms.FileField(label="整改台账表格（.xlsx）", help_text="请在本页导出的台账上修改进展后上传")
+
+
+# --- last year held on paper ----------------------------------------------------------------------
+
+
+class PreviousYearForm(forms.Form):
+    previous_name = forms.CharField(label="上年度会议名称", required=False)
+    note = forms.CharField(label="补充说明", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.fields:
+            self.fields[name].help_text = PreviousYearSummary._meta.get_field(name).help_text
+        limit_form(self, PreviousYearSummary)
+
+
+class PreviousLineForm(forms.Form):
+    """One line: an item (问题或整改事项, 所属, 状态) or a count under a theme (方面, 事项数, 状态)."""
+
+    owner_name = forms.CharField(label="所属", required=False)
+    theme = forms.CharField(label="方面", required=False)
+    text = forms.CharField(label="问题或整改事项", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    count = forms.IntegerField(label="事项数", min_value=1, max_value=999, required=False)
+    state = forms.ChoiceField(label="状态", choices=PreviousState.choices, initial=PreviousState.DONE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("owner_name", "theme"):
+            self.fields[name].help_text = PreviousYearLine._meta.get_field(name).help_text
+        self.fields["count"].help_text = "按方面汇总时填写；具体问题一行为1项"
+        limit_form(self, PreviousYearLine)
+
+    @property
+    def is_blank(self) -> bool:
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        return not (data.get("text") or data.get("theme") or data.get("owner_name"))
+
+
+PreviousLineFormSet = forms.formset_factory(PreviousLineForm, extra=3, can_delete=True, max_num=300)

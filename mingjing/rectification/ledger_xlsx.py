@@ -52,6 +52,7 @@ def _notes() -> list[tuple[str, ...] | str]:
         (PROGRESS, "填0到100的整数，如“60”；留空表示不修改。"),
         (STATUS, "只能把“未开始”或“退回”改为“整改中”。申请销号和销号须在系统中提交并经审核，不能在表格中修改。"),
         (KEY, "每项整改事项的固定编号，导入时据此对应事项，请勿修改。"),
+        ("已结转", "已结转到下一年度的事项在下一年度台账中更新进展，本表中不能修改。"),
         ("其他列", "问题、整改措施、责任领导、责任科室、责任人、整改时限等以系统为准，在表格中修改不会导入。"),
         (),
         ("导入规则",),
@@ -212,6 +213,8 @@ def plan_import(*, policy: MeetingPolicy, meeting: Meeting, rows: list[dict[str,
             changes.append(Change(STATUS, item.get_status_display(), Status.IN_PROGRESS.label))
         if changes and item.status == Status.CLOSED:
             row_errors.append(f"第{n}行：编号“{key}”的事项已销号，不能再修改进展")
+        elif changes and item.is_carried:
+            row_errors = [f"第{n}行：编号“{key}”的事项已结转到下一年度，请在下一年度整改台账中更新进展"]
         if row_errors:
             errors.extend(row_errors)
             continue

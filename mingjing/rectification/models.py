@@ -19,9 +19,11 @@ class Status(models.TextChoices):
     REQUESTED = "requested", "申请销号"
     CLOSED = "closed", "已销号"
     RETURNED = "returned", "退回"
+    CARRIED = "carried", "已结转"  # copied into next year's ledger, where it now lives and counts
 
 
 OPEN_STATUSES = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.REQUESTED, Status.RETURNED)
+DONE_HERE = (Status.CLOSED, Status.CARRIED)  # no longer open in this ledger: closed, or carried on
 
 
 class RectificationSettings(models.Model):
@@ -67,8 +69,8 @@ class RectificationItem(models.Model):
         related_name="rectification_items",
         verbose_name="对应的查摆问题",
     )
-    problem_text = models.TextField("问题")
-    measures = models.TextField("整改措施")
+    problem_text = models.TextField("问题", max_length=1000)
+    measures = models.TextField("整改措施", max_length=2000)
     responsible_leader = models.ForeignKey(
         "meetings.RosterEntry",
         null=True,
@@ -97,13 +99,13 @@ class RectificationItem(models.Model):
     long_term = models.BooleanField("长期坚持", default=False)
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
     progress = models.PositiveSmallIntegerField("完成比例（%）", default=0)
-    progress_note = models.TextField("进展情况", blank=True)
+    progress_note = models.TextField("进展情况", max_length=2000, blank=True)
     principal_verified_at = models.DateTimeField("主要负责同志审核时间", null=True, blank=True)
     principal_verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     closed_on = models.DateField("销号日期", null=True, blank=True)
-    return_reason = models.TextField("退回理由", blank=True)
+    return_reason = models.TextField("退回理由", max_length=500, blank=True)
     carried_from = models.ForeignKey(
         "self",
         null=True,
@@ -121,6 +123,8 @@ class RectificationItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["meeting", "number"], name="rectification_item_number_once"),
             models.CheckConstraint(condition=models.Q(progress__lte=100), name="rectification_progress_max_100"),
+            # An item is carried to next year once: one copy, never two.
+            models.UniqueConstraint(fields=["carried_from"], name="rectification_item_carried_once"),
         ]
 
     def __str__(self) -> str:
@@ -138,7 +142,12 @@ class RectificationItem(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status != Status.CLOSED
+        return self.status not in DONE_HERE
+
+    @property
+    def is_carried(self) -> bool:
+        """Carried to next year's ledger (its copy is `carried_to`): it no longer counts here."""
+        return self.status == Status.CARRIED
 
     @property
     def deadline_label(self) -> str:
@@ -152,7 +161,7 @@ class Milestone(models.Model):
 
     item = models.ForeignKey(RectificationItem, on_delete=models.CASCADE, related_name="milestones")
     date = models.DateField("日期")
-    text = models.TextField("进展内容")
+    text = models.TextField("进展内容", max_length=1000)
     is_closure_request = models.BooleanField("销号申请", default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -216,7 +225,7 @@ class Notice(models.Model):
     published_on = models.DateField("公示（通报）日期")
     until = models.DateField("公示截止日期", null=True, blank=True)
     contact = models.CharField("意见反馈方式", max_length=200, blank=True, help_text="如“局机关党委办公室，电话…”")
-    text = models.TextField("公示（通报）内容", blank=True, help_text="留空则根据台账自动生成")
+    text = models.TextField("公示（通报）内容", max_length=30000, blank=True, help_text="留空则根据台账自动生成")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -225,3 +234,53 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}（{self.channel}）"
+
+
+# --- last year held on paper -------------------------------------------------------------------
+
+
+class PreviousState(models.TextChoices):
+    DONE = "done", "已完成"
+    IN_PROGRESS = "in_progress", "整改中"
+    LONG_TERM = "long_term", "需长期坚持"
+
+
+class PreviousYearSummary(models.Model):
+    """Last year's rectification in summary, for a unit whose previous meeting was held outside 明镜
+    (on paper): attached to this year's meeting, read where 上年度整改落实情况 is printed when no
+    ledger of last year's meeting is in the system."""
+
+    meeting = models.OneToOneField("meetings.Meeting", on_delete=models.CASCADE, related_name="previous_year_summary")
+    previous_name = models.CharField(
+        "上年度会议名称", max_length=60, help_text="如“2024年度民主生活会”“2021年党史学习教育专题民主生活会”"
+    )
+    note = models.TextField("补充说明", max_length=1000, blank=True, help_text="如整改台账的保存位置，不印入材料")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "上年度整改情况（纸质台账）"
+
+    def __str__(self) -> str:
+        return f"{self.previous_name}整改情况"
+
+
+class PreviousYearLine(models.Model):
+    """One item (its problem, owner and state), or a count of items under one theme."""
+
+    summary = models.ForeignKey(PreviousYearSummary, on_delete=models.CASCADE, related_name="lines")
+    order = models.PositiveSmallIntegerField("序号", default=0)
+    owner_name = models.CharField("所属", max_length=20, blank=True, help_text="班子成员姓名；留空为领导班子")
+    theme = models.CharField("方面", max_length=60, blank=True, help_text="按方面汇总时填写，如“深化理论武装”")
+    text = models.TextField("问题或整改事项", max_length=300, blank=True)
+    count = models.PositiveSmallIntegerField("事项数", default=1)
+    state = models.CharField("状态", max_length=20, choices=PreviousState.choices, default=PreviousState.DONE)
+
+    class Meta:
+        verbose_name = "上年度整改事项（纸质台账）"
+        ordering = ["summary_id", "order", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(count__gte=1), name="previous_year_line_count_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:30] or self.theme

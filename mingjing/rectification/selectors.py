@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, When
+from django.db.models import Case, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 
 from mingjing.accounts.policy import Ability, MeetingPolicy, policy_for
 from mingjing.accounts.selectors import get_scoped
@@ -35,6 +35,8 @@ from mingjing.rectification.models import (
     EvidenceFile,
     Milestone,
     Notice,
+    PreviousState,
+    PreviousYearSummary,
     RectificationItem,
     RectificationSettings,
     Status,
@@ -85,8 +87,12 @@ def get_notice_for_user(*, user: Any, pk: Any, ability: Ability = Ability.READ) 
 
 
 def items_of_meeting(*, meeting: Meeting) -> QuerySet[RectificationItem]:
-    return RectificationItem.objects.filter(meeting=meeting).select_related(
-        "owner", "responsible_leader", "responsible_division", "responsible_person", "carried_from"
+    """The meeting's items, each with `successor_id`: its copy in next year's ledger (None if not carried)."""
+    successor = RectificationItem.objects.filter(carried_from=OuterRef("pk")).values("pk")[:1]
+    return (
+        RectificationItem.objects.filter(meeting=meeting)
+        .select_related("owner", "responsible_leader", "responsible_division", "responsible_person", "carried_from")
+        .annotate(successor_id=Subquery(successor))
     )
 
 
@@ -120,8 +126,13 @@ class Group:
         return self._count(Status.REQUESTED)
 
     @property
+    def carried(self) -> int:
+        """Carried to next year's ledger: counted there, not here (neither open nor overdue)."""
+        return self._count(Status.CARRIED)
+
+    @property
     def open(self) -> int:
-        return self.total - self.closed
+        return self.total - self.closed - self.carried
 
     @property
     def overdue(self) -> int:
@@ -133,14 +144,15 @@ class Group:
 
     @property
     def long_term(self) -> int:
-        return sum(1 for r in self.rows if r.item.long_term and r.item.status != Status.CLOSED)
+        return sum(1 for r in self.rows if r.item.long_term and r.item.is_open)
 
     @property
     def progress(self) -> int:
-        """Average completion, a closed item counting as 100 %."""
-        if not self.rows:
+        """Average completion, a closed item counting as 100 %; carried items count next year."""
+        rows = [r for r in self.rows if not r.item.is_carried]
+        if not rows:
             return 0
-        values = [100 if r.item.status == Status.CLOSED else r.item.progress for r in self.rows]
+        values = [100 if r.item.status == Status.CLOSED else r.item.progress for r in rows]
         return round(sum(values) / len(values))
 
 
@@ -224,30 +236,73 @@ STATE_LABELS = {DONE: "已完成", IN_PROGRESS: "正在整改", LONG_TERM: "长�
 
 @dataclass(frozen=True)
 class CarryOverLine:
-    item: RectificationItem  # last year's item
-    current: RectificationItem  # where it stands now: its carried-over successor, or itself
+    """One line of last year's rectification: an item of last year's ledger (`item`, with `current`
+    its carried-over successor or itself), or a line recorded on paper (`paper`: an item, or a count
+    of items under a theme)."""
+
     state: str
+    item: RectificationItem | None = None  # last year's item
+    current: RectificationItem | None = None  # where it stands now: its carried-over successor, or itself
+    paper: Any = None  # a PreviousYearLine
 
     @property
     def state_label(self) -> str:
         return STATE_LABELS[self.state]
 
     @property
+    def count(self) -> int:
+        return self.paper.count if self.paper is not None else 1
+
+    @property
+    def is_team(self) -> bool:
+        return not self.paper.owner_name.strip() if self.paper is not None else self.item.owner_id is None
+
+    @property
     def owner_label(self) -> str:
+        if self.paper is not None:
+            return self.paper.owner_name.strip() or "领导班子"
         return "领导班子" if self.item.owner_id is None else self.item.owner.name
+
+    def belongs_to(self, entry: RosterEntry) -> bool:
+        """The member's own line: the same person (a paper line: the same name)."""
+        if self.paper is not None:
+            return self.paper.owner_name.strip() == entry.name
+        return self.item.owner_id is not None and self.item.owner.person_id == entry.person_id
+
+    @property
+    def text(self) -> str:
+        if self.paper is not None:
+            return self.paper.text
+        return self.item.problem_text
+
+    @property
+    def subject(self) -> str:
+        """“关于“…”的问题” for an item, “…方面的N项整改事项” for a count under a theme."""
+        text = " ".join(self.text.split()).rstrip("。；;")
+        if text:
+            return f"关于“{text}”的问题"
+        theme = self.paper.theme.strip().rstrip("。")
+        return f"{theme}{'' if theme.endswith('方面') else '方面'}的{self.count}项整改事项"
 
 
 @dataclass(frozen=True)
 class CarryOver:
     previous: Meeting | None
     lines: list[CarryOverLine]
+    paper: PreviousYearSummary | None = None  # last year recorded in summary (held outside 明镜)
+
+    @property
+    def previous_name(self) -> str | None:
+        if self.previous is not None:
+            return self.previous.config.name
+        return self.paper.previous_name if self.paper is not None else None
 
     def _count(self, state: str) -> int:
-        return sum(1 for line in self.lines if line.state == state)
+        return sum(line.count for line in self.lines if line.state == state)
 
     @property
     def total(self) -> int:
-        return len(self.lines)
+        return sum(line.count for line in self.lines)
 
     @property
     def done(self) -> int:
@@ -263,19 +318,19 @@ class CarryOver:
 
     @property
     def team_lines(self) -> list[CarryOverLine]:
-        return [line for line in self.lines if line.item.owner_id is None]
+        return [line for line in self.lines if line.is_team]
 
     @property
     def member_lines(self) -> list[CarryOverLine]:
-        return [line for line in self.lines if line.item.owner_id is not None]
+        return [line for line in self.lines if not line.is_team]
 
     @property
     def summary(self) -> str:
         """One sentence for the 上年度整改落实情况 section; 【待补充】 when there is no ledger."""
-        if self.previous is None or not self.lines:
+        if self.previous_name is None or not self.lines:
             return "【待补充】"
         return (
-            f"{self.previous.config.name}查摆问题确定的{self.total}项整改事项，"
+            f"{self.previous_name}查摆问题确定的{self.total}项整改事项，"
             f"已整改完成{self.done}项，正在整改{self.in_progress}项，需长期坚持{self.long_term}项。"
         )
 
@@ -304,25 +359,44 @@ def previous_of_same_unit(meeting: Meeting) -> Meeting | None:
     return previous
 
 
+PAPER_STATES = {PreviousState.DONE: DONE, PreviousState.IN_PROGRESS: IN_PROGRESS, PreviousState.LONG_TERM: LONG_TERM}
+
+
+def previous_year_summary(meeting: Meeting) -> PreviousYearSummary | None:
+    """Last year's rectification as the unit recorded it in summary, with its lines; None if not."""
+    summary = PreviousYearSummary.objects.filter(meeting=meeting).first()
+    if summary is not None:
+        summary.line_list = list(summary.lines.order_by("order", "id"))
+    return summary
+
+
 def carry_over(meeting: Meeting) -> CarryOver:
-    """Last year's ledger (meeting.previous) as it stands for this meeting: an item carried over
-    to this meeting counts by its successor's status (closed this year → done). A previous meeting
-    of another unit (a link only an edited bundle makes) is ignored: its ledger is not ours."""
+    """Last year's rectification as it stands for this meeting. From last year's ledger
+    (meeting.previous) when it is in 明镜: an item carried over to this meeting counts by its
+    successor's status (closed this year → done). A previous meeting of another unit (a link only an
+    edited bundle makes) is ignored: its ledger is not ours. Without a ledger of last year, what the
+    unit recorded in summary (`PreviousYearSummary`, last year held on paper)."""
     previous = previous_of_same_unit(meeting)
-    if previous is None:
-        return CarryOver(previous=None, lines=[])
-    successors = RectificationItem.objects.filter(meeting=meeting).order_by("-id")
-    items = (
-        items_of_meeting(meeting=previous)
-        .select_related("meeting__config")
-        .prefetch_related(Prefetch("carried_to", queryset=successors, to_attr="successors"))
-        .order_by(_owner_rank(), "owner__precedence", "owner_id", "number")
-    )
     lines = []
-    for item in items:
-        current = item.successors[0] if item.successors else item
-        lines.append(CarryOverLine(item=item, current=current, state=_state(current)))
-    return CarryOver(previous=previous, lines=lines)
+    if previous is not None:
+        successors = RectificationItem.objects.filter(meeting=meeting).order_by("-id")
+        items = (
+            items_of_meeting(meeting=previous)
+            .select_related("meeting__config")
+            .prefetch_related(Prefetch("carried_to", queryset=successors, to_attr="successors"))
+            .order_by(_owner_rank(), "owner__precedence", "owner_id", "number")
+        )
+        for item in items:
+            current = item.successors[0] if item.successors else item
+            lines.append(CarryOverLine(item=item, current=current, state=_state(current)))
+    if lines:
+        return CarryOver(previous=previous, lines=lines)
+    paper = previous_year_summary(meeting)
+    if paper is not None:
+        paper_lines = [CarryOverLine(paper=line, state=PAPER_STATES[line.state]) for line in paper.line_list]
+        team_first = sorted(paper_lines, key=lambda line: not line.is_team)  # stable: the entered order
+        return CarryOver(previous=None, lines=team_first, paper=paper)
+    return CarryOver(previous=previous, lines=[])
 
 
 # --- an item, 我的整改, notices ------------------------------------------------------------------
@@ -350,7 +424,8 @@ class MyMeeting:
 
 def my_items(*, user: Any, on: dt.date | None = None) -> list[MyMeeting]:
     """Every item across meetings the user may read that is his: he owns the list, or he is the
-    item's responsible leader or responsible person. Newest meeting first."""
+    item's responsible leader or responsible person. Newest meeting first. An item carried to next
+    year appears once, as its copy."""
     on = on or today()
     if not getattr(user, "is_authenticated", False):
         return []
@@ -362,6 +437,7 @@ def my_items(*, user: Any, on: dt.date | None = None) -> list[MyMeeting]:
     meetings = meetings_for_user(user=user).values("id")
     items = list(
         RectificationItem.objects.filter(mine, meeting__in=meetings)
+        .exclude(status=Status.CARRIED)  # it lives, and is his, in next year's ledger
         .select_related(
             "meeting",
             "owner",
@@ -407,9 +483,10 @@ def item_history(item: RectificationItem) -> list[HistoryLine]:
     """The item's own events, plus the ledger-wide ones (generated from problems, carried over,
     imported from a sheet) that name it, with what they changed on it."""
     lines = [HistoryLine(event=line.event, text=_describe(line.event, "整改事项")) for line in history_for_object(item)]
+    meetings = [item.meeting_id, *item.carried_to.values_list("meeting_id", flat=True)]  # carried on: there
     events = AuditEvent.objects.filter(
         content_type=ContentType.objects.get_for_model(Meeting),
-        object_id=item.meeting_id,
+        object_id__in=meetings,
         event_type__in=MEETING_LEVEL_EVENTS,
         extra__items__has_key=str(item.pk),
     )

@@ -19,6 +19,8 @@ from django.utils import timezone
 from mingjing.accounts.policy import Ability, frozen_message, policy_for
 from mingjing.audit.services import apply_changes, audit_record, field_display
 from mingjing.lib.dates import cn_date, today
+from mingjing.lib.limits import check_lengths, length_error, text_limit
+from mingjing.meetings.dates import Phase, check_record_date
 from mingjing.meetings.models import Meeting, RosterEntry
 from mingjing.meetings.services import meeting_step_sync
 from mingjing.organizations.models import Division, Person, TeamRole
@@ -28,6 +30,9 @@ from mingjing.rectification.models import (
     EvidenceFile,
     Milestone,
     Notice,
+    PreviousState,
+    PreviousYearLine,
+    PreviousYearSummary,
     RectificationItem,
     RectificationSettings,
     Status,
@@ -45,7 +50,10 @@ ITEM_FIELDS = (
     "deadline",
     "long_term",
 )
-MAX_PROGRESS_NOTE = 2000
+MAX_PROGRESS_NOTE = text_limit(RectificationItem, "progress_note")
+MAX_REASON = text_limit(RectificationItem, "return_reason")  # a return's or a reopening's reason
+CLOSURE_PREFIX = "申请销号："
+MAX_CLOSURE_NOTE = text_limit(Milestone, "text") - len(CLOSURE_PREFIX)  # the note becomes a milestone
 
 # action → (the statuses it may start from, the status it leads to)
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
@@ -107,10 +115,32 @@ def _check(item: RectificationItem) -> None:
         errors["measures"] = "请填写整改措施"
     if item.deadline is None and not item.long_term:
         errors["deadline"] = "请填写整改时限，或勾选“长期坚持”"
+    elif not _inherited_deadline(item):
+        try:
+            check_record_date(meeting, item.deadline, phase=Phase.AFTER, field="deadline", label="整改时限")
+        except ValidationError as exc:
+            errors.update({k: v[0] for k, v in exc.message_dict.items()})
     if item.progress > 100:
         errors["progress"] = "完成比例应在0到100之间"
+    try:
+        check_lengths(item, ("problem_text", "measures", "progress_note", "return_reason"))
+    except ValidationError as exc:
+        errors.update({k: v[0] for k, v in exc.message_dict.items() if k not in errors})
     if errors:
         raise ValidationError(errors)
+
+
+def _inherited_deadline(item: RectificationItem) -> bool:
+    """A carried-over copy keeps last year's deadline as it was (it may already be overdue: the copy
+    carries that mark now); a deadline set or changed in this ledger must fall after this meeting."""
+    return item.carried_from_id is not None and item.deadline == item.carried_from.deadline
+
+
+def _origin_meeting(item: RectificationItem) -> Meeting:
+    """The meeting whose ledger the item began in (a carried-over copy's: its first year's)."""
+    while item.carried_from_id is not None:
+        item = item.carried_from
+    return item.meeting
 
 
 def _next_number(meeting: Meeting) -> int:
@@ -268,6 +298,7 @@ def items_from_problems(
 def item_update(*, actor: Any, item: RectificationItem, data: dict[str, Any]) -> RectificationItem:
     """What the item says (problem, measures, people, deadline). Not its status or progress."""
     policy_for(user=actor, meeting=item.meeting).require(Ability.LEDGER_DEFINE, item)
+    _require_not_carried(item, "problem_text")
     changes = apply_changes(item, {k: v for k, v in data.items() if k in ITEM_FIELDS})
     if isinstance(data.get("problem_text"), str):
         item.problem_text = item.problem_text.strip()
@@ -287,7 +318,13 @@ def item_delete(*, actor: Any, item: RectificationItem) -> None:
         raise ValidationError({"item": "该事项已结转到下一年度，不能删除"})
     meeting = item.meeting
     paths = list(item.evidence_files.values_list("file", flat=True))
-    audit_record(actor=actor, event_type="deleted", obj=item, organization=meeting.organization)
+    extra = {}
+    original = item.carried_from
+    if original is not None and original.is_carried:  # the copy goes: the original is open again
+        original.status = Status.IN_PROGRESS if original.progress or original.progress_note else Status.NOT_STARTED
+        original.save(update_fields=["status", "updated_at"])
+        extra = {"restored": original.key}
+    audit_record(actor=actor, event_type="deleted", obj=item, organization=meeting.organization, extra=extra)
     item.delete()
     for path in set(paths):
         transaction.on_commit(lambda p=path: evidence_files.delete_if_unused(p))
@@ -300,11 +337,22 @@ def item_delete(*, actor: Any, item: RectificationItem) -> None:
 def _check_progress(progress: int, note: str) -> None:
     if not 0 <= progress <= 100:
         raise ValidationError({"progress": "完成比例应在0到100之间"})
-    if len(note) > MAX_PROGRESS_NOTE:
-        raise ValidationError({"progress_note": f"进展情况不能超过{MAX_PROGRESS_NOTE}字"})
+    _check_length("progress_note", "进展情况", note, MAX_PROGRESS_NOTE)
+
+
+def _check_length(field: str, label: str, value: str, limit: int) -> None:
+    message = length_error(label, limit, value)
+    if message:
+        raise ValidationError({field: message})
+
+
+def _require_not_carried(item: RectificationItem, field: str = "item") -> None:
+    if item.is_carried:
+        raise ValidationError({field: "该事项已结转到下一年度，请在下一年度整改台账中办理"})
 
 
 def _require_open(item: RectificationItem, field: str = "item") -> None:
+    _require_not_carried(item, field)
     if item.status == Status.CLOSED:
         raise ValidationError({field: "该事项已销号，不能再更新进展"})
 
@@ -360,8 +408,11 @@ def milestone_add(
     text = text.strip()
     if not text:
         raise ValidationError({"text": "请填写进展内容"})
+    _check_length("text", "进展内容", text, text_limit(Milestone, "text"))
     if date > today():
         raise ValidationError({"date": "进展节点的日期不能晚于今天"})
+    # Progress is made after the meeting (for a carried-over copy: after the meeting it began at).
+    check_record_date(_origin_meeting(item), date, phase=Phase.AFTER, field="date", label="进展节点的日期")
     milestone = Milestone.objects.create(item=item, date=date, text=text, created_by=actor)
     stored = _attach(actor=actor, item=item, milestone=milestone, uploads=files, field="files")
     changes = []
@@ -383,15 +434,17 @@ def milestone_add(
 def closure_request(*, actor: Any, item: RectificationItem, note: str, files: Iterable[Any] = ()) -> RectificationItem:
     """The owner asks for 销号: needs at least one evidence file (uploaded now or before)."""
     policy_for(user=actor, meeting=item.meeting).require(Ability.LEDGER_UPDATE, item)
+    _require_not_carried(item, "note")
     note = note.strip()
     if not note:
         raise ValidationError({"note": "请说明整改完成情况"})
+    _check_length("note", "整改完成情况", note, MAX_CLOSURE_NOTE)
     change = transition(item, "request")
     files = list(files)
     if not files and not item.evidence_files.exists():
         raise ValidationError({"files": "申请销号须上传至少一份佐证材料（会议记录、制度文件、照片等）"})
     milestone = Milestone.objects.create(
-        item=item, date=today(), text=f"申请销号：{note}", is_closure_request=True, created_by=actor
+        item=item, date=today(), text=f"{CLOSURE_PREFIX}{note}", is_closure_request=True, created_by=actor
     )
     stored = _attach(actor=actor, item=item, milestone=milestone, uploads=files, field="files")
     item.progress = 100
@@ -462,6 +515,7 @@ def closure_return(*, actor: Any, item: RectificationItem, reason: str) -> Recti
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "请填写退回理由"})
+    _check_length("reason", "退回理由", reason, MAX_REASON)
     change = transition(item, "return")
     item.return_reason = reason
     item.principal_verified_at = None
@@ -485,6 +539,7 @@ def item_reopen(*, actor: Any, item: RectificationItem, reason: str) -> Rectific
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "请填写重新打开的理由"})
+    _check_length("reason", "重新打开的理由", reason, MAX_REASON)
     change = transition(item, "reopen")
     item.closed_on = None
     item.principal_verified_at = None
@@ -513,18 +568,22 @@ class CarryResult:
 @transaction.atomic
 def carry_over_items(*, actor: Any, meeting: Meeting) -> CarryResult:
     """Copy last year's open items (in progress and long-term) into this meeting's ledger, each
-    linked to its origin; run again, it adds only what is not carried yet. Only from last year's
-    meeting of the same unit: another unit's ledger is never copied into this one."""
+    linked to its origin, and mark each origin 已结转: it leaves last year's open counts, warnings
+    and 我的整改, and counts once, where it now lives. Run again, it adds only what is not carried
+    yet; an item is carried once (a carried item is no longer open; the database holds one copy per
+    item). Only from last year's meeting of the same unit: another unit's ledger is never copied
+    into this one."""
     policy_for(user=actor, meeting=meeting).require(Ability.LEDGER_DEFINE)
     if meeting.previous is None:
         raise ValidationError({"meeting": "本次会议没有关联上年度会议，无法结转"})
     previous = previous_of_same_unit(meeting)
     if previous is None:
         raise ValidationError({"meeting": "关联的上年度会议不属于本单位，不能结转其整改事项"})
-    carried = RectificationItem.objects.filter(meeting=meeting, carried_from__isnull=False).values("carried_from_id")
+    carried = RectificationItem.objects.filter(carried_from__isnull=False).values("carried_from_id")
     open_items = list(
-        RectificationItem.objects.filter(meeting=previous)
-        .exclude(status=Status.CLOSED)
+        RectificationItem.objects.select_for_update(of=("self",))
+        .filter(meeting=previous)
+        .exclude(status__in=(Status.CLOSED, Status.CARRIED))
         .exclude(pk__in=carried)
         .select_related("owner", "responsible_leader")
         .order_by("number")
@@ -559,12 +618,19 @@ def carry_over_items(*, actor: Any, meeting: Meeting) -> CarryResult:
             )
         )
         number += 1
+    per_item: dict[str, list[dict[str, str]]] = {str(i.pk): [] for i in created}
+    for old in open_items:
+        per_item[str(old.pk)] = [
+            {"field": "status", "label": "状态", "old": old.get_status_display(), "new": Status.CARRIED.label}
+        ]
+        old.status = Status.CARRIED
+        old.save(update_fields=["status", "updated_at"])
     audit_record(
         actor=actor,
         event_type="rectification.carried_over",
         obj=meeting,
         organization=meeting.organization,
-        extra={"count": len(created), "items": {str(i.pk): [] for i in created}},
+        extra={"count": len(created), "items": per_item},
     )
     return CarryResult(created=created, to_team=sorted(set(to_team)))
 
@@ -611,6 +677,17 @@ def _check_notice(notice: Notice) -> None:
         errors["channel"] = "请填写公示（通报）方式"
     if notice.until is not None and notice.until < notice.published_on:
         errors["until"] = "公示截止日期不能早于公示日期"
+    for field, label in (("published_on", "公示（通报）日期"), ("until", "公示截止日期")):
+        if field in errors:
+            continue
+        try:
+            check_record_date(notice.meeting, getattr(notice, field), phase=Phase.AFTER, field=field, label=label)
+        except ValidationError as exc:
+            errors.update({k: v[0] for k, v in exc.message_dict.items()})
+    try:
+        check_lengths(notice, ("scope", "channel", "place", "contact", "text"))
+    except ValidationError as exc:
+        errors.update({k: v[0] for k, v in exc.message_dict.items() if k not in errors})
     if errors:
         raise ValidationError(errors)
 
@@ -651,6 +728,7 @@ def notice_create(
     _check_notice(notice)
     if not notice.text:
         notice.text = notice_text(notice)
+        _check_notice(notice)
     notice.full_clean()
     notice.save()
     audit_record(actor=actor, event_type="created", obj=notice, organization=meeting.organization)
@@ -686,6 +764,90 @@ def notice_delete(*, actor: Any, notice: Notice) -> None:
     audit_record(actor=actor, event_type="deleted", obj=notice, organization=meeting.organization)
     notice.delete()
     _sync_notice_step(meeting)
+
+
+# --- last year held on paper ----------------------------------------------------------------------
+
+PREVIOUS_LINE_FIELDS = ("owner_name", "theme", "text", "count", "state")
+
+
+@transaction.atomic
+def previous_year_save(
+    *, actor: Any, meeting: Meeting, previous_name: str, note: str = "", lines: Sequence[dict[str, Any]]
+) -> PreviousYearSummary | None:
+    """Record last year's rectification in summary for a unit whose previous meeting was held
+    outside 明镜: each line an item (its problem, owner name and state) or a count of items under a
+    theme. The lines are replaced as a whole (nothing links to them); no lines and no name removes
+    the record. Errors name the line (第N行) and the column."""
+    policy_for(user=actor, meeting=meeting).require(Ability.LEDGER_DEFINE)
+    previous_name, note = previous_name.strip(), note.strip()
+    current = PreviousYearSummary.objects.filter(meeting=meeting).first()
+    if not previous_name and not lines:
+        if current is not None:
+            audit_record(actor=actor, event_type="deleted", obj=current, organization=meeting.organization)
+            current.delete()
+        return None
+    errors: dict[str, list[str]] = {}
+    if not previous_name:
+        errors["previous_name"] = ["请填写上年度会议名称，如“2024年度民主生活会”"]
+    summary = current or PreviousYearSummary(meeting=meeting)
+    changes = apply_changes(summary, {"previous_name": previous_name, "note": note})
+    try:
+        check_lengths(summary, ("previous_name", "note"))
+    except ValidationError as exc:
+        for k, v in exc.message_dict.items():
+            errors.setdefault(k, []).extend(v)
+    labels = {f: str(PreviousYearLine._meta.get_field(f).verbose_name) for f in PREVIOUS_LINE_FIELDS}
+    rows, line_errors = [], []
+    for n, data in enumerate(lines, start=1):
+        line = PreviousYearLine(
+            order=n,
+            owner_name=str(data.get("owner_name") or "").strip(),
+            theme=str(data.get("theme") or "").strip(),
+            text=str(data.get("text") or "").strip(),
+            count=data.get("count") or 1,
+            state=data.get("state") or PreviousState.DONE,
+        )
+        if not line.text and not line.theme:
+            line_errors.append(f"第{n}行：请填写「{labels['text']}」，或按方面汇总时填写「{labels['theme']}」")
+        if line.state not in PreviousState.values:
+            line_errors.append(f"第{n}行「{labels['state']}」：应为{'、'.join(PreviousState.labels)}之一")
+        if not isinstance(line.count, int) or not 1 <= line.count <= 999:
+            line_errors.append(f"第{n}行「{labels['count']}」：应为1到999之间的整数")
+        if line.text and line.count != 1:
+            line_errors.append(f"第{n}行「{labels['count']}」：填写了具体问题的一行只算1项，按方面汇总时才填事项数")
+        for field in ("owner_name", "theme", "text"):
+            limit = text_limit(PreviousYearLine, field)
+            message = length_error(labels[field], limit, getattr(line, field))
+            if message:
+                line_errors.append(f"第{n}行「{labels[field]}」：最多{limit}字（现有{len(getattr(line, field))}字）")
+        rows.append(line)
+    if not rows:
+        line_errors.append("请至少填写一行上年度整改事项")
+    if line_errors:
+        errors["lines"] = line_errors
+    if errors:
+        raise ValidationError(errors)
+    created = summary.pk is None
+    summary.save()
+    old = list(summary.lines.order_by("order", "id").values_list(*PREVIOUS_LINE_FIELDS))
+    new = [tuple(getattr(r, f) for f in PREVIOUS_LINE_FIELDS) for r in rows]
+    if old != new:
+        summary.lines.all().delete()
+        for r in rows:
+            r.summary = summary
+        PreviousYearLine.objects.bulk_create(rows)
+        changes.append({"field": "lines", "label": "事项", "old": f"{len(old)}行", "new": f"{len(new)}行"})
+    if created or changes:
+        event = "created" if created else "updated"
+        audit_record(
+            actor=actor,
+            event_type=event,
+            obj=summary,
+            organization=meeting.organization,
+            changes=[] if created else changes,
+        )
+    return summary
 
 
 def describe_value(item: RectificationItem, field: str, value: Any) -> str:

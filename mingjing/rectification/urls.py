@@ -9,6 +9,7 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/rectification/from-problems/", views.from_problems, name="from_problems"),
     path("meetings/<int:meeting_id>/rectification/settings/", views.settings_edit, name="settings"),
     path("meetings/<int:meeting_id>/rectification/carry-over/", views.carry, name="carry_over"),
+    path("meetings/<int:meeting_id>/rectification/previous-year/", views.previous_year, name="previous_year"),
     path("meetings/<int:meeting_id>/rectification/export/", views.export, name="export"),
     path("meetings/<int:meeting_id>/rectification/import/", views.import_sheet, name="import"),
     path("meetings/<int:meeting_id>/rectification/import/confirm/", views.import_confirm, name="import_confirm"),

@@ -26,6 +26,8 @@ from mingjing.rectification.forms import (
     ItemForm,
     MilestoneForm,
     NoticeForm,
+    PreviousLineFormSet,
+    PreviousYearForm,
     ProgressForm,
     ReasonForm,
     SettingsForm,
@@ -43,6 +45,7 @@ from mingjing.rectification.selectors import (
     ledger_for_meeting,
     my_items,
     notices_of_meeting,
+    previous_year_summary,
     settings_for,
 )
 from mingjing.rectification.services import (
@@ -60,6 +63,7 @@ from mingjing.rectification.services import (
     notice_create,
     notice_delete,
     notice_update,
+    previous_year_save,
     progress_update,
     settings_update,
 )
@@ -91,7 +95,7 @@ def ledger(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "meeting": meeting,
         "policy": policy,
         "ledger": ledger_for_meeting(meeting, policy=policy),
-        "carry": carry_over(meeting) if policy.flags["ledger_read_all"] and meeting.previous_id else None,
+        "carry": carry_over(meeting) if policy.flags["ledger_read_all"] else None,
     }
     return render(request, "rectification/ledger.html", context)
 
@@ -173,13 +177,63 @@ def carry(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return redirect("rectification:ledger", meeting_id=meeting.pk)
 
 
+@login_required
+def previous_year(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Last year's rectification in summary (last year held outside 明镜): a name and the lines,
+    several at a time; what this year's material and reports print as 上年度整改落实情况."""
+    meeting, _ = _meeting_and_policy(request, meeting_id, Ability.LEDGER_DEFINE)
+    current = previous_year_summary(meeting)
+    initial_lines = [
+        {f: getattr(line, f) for f in ("owner_name", "theme", "text", "count", "state")}
+        for line in (current.line_list if current else [])
+    ]
+    form = PreviousYearForm(
+        request.POST or None,
+        initial={"previous_name": current.previous_name, "note": current.note}
+        if current
+        else {"previous_name": f"{meeting.config.year - 1}年度民主生活会"},
+    )
+    formset = PreviousLineFormSet(request.POST or None, initial=initial_lines, prefix="lines")
+    line_errors: list[str] = []
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        lines = [
+            f.cleaned_data
+            for f in formset.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE") and not f.is_blank
+        ]
+        try:
+            previous_year_save(actor=request.user, meeting=meeting, lines=lines, **form.cleaned_data)
+        except ValidationError as exc:
+            line_errors = exc.message_dict.pop("lines", [])
+            if exc.message_dict:
+                add_service_errors(form, ValidationError(exc.message_dict))
+        else:
+            messages.success(request, "上年度整改情况已保存")
+            return redirect("rectification:ledger", meeting_id=meeting.pk)
+    elif request.method == "POST":
+        for n, f in enumerate(formset.forms, start=1):
+            for name, errors in f.errors.items():
+                label = f.fields[name].label if name in f.fields else ""
+                line_errors += [f"第{n}行「{label}」：{e}" for e in errors]
+        line_errors += list(formset.non_form_errors())
+    context = {
+        "meeting": meeting,
+        "form": form,
+        "formset": formset,
+        "line_errors": line_errors,
+        "has_ledger": bool(carry_over(meeting).previous),
+        "history": history_for_object(current) if current else [],
+    }
+    return render(request, "rectification/previous_year.html", context, status=400 if line_errors else 200)
+
+
 # --- one item -------------------------------------------------------------------------------------
 
 
 def _detail(
     request: HttpRequest, item: RectificationItem, policy: MeetingPolicy, status: int = 200, **forms
 ) -> HttpResponse:
-    can_update = policy.can(Ability.LEDGER_UPDATE, item) and item.status != Status.CLOSED
+    can_update = policy.can(Ability.LEDGER_UPDATE, item) and item.is_open
     settings = settings_for(item.meeting)
     context = {
         "meeting": item.meeting,

@@ -464,10 +464,10 @@ def _attendance_text(meeting, short, held: Held, minutes: Minutes | None, plan, 
 
 def _briefing_text(meeting: Meeting, tallies: OpinionTallies) -> str:
     carry_over = _rectification("carry_over")
-    summary = MISSING
-    if carry_over is not None and meeting.previous_id:
-        summary = carry_over(meeting).summary or MISSING
-    previous = meeting.previous.config.name if meeting.previous_id else None
+    summary, previous = MISSING, meeting.previous.config.name if meeting.previous_id else None
+    if carry_over is not None:  # last year's ledger, or what the unit recorded of a year held on paper
+        data = carry_over(meeting)
+        summary, previous = data.summary or MISSING, data.previous_name or previous
     return fill(
         "会上，书面通报了{previous}整改措施落实情况：{summary}同时通报了本次民主生活会征求意见情况，"
         "共收到意见建议{total}条。",
@@ -591,12 +591,14 @@ def _rectification_text(meeting: Meeting, short: str, name: str, held: Held, on:
     if carried:
         text += fill("上述事项中，结转上年度未完成事项{n}项。", n=carried)
     text += fill(
-        "截至{on}，已销号{closed}项，正在整改{open}项（其中需长期坚持{long_term}项）。",
+        "截至{on}，已销号{closed}项，正在整改{open}项（其中需长期坚持{long_term}项）",
         on=on,
         closed=total.closed,
         open=total.open,
         long_term=total.long_term,
     )
+    carried_on = getattr(total, "carried", 0)  # carried to next year's ledger: counted there
+    text += fill("，已结转到下一年度整改台账{n}项。", n=carried_on) if carried_on else "。"
     return text
 
 
@@ -637,12 +639,14 @@ def _archive_text(meeting: Meeting, config) -> str:
 
 
 # --- the 整改落实情况报告 --------------------------------------------------------------------------------
-DONE, IN_PROGRESS, LONG_TERM = "已完成", "正在整改", "需长期坚持"
+DONE, IN_PROGRESS, LONG_TERM, CARRIED = "已完成", "正在整改", "需长期坚持", "已结转"
 
 
 def _state(item) -> str:
     if item.status == "closed":
         return DONE
+    if item.status == "carried":  # carried to next year's ledger: counted there, once
+        return CARRIED
     return LONG_TERM if item.long_term else IN_PROGRESS
 
 
@@ -719,21 +723,26 @@ def build_rectification_report(
         progress=states[IN_PROGRESS] if rows else None,
         long=states[LONG_TERM] if rows else None,
     )
+    if states[CARRIED]:
+        overall += fill("，已结转到下一年度整改台账{n}项", n=states[CARRIED])
     overall += fill("，其中{n}项已超过整改时限。", n=overdue) if overdue else "。"
     doc.paragraph(overall, key="overall", label="总体情况")
     if rows:
         table_rows = []
         groups = ([ledger.team] if ledger.team and ledger.team.total else []) + member_groups
+        carried = [CARRIED] if states[CARRIED] else []  # a column only when some were carried on
         for i, group in enumerate(groups, start=1):
             counted = Counter(_state(r.item) for r in group.rows)
             label = "领导班子整改方案" if group.owner is None else f"{group.owner.name}同志整改清单"
-            table_rows.append([i, label, group.total, counted[DONE], counted[IN_PROGRESS], counted[LONG_TERM]])
-        table_rows.append(["", "合计", len(rows), states[DONE], states[IN_PROGRESS], states[LONG_TERM]])
+            cells = [counted[s] for s in (DONE, IN_PROGRESS, LONG_TERM, *carried)]
+            table_rows.append([i, label, group.total, *cells])
+        cells = [states[s] for s in (DONE, IN_PROGRESS, LONG_TERM, *carried)]
+        table_rows.append(["", "合计", len(rows), *cells])
         doc.table(
-            ["序号", "整改方案（清单）", "事项", "已完成", "正在整改", "长期坚持"],
+            ["序号", "整改方案（清单）", "事项", "已完成", "正在整改", "长期坚持", *carried],
             table_rows,
-            widths=[14, 52, 18, 22, 26, 26],
-            align=["c", "l", "c", "c", "c", "c"],
+            widths=[14, 52, 18, 22, 26, 26] if not carried else [14, 40, 16, 20, 24, 24, 20],
+            align=["c", "l", "c", "c", "c", "c", *(["c"] if carried else [])],
         )
 
     doc.heading(1, "领导班子整改事项落实情况")
@@ -753,13 +762,15 @@ def build_rectification_report(
         points = [f"{_first_sentence(r.item.problem_text)[0].rstrip('。')}，{_item_status(r.item)}" for r in group.rows]
         doc.paragraph(
             fill(
-                "{name}同志整改清单列出整改事项{n}项，已完成{done}项，正在整改{progress}项，需长期坚持{long}项。"
-                "{points}",
+                "{name}同志整改清单列出整改事项{n}项，已完成{done}项，正在整改{progress}项，需长期坚持{long}项"
+                + ("，已结转到下一年度{carried}项" if counted[CARRIED] else "")
+                + "。{points}",
                 name=group.owner.name,
                 n=group.total,
                 done=counted[DONE],
                 progress=counted[IN_PROGRESS],
                 long=counted[LONG_TERM],
+                carried=counted[CARRIED],
                 points=numbered_points(points),
             ),
             key=f"member-{group.owner.pk}",
@@ -767,7 +778,7 @@ def build_rectification_report(
         )
 
     doc.heading(1, "下一步工作打算")
-    open_rows = [r for r in rows if _state(r.item) != DONE]
+    open_rows = [r for r in rows if _state(r.item) not in (DONE, CARRIED)]
     deadlines = sorted(r.item.deadline for r in open_rows if r.item.deadline and not r.item.long_term)
     nxt = fill(
         "对正在整改的{progress}项事项，逐项盯紧整改时限，确保按期销号；对需长期坚持的{long}项事项，"
@@ -787,6 +798,8 @@ def _item_status(item) -> str:
     state = _state(item)
     if state == DONE:
         return fill("已于{on}销号", on=item.closed_on)
+    if state == CARRIED:
+        return "已结转到下一年度整改台账继续整改"
     if state == LONG_TERM:
         return fill("需长期坚持，已完成{p}%", p=item.progress)
     return fill("正在整改，已完成{p}%，整改时限为{d}", p=item.progress, d=item.deadline)

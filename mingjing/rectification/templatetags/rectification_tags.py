@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from mingjing.accounts.policy import policy_for
 from mingjing.lib.dates import today
 from mingjing.rectification.deadlines import OVERDUE, URGENT, WARNING, deadline_mark
-from mingjing.rectification.models import RectificationItem, Status
+from mingjing.rectification.models import DONE_HERE, RectificationItem
 from mingjing.rectification.selectors import settings_for, visible_items
 
 register = template.Library()
@@ -26,7 +26,7 @@ def rectification_link(context, meeting) -> str:
         return link
     policy = policy_for(user=request.user, meeting=meeting)
     settings = settings_for(meeting)
-    open_items = RectificationItem.objects.filter(meeting=meeting).exclude(status=Status.CLOSED)
+    open_items = RectificationItem.objects.filter(meeting=meeting).exclude(status__in=DONE_HERE)
     fields = ("status", "deadline", "owner", "responsible_leader", "responsible_person")
     items = visible_items(open_items.only(*fields), policy)
     on = today()

@@ -18,6 +18,14 @@ VERIFY_POST = (403, 403, 302, 403, 403, 403, 404, 302)
 IMPORT = (200, 200, 200, 200, 403, 403, 404, 302)
 IMPORT_POST = (302, 302, 302, 302, 403, 403, 404, 302)
 ITEM = {"owner": "", "problem_text": "督导组点评指出的问题", "measures": "逐项整改", "deadline": "2027-06-30"}
+# Last year held on paper: a name and one line.
+PREVIOUS = {
+    "previous_name": "2024年度民主生活会",
+    "lines-TOTAL_FORMS": "1",
+    "lines-INITIAL_FORMS": "0",
+    "lines-0-text": "调查研究不够深入",
+    "lines-0-state": "done",
+}
 
 
 def fixtures(cls) -> dict:
@@ -64,6 +72,10 @@ ROWS = {
     ],
     "rectification:from_problems": [GET(DEFINE, meeting_id="meeting")],
     "rectification:settings": [GET(MEETING_WRITE, meeting_id="meeting")],
+    "rectification:previous_year": [
+        GET(DEFINE, meeting_id="meeting"),
+        POST(DEFINE_POST, data=PREVIOUS, meeting_id="meeting"),
+    ],
     "rectification:carry_over": [POST(DEFINE_POST, "nothing left to carry: a message", meeting_id="meeting")],
     "rectification:export": [GET(MEETING_READ, "a member exports only his items", meeting_id="meeting")],
     "rectification:import": [GET(IMPORT, meeting_id="meeting")],

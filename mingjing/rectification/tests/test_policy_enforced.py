@@ -87,7 +87,7 @@ class LedgerServicesTestCase(BaseTestCase):
         closed.refresh_from_db()
         asked = self.requested(meeting, "王芳")
         notice = notice_create(actor=None, meeting=meeting, kind="publicity", scope="全局党员干部",
-                               channel="局一楼公示栏", published_on=dt.date(2026, 11, 20))  # fmt: skip
+                               channel="局一楼公示栏", published_on=meeting.planned_date)  # fmt: skip
         problem = Problem.objects.create(meeting=meeting, member=None, description="班子问题")
         if freeze is not None:
             freeze(meeting)
@@ -108,7 +108,7 @@ class LedgerServicesTestCase(BaseTestCase):
                 actor=a, item=others, progress=30, progress_note="推进中"
             ),
             "milestone_add (another's item)": lambda a: milestone_add(
-                actor=a, item=others, date=dt.date(2026, 11, 1), text="召开专题会", files=[pdf()]
+                actor=a, item=others, date=meeting.planned_date, text="召开专题会", files=[pdf()]
             ),
             "closure_request (team item)": lambda a: closure_request(actor=a, item=team, note="已完成", files=[pdf()]),
             "closure_verify": lambda a: closure_verify(actor=a, item=asked),
@@ -122,7 +122,7 @@ class LedgerServicesTestCase(BaseTestCase):
                 kind="notification",
                 scope="全局",
                 channel="内网",
-                published_on=dt.date(2026, 11, 21),
+                published_on=meeting.planned_date + dt.timedelta(days=1),
             ),
             "notice_update": lambda a: notice_update(actor=a, notice=notice, data={"scope": "局机关"}),
             "notice_delete": lambda a: notice_delete(actor=a, notice=notice),
@@ -232,7 +232,7 @@ class CarryOverSameUnitTest(LedgerServicesTestCase):
         response = self.client.post(url, follow=True)
         self.assertContains(response, "关联的上年度会议不属于本单位，不能结转其整改事项")
         self.assertNotContains(response, "外单位的整改事项")
-        self.assertNotContains(response, "上年度整改落实情况")
+        self.assertNotContains(response, "查看上年度整改台账")  # no link to, nor summary of, its ledger
         self.assertIsNone(carry_over(self.fresh(self.meeting)).previous)
 
 

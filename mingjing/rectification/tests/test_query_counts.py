@@ -32,7 +32,7 @@ class RectificationQueryCountTest(BaseTestCase):
                 measures="措施",
                 responsible_leader=self.entries[i % len(self.entries)],
                 responsible_person=self.person if i % 3 == 0 else None,
-                deadline=dt.date(2026, 1, 1) + dt.timedelta(days=i * 7),
+                deadline=self.meeting.planned_date + dt.timedelta(days=i * 7),
             )
 
     def assert_fixed(self, persona: str, url: str, expected: int, *, mine: bool = False) -> None:

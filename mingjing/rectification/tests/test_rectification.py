@@ -89,7 +89,8 @@ class DemoAndCarryOverTest(RectificationTestCase):
         self.assertEqual(RectificationItem.objects.filter(meeting=self.meeting).count(), 2)
 
     def test_a_member_who_left_the_team_hands_his_items_to_the_team(self) -> None:
-        self.meeting.rectification_items.all().delete()
+        for item in self.meeting.rectification_items.all():
+            item_delete(actor=self.preparer, item=item)  # deleting a copy opens its original again
         self.meeting.roster.filter(name="李华").delete()  # 李华 left the team before this year's meeting
         self.login("preparer")
         response = self.client.post(reverse("rectification:carry_over", args=[self.meeting.pk]), follow=True)
@@ -696,7 +697,11 @@ class ArchivedMeetingTest(RectificationTestCase):
         from mingjing.meetings.services import meeting_create
 
         meeting = meeting_create(
-            actor=None, organization=self.bureau, config=self.meeting.config, planned_date=dt.date(2027, 1, 10)
+            actor=None,
+            organization=self.bureau,
+            config=self.meeting.config,
+            kind="special",
+            planned_date=dt.date(2026, 12, 10),
         )
         meeting_archive(actor=self.preparer, meeting=meeting, with_pdf=False)
         entry = meeting.roster.get(name="李华")

@@ -177,9 +177,11 @@ class ReportContentTest(ReportTestCase):
         # The ledger, counted as of today.
         items = RectificationItem.objects.filter(meeting=meeting)
         closed = items.filter(status=Status.CLOSED).count()
+        carried = items.filter(status=Status.CARRIED).count()  # counted once: in next year's ledger
         rectification = paragraph(lines, "（二）制订整改方案和整改清单。")
         self.assertIn(f"列出整改事项{items.filter(owner=None).count()}项", rectification)
-        self.assertIn(f"已销号{closed}项，正在整改{items.count() - closed}项", rectification)
+        self.assertIn(f"已销号{closed}项，正在整改{items.count() - closed - carried}项", rectification)
+        self.assertIn(f"已结转到下一年度整改台账{carried}项", rectification)
         # Dated the day the 报送情况报告 step was completed.
         step = StepCompletion.objects.get(meeting=meeting, step="report")
         self.assertEqual(lines[-1], f"{step.completed_on.year}年{step.completed_on.month}月{step.completed_on.day}日")
@@ -252,8 +254,9 @@ class RectificationReportTest(ReportTestCase):
         meeting = self.last_meeting
         items = list(RectificationItem.objects.filter(meeting=meeting))
         done = sum(1 for i in items if i.status == Status.CLOSED)
-        long_term = sum(1 for i in items if i.status != Status.CLOSED and i.long_term)
-        in_progress = len(items) - done - long_term
+        carried = sum(1 for i in items if i.status == Status.CARRIED)  # counted once: in 2025's ledger
+        long_term = sum(1 for i in items if i.is_open and i.long_term)
+        in_progress = len(items) - done - long_term - carried
         self.login("preparer")
         lines = self.lines(meeting, "rectification-report")
         self.assertIn(f"关于{meeting.title}整改落实情况的报告", "".join(lines[:3]).replace("\n", ""))
@@ -261,6 +264,7 @@ class RectificationReportTest(ReportTestCase):
         team = sum(1 for i in items if i.owner_id is None)
         self.assertIn(f"共确定整改事项{len(items)}项，其中领导班子整改方案{team}项", overall)
         self.assertIn(f"已完成{done}项，正在整改{in_progress}项，需长期坚持{long_term}项", overall)
+        self.assertIn(f"已结转到下一年度整改台账{carried}项", overall)
         self.assertIn("合计", lines)  # the summary table
         for item in items:
             if item.owner_id is None:
@@ -268,11 +272,14 @@ class RectificationReportTest(ReportTestCase):
         li = self.entry("李华", meeting)
         member = paragraph(lines, "李华同志整改清单列出整改事项")
         self.assertIn(f"列出整改事项{sum(1 for i in items if i.owner_id == li.pk)}项", member)
-        # The closing of an item moves it from “正在整改” to “已完成”.
-        item = next(i for i in items if i.status != Status.CLOSED and not i.long_term)
+        # The closing of an item (in 2025's ledger, where the carried items live) moves it from
+        # “正在整改” to “已完成”.
+        item = RectificationItem.objects.filter(meeting=self.meeting, long_term=False).exclude(status="closed").first()
+        overall = paragraph(self.lines(self.meeting, "rectification-report"), "2025年度民主生活会共确定整改事项")
+        self.assertIn("已完成0项，正在整改1项", overall)
         RectificationItem.objects.filter(pk=item.pk).update(status=Status.CLOSED, closed_on=DEMO_DAY)
-        overall = paragraph(self.lines(meeting, "rectification-report"), "2024年度民主生活会共确定整改事项")
-        self.assertIn(f"已完成{done + 1}项，正在整改{in_progress - 1}项", overall)
+        overall = paragraph(self.lines(self.meeting, "rectification-report"), "2025年度民主生活会共确定整改事项")
+        self.assertIn("已完成1项，正在整改0项", overall)
 
     def test_no_ledger_prints_daixubuchong(self):
         RectificationItem.objects.filter(meeting=self.meeting).delete()
