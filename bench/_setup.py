@@ -18,3 +18,25 @@ def django_with_fresh_db() -> None:
 
     django.setup()
     call_command("migrate", verbosity=0)
+
+
+def measure(run, runs: int) -> list[float]:
+    """Seconds each of `runs` calls of `run()` took."""
+    import time
+
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def report(name: str, times: list[float], goal_seconds: float) -> None:
+    """Print the median of `times`, the runs, the goal and PASS or MISS."""
+    import statistics
+
+    median = statistics.median(times)
+    runs = ", ".join(f"{t:.2f}" for t in times)
+    verdict = "PASS" if median < goal_seconds else "MISS"
+    print(f"{name}: median {median:.2f} s (runs: {runs}); goal < {goal_seconds:g} s: {verdict}")

@@ -5,10 +5,7 @@ several runs, the goal and PASS or MISS. Run with `make bench`.
 
 from __future__ import annotations
 
-import statistics
-import time
-
-from _setup import django_with_fresh_db
+from _setup import django_with_fresh_db, measure, report
 
 django_with_fresh_db()
 
@@ -39,18 +36,9 @@ def main() -> None:
     preparer = get_user_model().objects.get(username="demo-preparer")
     record = minutes_start(actor=preparer, meeting=meeting)
     sheet = criticism_sheet(ROWS, [e.name for e in meeting.roster.all()])
-    times = []
-    for _ in range(RUNS):
-        before = Criticism.objects.filter(record=record).count()
-        start = time.perf_counter()
-        count = criticisms_import(actor=preparer, record=record, fileobj=sheet)
-        times.append(time.perf_counter() - start)
-        assert count == ROWS == Criticism.objects.filter(record=record).count() - before
-    median = statistics.median(times)
-    runs = ", ".join(f"{t:.2f}" for t in times)
-    verdict = "PASS" if median < GOAL_SECONDS else "MISS"
-    figure = f"criticism import, {ROWS} rows: median {median:.2f} s (runs: {runs})"
-    print(f"{figure}; goal < {GOAL_SECONDS:.0f} s: {verdict}")
+    times = measure(lambda: criticisms_import(actor=preparer, record=record, fileobj=sheet), RUNS)
+    assert Criticism.objects.filter(record=record).count() == ROWS * RUNS
+    report(f"criticism import, {ROWS} rows", times, GOAL_SECONDS)
 
 
 if __name__ == "__main__":

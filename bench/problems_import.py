@@ -5,10 +5,7 @@ PASS or MISS. Run with `make bench`.
 
 from __future__ import annotations
 
-import statistics
-import time
-
-from _setup import django_with_fresh_db
+from _setup import django_with_fresh_db, measure, report
 
 django_with_fresh_db()
 
@@ -45,17 +42,10 @@ def main() -> None:
     preparer = get_user_model().objects.get(username="demo-preparer")
     aspects = Aspect.objects.filter(config_id=meeting.config_id).count()
     sheet = problem_sheet(ROWS, ["领导班子", *(e.name for e in meeting.roster.all())], aspects)
-    times = []
-    for _ in range(RUNS):
-        before = Problem.objects.filter(meeting=meeting).count()
-        start = time.perf_counter()
-        count = problems_import(actor=preparer, meeting=meeting, fileobj=sheet)
-        times.append(time.perf_counter() - start)
-        assert count == ROWS == Problem.objects.filter(meeting=meeting).count() - before
-    median = statistics.median(times)
-    runs = ", ".join(f"{t:.2f}" for t in times)
-    verdict = "PASS" if median < GOAL_SECONDS else "MISS"
-    print(f"problem import, {ROWS} rows: median {median:.2f} s (runs: {runs}); goal < {GOAL_SECONDS:.0f} s: {verdict}")
+    before = Problem.objects.filter(meeting=meeting).count()
+    times = measure(lambda: problems_import(actor=preparer, meeting=meeting, fileobj=sheet), RUNS)
+    assert Problem.objects.filter(meeting=meeting).count() - before == ROWS * RUNS
+    report(f"problem import, {ROWS} rows", times, GOAL_SECONDS)
 
 
 if __name__ == "__main__":

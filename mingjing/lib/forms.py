@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+
+from mingjing.lib.xlsx import XlsxError, read_sheet
 
 
 def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -58,3 +63,23 @@ def rows_formset(request, form: type[forms.Form], **form_kwargs) -> forms.BaseFo
 def filled_rows(formset: forms.BaseFormSet) -> list[tuple[int, dict]]:
     """(row number on the page, cleaned data) of each row the user filled in; blank rows are skipped."""
     return [(i, f.cleaned_data) for i, f in enumerate(formset.forms, start=1) if f.has_changed()]
+
+
+def read_upload(fileobj: Any, *, required: Sequence[str], max_rows: int, empty: str) -> list[tuple[int, dict]]:
+    """An uploaded sheet's rows (lib.xlsx.read_sheet); what makes it unreadable, or `empty` when it
+    has no rows, is a ValidationError on the upload form's file field."""
+    try:
+        records = read_sheet(fileobj, required=required, max_rows=max_rows)
+    except XlsxError as exc:
+        raise ValidationError({"file": exc.message}) from exc
+    if not records:
+        raise ValidationError({"file": empty})
+    return records
+
+
+def on_file_field(save: Callable[..., Any], **kwargs: Any) -> Any:
+    """Call an import's service; the rows' errors it raises land on the upload form's file field."""
+    try:
+        return save(**kwargs)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from exc

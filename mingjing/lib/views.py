@@ -20,7 +20,7 @@ def form_page(
     *,
     form: forms.BaseForm,
     save: Callable[[dict[str, Any]], Any],
-    success: str,
+    success: str | Callable[[Any], str],
     next_url: str | Callable[[Any], str],
     template: str,
     context: dict[str, Any] | None = None,
@@ -33,6 +33,6 @@ def form_page(
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, success)
+            messages.success(request, success(result) if callable(success) else success)
             return redirect(next_url(result) if callable(next_url) else next_url)
     return render(request, template, {"form": form, **(context or {})})

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import IO, Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from mingjing.lib.forms import on_file_field, read_upload
 from mingjing.lib.limits import text_limit
-from mingjing.lib.xlsx import XlsxError, cell_error, read_sheet, write_sheet
+from mingjing.lib.xlsx import cell_error, write_sheet
 from mingjing.meetings.models import RosterEntry
 from mingjing.minutes.models import Criticism, MeetingRecord
 from mingjing.minutes.services import CRITICISM_COLUMNS, CriticismRow, criticisms_add_many
@@ -47,12 +47,8 @@ def template_xlsx(record: MeetingRecord) -> bytes:
 
 def read_rows(record: MeetingRecord, fileobj: IO[bytes] | bytes) -> tuple[list[CriticismRow], list[str]]:
     """The sheet's rows as CriticismRows, and what could not be read ("第3行「条数」：…")."""
-    try:
-        records = read_sheet(fileobj, required=(FROM, TO, TEXT), max_rows=MAX_ROWS)
-    except XlsxError as exc:
-        raise ValidationError({"file": exc.message}) from exc
-    if not records:
-        raise ValidationError({"file": "表格中没有批评意见（第2行起填写，每行一条）"})
+    empty = "表格中没有批评意见（第2行起填写，每行一条）"
+    records = read_upload(fileobj, required=(FROM, TO, TEXT), max_rows=MAX_ROWS, empty=empty)
     roster = {e.name: e for e in _roster(record)}
     rows, errors = [], []
     for number, cells in records:
@@ -77,8 +73,4 @@ def read_rows(record: MeetingRecord, fileobj: IO[bytes] | bytes) -> tuple[list[C
 def criticisms_import(*, actor: Any, record: MeetingRecord, fileobj: IO[bytes] | bytes) -> int:
     """Import a sheet of criticisms into the record, all or nothing; returns how many were imported."""
     rows, errors = read_rows(record, fileobj)
-    try:
-        criticisms = criticisms_add_many(actor=actor, record=record, rows=rows, errors=errors)
-    except ValidationError as exc:
-        raise ValidationError({"file": exc.messages}) from exc
-    return len(criticisms)
+    return len(on_file_field(criticisms_add_many, actor=actor, record=record, rows=rows, errors=errors))

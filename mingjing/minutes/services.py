@@ -29,6 +29,7 @@ from mingjing.audit.models import AuditEvent
 from mingjing.audit.services import apply_changes, audit_record
 from mingjing.lib.dates import cn_date, today
 from mingjing.lib.limits import check_lengths, length_error
+from mingjing.lib.ordering import order_counter
 from mingjing.lib.xlsx import cell_error, shown_errors
 from mingjing.meetings.dates import Phase, check_record_date, meeting_day
 from mingjing.meetings.models import Meeting, RosterEntry
@@ -451,15 +452,12 @@ def criticisms_add_many(
     _require_draft(record)
     if not rows and not errors:
         raise ValidationError("没有要保存的批评意见：请至少填写一行")
-    counted = Criticism.objects.filter(record=record).order_by().values("to_entry_id").annotate(m=Max("order"))
-    last = {c["to_entry_id"]: c["m"] for c in counted}
+    next_order = order_counter(Criticism.objects.filter(record=record), "to_entry_id")
     criticisms, messages = [], list(errors)
     for r in rows:
-        to_id = r.to_entry.pk if r.to_entry is not None else None
-        last[to_id] = (last.get(to_id) or 0) + 1
         row = Criticism(
             record=record, from_entry=r.from_entry, to_entry=r.to_entry, points=r.points, text=r.text or "",
-            order=last[to_id],
+            order=next_order(r.to_entry.pk if r.to_entry is not None else None),
         )  # fmt: skip
         messages += _criticism_errors(row, r.number)
         criticisms.append(row)

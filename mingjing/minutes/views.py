@@ -6,14 +6,16 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from mingjing.accounts.policy import Ability, policy_for
 from mingjing.audit.selectors import history_for_object
 from mingjing.audit.services import actor_display_name
-from mingjing.lib.forms import XlsxUploadForm, add_service_errors, filled_rows, rows_formset
+from mingjing.lib.forms import XlsxUploadForm, filled_rows, rows_formset
 from mingjing.lib.http import xlsx_response
+from mingjing.lib.views import form_page
 from mingjing.meetings.models import HalfDay, Meeting, RosterEntry
 from mingjing.meetings.selectors import get_meeting_for_user
 from mingjing.minutes.autosave import ROW_KINDS, autosave, error_message
@@ -317,7 +319,7 @@ def criticisms_batch(request: HttpRequest, meeting_id: int) -> HttpResponse:
         else:
             messages.success(request, f"已保存{len(saved)}条批评意见")
             return redirect("minutes:live", meeting_id=meeting.pk)
-    context = {"meeting": meeting, "formset": formset, "errors": errors}
+    context = {"meeting": meeting, "formset": formset, "errors": errors, "more_url": f"?rows={formset.more_rows}"}
     return render(request, "minutes/criticisms_batch.html", context)
 
 
@@ -333,13 +335,12 @@ def criticisms_upload(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting, record = _draft_record(request, meeting_id)
     if record is None:
         return redirect("minutes:detail", meeting_id=meeting.pk)
-    form = XlsxUploadForm(request.POST or None, request.FILES or None, label="批评意见表（.xlsx）")
-    if request.method == "POST" and form.is_valid():
-        try:
-            count = criticisms_import(actor=request.user, record=record, fileobj=form.cleaned_data["file"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"已导入{count}条批评意见")
-            return redirect("minutes:live", meeting_id=meeting.pk)
-    return render(request, "minutes/criticisms_import.html", {"meeting": meeting, "form": form, "columns": COLUMNS})
+    return form_page(
+        request,
+        form=XlsxUploadForm(request.POST or None, request.FILES or None, label="批评意见表（.xlsx）"),
+        save=lambda data: criticisms_import(actor=request.user, record=record, fileobj=data["file"]),
+        success=lambda count: f"已导入{count}条批评意见",
+        next_url=reverse("minutes:live", args=[meeting.pk]),
+        template="minutes/criticisms_import.html",
+        context={"meeting": meeting, "columns": COLUMNS},
+    )

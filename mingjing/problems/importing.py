@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import IO, Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from mingjing.lib.forms import on_file_field, read_upload
 from mingjing.lib.limits import text_limit
-from mingjing.lib.xlsx import XlsxError, cell_error, read_sheet, write_sheet
+from mingjing.lib.xlsx import cell_error, write_sheet
 from mingjing.meetings.models import Meeting, RosterEntry
 from mingjing.problems.models import Problem, Source
 from mingjing.problems.services import PROBLEM_COLUMNS, ProblemRow, problems_create_many
@@ -76,12 +76,8 @@ class _Cells:
 
 def read_rows(meeting: Meeting, fileobj: IO[bytes] | bytes) -> tuple[list[ProblemRow], list[str]]:
     """The sheet's rows as ProblemRows, and what could not be read ("第3行「对象」：…")."""
-    try:
-        records = read_sheet(fileobj, required=REQUIRED, max_rows=MAX_ROWS)
-    except XlsxError as exc:
-        raise ValidationError({"file": exc.message}) from exc
-    if not records:
-        raise ValidationError({"file": "表格中没有问题（第2行起填写，每行一个问题）"})
+    empty = "表格中没有问题（第2行起填写，每行一个问题）"
+    records = read_upload(fileobj, required=REQUIRED, max_rows=MAX_ROWS, empty=empty)
     cells = _Cells(meeting)
     rows, errors = [], []
     for number, record in records:
@@ -114,8 +110,4 @@ def read_rows(meeting: Meeting, fileobj: IO[bytes] | bytes) -> tuple[list[Proble
 def problems_import(*, actor: Any, meeting: Meeting, fileobj: IO[bytes] | bytes) -> int:
     """Import a sheet of problems, all or nothing; returns how many were imported."""
     rows, errors = read_rows(meeting, fileobj)
-    try:
-        problems = problems_create_many(actor=actor, meeting=meeting, rows=rows, errors=errors)
-    except ValidationError as exc:
-        raise ValidationError({"file": exc.messages}) from exc
-    return len(problems)
+    return len(on_file_field(problems_create_many, actor=actor, meeting=meeting, rows=rows, errors=errors))

@@ -24,6 +24,7 @@ from mingjing.accounts.policy import Ability, MeetingPolicy, policy_for
 from mingjing.audit.services import apply_changes, audit_record
 from mingjing.lib.dates import today
 from mingjing.lib.limits import check_lengths
+from mingjing.lib.ordering import order_counter
 from mingjing.lib.xlsx import cell_error, shown_errors
 from mingjing.meetings.models import Meeting, RosterEntry, StepCompletion
 from mingjing.meetings.services import meeting_step_sync
@@ -287,13 +288,11 @@ def problems_create_many(
     policy = policy_for(user=actor, meeting=meeting)
     if not rows and not errors:
         raise ValidationError("没有要保存的问题：请至少填写一行")
-    counted = Problem.objects.filter(meeting=meeting).order_by().values("member_id").annotate(m=Max("order"))
-    last = {c["member_id"]: c["m"] for c in counted}
+    next_order = order_counter(Problem.objects.filter(meeting=meeting), "member_id")
     problems, messages = [], list(errors)
     for row in rows:
-        owner = row.member.pk if row.member is not None else None
-        last[owner] = (last.get(owner) or 0) + 1
-        problem, row_errors = _row_problem(policy, meeting, row, last[owner])
+        order = next_order(row.member.pk if row.member is not None else None)
+        problem, row_errors = _row_problem(policy, meeting, row, order)
         problems.append(problem)
         messages += row_errors
     if messages:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from mingjing.accounts.policy import Ability, MeetingPolicy, policy_for
 from mingjing.audit.selectors import history_for_object
-from mingjing.lib.forms import XlsxUploadForm, add_service_errors, filled_rows, rows_formset
+from mingjing.lib.forms import XlsxUploadForm, filled_rows, rows_formset
 from mingjing.lib.http import xlsx_response
 from mingjing.lib.views import form_page
 from mingjing.meetings.models import Meeting, RosterEntry
@@ -240,17 +240,15 @@ def import_template(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 def import_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _meeting_for_import(request, meeting_id)
-    form = XlsxUploadForm(request.POST or None, request.FILES or None, label="查摆问题表（.xlsx）")
-    if request.method == "POST" and form.is_valid():
-        try:
-            count = problems_import(actor=request.user, meeting=meeting, fileobj=form.cleaned_data["file"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"已导入{count}个问题")
-            return redirect("problems:overview", meeting_id=meeting.pk)
-    context = {"meeting": meeting, "form": form, "columns": COLUMNS}
-    return render(request, "problems/import.html", context)
+    return form_page(
+        request,
+        form=XlsxUploadForm(request.POST or None, request.FILES or None, label="查摆问题表（.xlsx）"),
+        save=lambda data: problems_import(actor=request.user, meeting=meeting, fileobj=data["file"]),
+        success=lambda count: f"已导入{count}个问题",
+        next_url=reverse("problems:overview", args=[meeting.pk]),
+        template="problems/import.html",
+        context={"meeting": meeting, "columns": COLUMNS},
+    )
 
 
 @login_required

@@ -268,6 +268,7 @@ class RowsAndHistoryTest(MinutesTestCase):
         events = AuditEvent.objects.filter(
             object_id=record.pk, event_type="updated", content_type__model="meetingrecord"
         )
+
         # Every save appends an event (the log is never rewritten); the history shows one per window.
         def shown() -> list[AuditEvent]:
             return without_superseded(list(events.all()))
