@@ -29,4 +29,5 @@ urlpatterns = [
     path("", include("mingjing.rectification.urls")),
     path("", include("mingjing.documents.urls")),
     path("", include("mingjing.archive.urls")),
+    path("audit/", include("mingjing.audit.urls")),
 ]

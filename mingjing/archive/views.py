@@ -12,6 +12,7 @@ from mingjing.archive.bundle import BundleError, export_bundle
 from mingjing.archive.forms import BundleUploadForm, ReopenForm
 from mingjing.archive.selectors import boxes_of_meeting, get_box_for_user, imported_history, withheld_opinions
 from mingjing.archive.services import bundle_import, meeting_archive, meeting_reopen
+from mingjing.audit.services import audit_download
 from mingjing.lib.forms import add_service_errors
 from mingjing.lib.http import attachment
 from mingjing.meetings.selectors import get_meeting_for_user
@@ -68,13 +69,21 @@ def box_download(request: HttpRequest, box_id: int) -> HttpResponse:
     box = get_box_for_user(user=request.user, pk=box_id)
     with box.file.open("rb") as fh:
         content = fh.read()
-    return attachment(content, f"{box.meeting.title}-归档包-{box.created_on:%Y%m%d}.zip", ZIP)
+    filename = f"{box.meeting.title}-归档包-{box.created_on:%Y%m%d}.zip"
+    audit_download(
+        request=request, what="归档包", filename=filename, obj=box.meeting, organization=box.meeting.organization
+    )
+    return attachment(content, filename, ZIP)
 
 
 @login_required
 def bundle_download(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.TAKE_OUT)
-    return attachment(export_bundle(meeting=meeting), f"{meeting.title}-会议数据包.zip", ZIP)
+    content, filename = export_bundle(meeting=meeting), f"{meeting.title}-会议数据包.zip"
+    audit_download(
+        request=request, what="会议数据包", filename=filename, obj=meeting, organization=meeting.organization
+    )
+    return attachment(content, filename, ZIP)
 
 
 @login_required

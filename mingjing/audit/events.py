@@ -21,5 +21,11 @@ EVENT_PHRASES: dict[str, str] = {
     "meeting.step_reopened": "将“{step}”改回未完成",
     "meeting.supervisor_assigned": "指派{user}为督导组成员",
     "meeting.supervisor_removed": "撤销了{user}的督导组成员指派",
+    # Sign-ins and what left the system (mingjing/audit/signals.py, mingjing/audit/services.py).
+    "auth.login": "登录系统（地址{ip}）",
+    "auth.login_failed": "登录失败（账号“{username}”，地址{ip}）",
+    "auth.logout": "退出登录",
+    "download": "下载了{what}“{filename}”",
+    "audit.exported": "导出了审计记录（{count}条）",
     "yearconfig.copied": "以“{source}”为模板新建了年度配置“{object}”",
 }

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from mingjing.audit.events import EVENT_PHRASES
 from mingjing.audit.models import AuditEvent
@@ -41,6 +47,86 @@ def describe(event: AuditEvent, kind: str = "") -> str:
 
 def history_for_object(obj: models.Model, *, limit: int = 200) -> list[HistoryLine]:
     content_type = ContentType.objects.get_for_model(obj)
-    events = AuditEvent.objects.filter(content_type=content_type, object_id=obj.pk)[:limit]
+    events = list(AuditEvent.objects.filter(content_type=content_type, object_id=obj.pk)[:limit])
     kind = str(obj._meta.verbose_name)
-    return [HistoryLine(event=e, text=describe(e, kind)) for e in events]
+    return [HistoryLine(event=e, text=describe(e, kind)) for e in without_superseded(events)]
+
+
+def without_superseded(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Drop the events a later one of the same list supersedes (an autosave window's earlier
+    states: the log keeps every one, the history reads one line per window)."""
+    superseded = {e.extra.get("supersedes") for e in events if isinstance(e.extra, dict)}
+    return [e for e in events if e.pk not in superseded]
+
+
+# --- The audit administrator's log (Perm.AUDIT_READ) -----------------------------------------------
+
+
+def audit_scope(user: Any) -> Q:
+    """The events an audit administrator reads: those of the units under his AUDIT_READ, and, when
+    he holds it on a top-level unit, the deployment's own (no unit: failed logins of unknown names)."""
+    from mingjing.accounts.access import Perm, access_for
+    from mingjing.organizations.models import Organization
+
+    access = access_for(user)
+    units = Organization.objects.filter(access.org_q(Perm.AUDIT_READ))
+    if not units.exists():
+        raise PermissionDenied("只有审计管理员可以查看审计记录")
+    scope = Q(organization__in=units)
+    if units.filter(parent__isnull=True).exists():
+        scope |= Q(organization__isnull=True)
+    return scope
+
+
+def audit_units(user: Any) -> QuerySet:
+    from mingjing.accounts.access import Perm, access_for
+    from mingjing.organizations.models import Organization
+
+    return Organization.objects.filter(access_for(user).org_q(Perm.AUDIT_READ)).order_by("path")
+
+
+def audit_events(*, user: Any, filters: dict[str, Any]) -> QuerySet[AuditEvent]:
+    """The audit log for the audit administrator, newest first, filtered by person (account), unit
+    (and the units below it), event type and date range (inclusive, local dates)."""
+    qs = AuditEvent.objects.filter(audit_scope(user)).select_related("organization")
+    if filters.get("actor"):
+        qs = qs.filter(actor=filters["actor"])
+    if filters.get("unit"):
+        qs = qs.filter(organization__path__startswith=filters["unit"].path)
+    if filters.get("event_type"):
+        qs = qs.filter(event_type=filters["event_type"])
+    if filters.get("since"):
+        qs = qs.filter(event_time__gte=local_midnight(filters["since"]))
+    if filters.get("until"):
+        qs = qs.filter(event_time__lt=local_midnight(filters["until"] + dt.timedelta(days=1)))
+    return qs.order_by("-id")
+
+
+def local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def type_label(event_type: str) -> str:
+    """'登录失败' for 'auth.login_failed': the phrase without its slots."""
+    phrase = EVENT_PHRASES.get(event_type, event_type)
+    phrase = re.sub(r"“\{[^}]*\}”|（[^）]*\{[^}]*\}[^）]*）|：.*$", "", phrase)
+    return re.sub(r"\{[^}]*\}", "", phrase) or event_type
+
+
+def event_type_choices() -> list[tuple[str, str]]:
+    return sorted(((key, f"{type_label(key)}（{key}）") for key in EVENT_PHRASES), key=lambda c: c[0])
+
+
+def audit_rows(events: list[AuditEvent]) -> list[dict[str, Any]]:
+    """One row per event as the page and the export show it."""
+    return [
+        {
+            "event": e,
+            "time": timezone.localtime(e.event_time).strftime("%Y-%m-%d %H:%M:%S"),
+            "who": e.actor_name + (f"（{e.actor_role}）" if e.actor_role else ""),
+            "unit": e.organization.name if e.organization_id else "",
+            "type": type_label(e.event_type),
+            "text": describe(e),
+        }
+        for e in events
+    ]

@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models, transaction
 
+from mingjing.audit.chain import append
 from mingjing.audit.events import EVENT_PHRASES
 from mingjing.audit.models import AuditEvent
 from mingjing.lib.dates import cn_date
@@ -84,15 +85,32 @@ def audit_record(
         raise RuntimeError("audit_record must run inside the service's transaction")
     from mingjing.accounts.selectors import role_labels_for
 
-    return AuditEvent.objects.create(
-        organization=organization,
-        actor=actor,
-        actor_name=actor_display_name(actor),
-        actor_role=role_labels_for(actor, organization) if actor is not None else "",
-        event_type=event_type,
-        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
-        object_id=obj.pk if obj is not None else None,
-        object_repr=str(obj)[:300] if obj is not None else "",
-        changes=changes or [],
-        extra=extra or {},
+    return append(
+        AuditEvent(
+            organization=organization,
+            actor=actor,
+            actor_name=actor_display_name(actor),
+            actor_role=role_labels_for(actor, organization) if actor is not None else "",
+            event_type=event_type,
+            content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+            object_id=obj.pk if obj is not None else None,
+            object_repr=str(obj)[:300] if obj is not None else "",
+            changes=changes or [],
+            extra=extra or {},
+        )
     )
+
+
+def audit_download(
+    *, request: Any, what: str, filename: str, obj: models.Model | None = None, organization: Any = None
+) -> AuditEvent:
+    """One event for a file that leaves the system (a document, bundle, evidence file, export).
+    Download views call this right before they return the file."""
+    with transaction.atomic():
+        return audit_record(
+            actor=request.user if request.user.is_authenticated else None,
+            event_type="download",
+            obj=obj,
+            organization=organization,
+            extra={"what": what, "filename": filename},
+        )

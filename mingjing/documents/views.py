@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from mingjing.accounts.policy import Ability, policy_for
 from mingjing.audit.selectors import history_for_object
+from mingjing.audit.services import audit_download
 from mingjing.documents.pdf import PdfError, pdf_available
 from mingjing.documents.registry import kinds
 from mingjing.documents.render import DOCX, PDF, filename_for, render_document
@@ -72,7 +73,9 @@ def document_download(request: HttpRequest, meeting_id: int, kind: str) -> HttpR
     except PdfError as exc:
         messages.error(request, str(exc))
         return redirect("documents:list", meeting_id=meeting.pk)
-    return attachment(content, filename_for(kind=kind_obj, meeting=meeting, member=member, fmt=fmt), CONTENT_TYPES[fmt])
+    filename = filename_for(kind=kind_obj, meeting=meeting, member=member, fmt=fmt)
+    audit_download(request=request, what="文书", filename=filename, obj=meeting, organization=meeting.organization)
+    return attachment(content, filename, CONTENT_TYPES[fmt])
 
 
 def _preview(request: HttpRequest, meeting, kind, member, *, error: tuple[str, str, list[str]] | None = None):

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from mingjing.accounts.policy import Ability, policy_for
 from mingjing.audit.selectors import history_for_object
+from mingjing.audit.services import audit_download
 from mingjing.lib.http import attachment
 from mingjing.materials.docx_import import human_size, max_upload_bytes
 from mingjing.materials.models import Action, Status
@@ -326,4 +327,6 @@ def material_file(request: HttpRequest, file_id: int) -> HttpResponse:
     upload = get_file_for_user(user=request.user, pk=file_id)
     with upload.file.open("rb") as fh:
         content = fh.read()
+    unit = upload.material.meeting.organization
+    audit_download(request=request, what="材料文件", filename=upload.original_name, obj=upload, organization=unit)
     return attachment(content, upload.original_name, upload.content_type)

@@ -26,7 +26,6 @@ from django.core.exceptions import ValidationError
 from django.db import OperationalError, connection, transaction
 
 from mingjing.accounts.policy import Ability, policy_for
-from mingjing.audit.models import AuditEvent
 from mingjing.audit.services import apply_changes, audit_record
 from mingjing.lib.dates import cn_date, today
 from mingjing.lib.xlsx import XlsxError, read_sheet
@@ -169,7 +168,7 @@ def _rewrite_online_rows(campaign: Campaign) -> None:
     """Write the campaign's online responses anew: the same content under fresh random ids and
     shuffle keys, inserted in the order of the new ids (itself random), then delete the old rows.
     Before this the table holds them as they came: one submission's texts side by side, in the
-    order of submission. Links to them (problems, audit lines about refiling) follow the new ids.
+    order of submission. Links to them (problems) follow the new ids; audit lines keep the old ids (never rewritten).
     With `secure_delete` SQLite zeroes the old rows' bytes; the -wal file is truncated after the
     commit (see _truncate_wal)."""
     old = list(Opinion.objects.filter(campaign=campaign, from_public_form=True))
@@ -202,11 +201,8 @@ def _rewrite_online_rows(campaign: Campaign) -> None:
         linked = set(model._base_manager.filter(**{f"{column}__in": old_ids}).values_list(column, flat=True))
         for old_id in linked:
             model._base_manager.filter(**{column: old_id}).update(**{column: mapping[old_id]})
-    audited = AuditEvent.objects.filter(
-        content_type__app_label="opinions", content_type__model="opinion", object_id__in=old_ids
-    )
-    for old_id in set(audited.values_list("object_id", flat=True)):
-        audited.filter(object_id=old_id).update(object_id=mapping[old_id])
+    # Audit events are never rewritten (the table refuses it): a line about refiling an online
+    # response keeps the old id, which no longer names any row and is linked to the new one nowhere.
     Opinion.objects.filter(pk__in=old_ids).delete()
     transaction.on_commit(_truncate_wal)
 

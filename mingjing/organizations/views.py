@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from mingjing.accounts.access import Perm, access_for
 from mingjing.audit.selectors import history_for_object
+from mingjing.audit.services import audit_download
 from mingjing.lib.forms import add_service_errors
 from mingjing.lib.http import xlsx_response
 from mingjing.organizations import roster
@@ -232,7 +233,10 @@ def roster_template(request: HttpRequest, unit_id: int) -> HttpResponse:
 @login_required
 def roster_export(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = get_unit_for_user(user=request.user, pk=unit_id)
-    return xlsx_response(roster.roster_export_xlsx(organization=unit), f"{unit.short_name}人员名单.xlsx")
+    filename = f"{unit.short_name}人员名单.xlsx"
+    content = roster.roster_export_xlsx(organization=unit)
+    audit_download(request=request, what="人员名单", filename=filename, obj=unit, organization=unit)
+    return xlsx_response(content, filename)
 
 
 @login_required

@@ -29,12 +29,12 @@ class AuditTest(BaseTestCase):
         before = AuditEvent.objects.count()
         try:
             with transaction.atomic():
-                meeting_update(actor=self.preparer, meeting=self.meeting, data={"planned_date": dt.date(2027, 3, 1)})
+                meeting_update(actor=self.preparer, meeting=self.meeting, data={"planned_date": dt.date(2026, 12, 28)})
                 raise RuntimeError("the caller fails after the service")
         except RuntimeError:
             pass
         self.assertEqual(AuditEvent.objects.count(), before)
-        self.assertNotEqual(Meeting.objects.get(pk=self.meeting.pk).planned_date, dt.date(2027, 3, 1))
+        self.assertNotEqual(Meeting.objects.get(pk=self.meeting.pk).planned_date, dt.date(2026, 12, 28))
 
     def test_unknown_event_types_are_refused(self):
         with transaction.atomic(), self.assertRaises(ValueError):
