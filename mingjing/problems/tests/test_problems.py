@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mingjing.meetings.models import Meeting, StepCompletion
-from mingjing.meetings.services import meeting_step_complete
+from mingjing.meetings.services import meeting_step_complete, meeting_step_sync
 from mingjing.opinions.models import Campaign, Opinion
 from mingjing.problems.models import Cause, Measure, Problem
 from mingjing.problems.numbering import cn_numeral, paren, shi
@@ -147,7 +147,7 @@ class OwnerPageTest(ProblemsTestCase):
         for persona in ("principal", "preparer", "supervisor", "superior"):
             self.login(persona)
             self.assertEqual(self.client.get(self.member_url(self.wangfang)).status_code, 200, persona)
-        meeting_step_complete(actor=self.preparer, meeting=self.meeting, step="meeting", completed_on=DEMO_DAY)
+        meeting_step_sync(meeting=self.meeting, step="meeting", done_on=DEMO_DAY)  # as finalised minutes do
         self.login("member")
         self.assertEqual(self.client.get(self.member_url(self.wangfang)).status_code, 200)
         self.assertIn(f'href="{self.member_url(self.wangfang)}"', self.client.get(self.overview_url()).content.decode())
@@ -472,11 +472,10 @@ class TimelineTest(ProblemsTestCase):
         problem_delete(actor=self.preparer, problem=Problem.objects.get(member=self.zhao))
         self.assertIsNone(self.step())
 
-    def test_a_step_completed_by_hand_is_left_alone(self):
-        meeting_step_complete(actor=self.preparer, meeting=self.meeting, step="problems", completed_on=DEMO_DAY)
-        p = self.problem(self.zhao)
-        problem_delete(actor=self.preparer, problem=p)
-        self.assertEqual(self.step().completed_on, DEMO_DAY)
+    def test_the_step_cannot_be_marked_by_hand(self):
+        with self.assertRaisesMessage(ValidationError, "不能手动标记"):
+            meeting_step_complete(actor=self.preparer, meeting=self.meeting, step="problems", completed_on=DEMO_DAY)
+        self.assertIsNone(self.step())
 
 
 class QueryCountTest(ProblemsTestCase):
