@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from mingjing.accounts.policy import Ability, MeetingPolicy, policy_for
 from mingjing.audit.selectors import history_for_object
+from mingjing.audit.services import audit_download
 from mingjing.lib.forms import add_service_errors
 from mingjing.lib.http import attachment, xlsx_response
 from mingjing.lib.views import form_page
@@ -398,6 +399,8 @@ def item_remove(request: HttpRequest, item_id: int) -> HttpResponse:
 @login_required
 def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponse:
     evidence = get_evidence_for_user(user=request.user, pk=evidence_id)
+    unit = evidence.item.meeting.organization
+    audit_download(request=request, what="佐证材料", filename=evidence.original_name, obj=evidence, organization=unit)
     return attachment(evidence_files.read(evidence.file.name), evidence.original_name, evidence.content_type)
 
 
@@ -408,7 +411,9 @@ def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponse:
 def export(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting, policy = _meeting_and_policy(request, meeting_id)
     content = ledger_xlsx.export_xlsx(ledger_for_meeting(meeting, policy=policy))
-    return xlsx_response(content, f"{meeting.title}整改台账.xlsx")
+    filename = f"{meeting.title}整改台账.xlsx"
+    audit_download(request=request, what="整改台账", filename=filename, obj=meeting, organization=meeting.organization)
+    return xlsx_response(content, filename)
 
 
 @login_required
