@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from csp.constants import NONCE
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -69,6 +71,34 @@ SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# HTTPS, set from the environment (README: production settings). Behind a reverse proxy that ends
+# TLS, MINGJING_PROXY_SSL_HEADER names the header it sets ("X-Forwarded-Proto"), so a request it
+# forwarded over HTTPS counts as secure; only set it when the proxy overwrites that header.
+SECURE_HSTS_SECONDS = int(env("HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = envbool("HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = envbool("SSL_REDIRECT", False)
+_proxy_header = env("PROXY_SSL_HEADER", "")
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _proxy_header.strip().upper().replace("-", "_"), "https") if _proxy_header.strip() else None
+)
+# Content-Security-Policy (django-csp): scripts, styles, images and requests only from this site.
+# Style attributes (style="…") stay allowed (style-src-attr); <style> and <script> elements need the
+# page's nonce, and no inline event handler runs (mingjing/static/mingjing/site.js wires data-confirm
+# and data-print instead).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", NONCE],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -98,6 +128,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Cache-Control: no-store on every page a signed-in user sees (mingjing/lib/middleware.py).
+    "mingjing.lib.middleware.NoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

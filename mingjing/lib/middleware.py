@@ -1,0 +1,26 @@
+"""Cache-Control: no-store on every response to a signed-in user.
+
+A page with a meeting's self-criticism must not stay in the browser's or a proxy's cache after the
+user signs out (等保 第三级: 剩余信息保护). Static files (served by WhiteNoise before this runs) keep
+their own caching; a view that already chose a Cache-Control keeps it unless it allows storing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
+
+
+class NoStoreMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            # Cache-Control: max-age=0, no-cache, no-store, must-revalidate, private
+            add_never_cache_headers(response)
+        return response
