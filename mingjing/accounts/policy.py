@@ -17,10 +17,11 @@ Roles in a meeting:
   the superior (like the staff) assigns and withdraws 督导组 members. Neither changes the unit's records.
 - unit admin (UNIT_ADMIN on the unit): reopens an archived meeting, with a reason.
 
-The frozen rule, once: an archived meeting and an imported copy are read-only for everyone. The
-ledger is the exception for an archived meeting (rectification runs all year after it) but not for
-a copy. The drafts rule: before the meeting is held (its 召开民主生活会 step done), a member's
-problems and outline are read only by himself, the principal, the staff and the supervisors.
+The frozen rule, once: an archived meeting, an imported copy and a cancelled meeting are read-only
+for everyone. The ledger is the exception for an archived meeting (rectification runs all year
+after it) but not for a copy or a cancelled meeting. The drafts rule: before the meeting is held
+(its 召开民主生活会 step done), a member's problems and outline are read only by himself, the
+principal, the staff and the supervisors.
 """
 
 from __future__ import annotations
@@ -60,6 +61,8 @@ class Ability(enum.StrEnum):
     TAKE_OUT = "take_out"  # the bundle and the archive box
     ARCHIVE = "archive"
     REOPEN = "reopen"
+    CANCEL_MEETING = "cancel_meeting"  # delete a meeting with no records, cancel one with records
+    ADD_EXTRA_MEETING = "add_extra_meeting"  # a second 专题 meeting in the same year
 
 
 ANY: Any = object()  # "no target given"
@@ -67,6 +70,7 @@ ANY: Any = object()  # "no target given"
 FROZEN_MESSAGE = "本次民主生活会材料已归档，只能查阅；如需修改，请单位管理员撤销归档"
 COPY_MESSAGE = "这是从数据包导入的只读副本，不能修改"
 ARCHIVED_MESSAGE = FROZEN_MESSAGE  # the name the selectors have always used
+CANCELLED_MESSAGE = "本次民主生活会已取消，只能查阅"
 
 # What is still allowed once a meeting is archived: reading, taking out, reopening, and the ledger.
 LIVE_WHEN_ARCHIVED = {
@@ -96,6 +100,8 @@ LIVE_WHEN_COPY = {
     Ability.LEDGER_READ_ITEM,
     Ability.TAKE_OUT,
 }
+# A cancelled meeting is kept to be read, like a copy.
+LIVE_WHEN_CANCELLED = LIVE_WHEN_COPY
 
 MESSAGES: dict[Ability, str] = {
     Ability.READ: "您无权查看该民主生活会",
@@ -122,6 +128,8 @@ MESSAGES: dict[Ability, str] = {
     Ability.TAKE_OUT: "只有党务工作人员、单位管理员、督导组或上级组织部门可以下载归档包和数据包",
     Ability.ARCHIVE: "只有本单位党务工作人员可以归档",
     Ability.REOPEN: "只有单位管理员可以撤销归档",
+    Ability.CANCEL_MEETING: "只有本单位党务工作人员可以删除或取消民主生活会",
+    Ability.ADD_EXTRA_MEETING: "只有单位管理员可以在同一年度增开专题民主生活会",
 }
 TEAM_MATERIAL_WRITE_MESSAGE = "领导班子对照检查材料由主要负责同志（或党务工作人员协助）撰写"
 APPROVER_MESSAGES = {True: "此材料由督导组（上级组织部门）审核", False: "班子成员的发言提纲由主要负责同志审核"}
@@ -142,6 +150,8 @@ def frozen_message(meeting: Any, ability: Ability) -> str:
     """Why nobody may do `ability` in this meeting now ('' when its state allows it)."""
     if getattr(meeting, "is_copy", False) and ability not in LIVE_WHEN_COPY:
         return COPY_MESSAGE
+    if getattr(meeting, "cancelled_on", None) is not None and ability not in LIVE_WHEN_CANCELLED:
+        return CANCELLED_MESSAGE
     if meeting.archived_on is not None and ability not in LIVE_WHEN_ARCHIVED:
         return FROZEN_MESSAGE
     return ""
@@ -348,6 +358,10 @@ class MeetingPolicy:
             return self.staff and not self.archived
         if ability is a.REOPEN:
             return self.unit_admin and self.archived
+        if ability is a.CANCEL_MEETING:
+            return self.staff
+        if ability is a.ADD_EXTRA_MEETING:
+            return self.unit_admin
         raise ValueError(f"unknown ability {ability!r}")
 
     def _frozen_message(self, ability: Ability) -> str:

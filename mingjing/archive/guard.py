@@ -53,7 +53,7 @@ def _check(meeting_id: int | None, app_label: str) -> None:
     exempt = _exempt.get()
     if exempt and meeting_id in exempt:
         return
-    state = Meeting.objects.filter(pk=meeting_id).only("archived_on", "is_copy").first()
+    state = Meeting.objects.filter(pk=meeting_id).only("archived_on", "is_copy", "cancelled_on").first()
     if state is None:
         return
     message = record_frozen_message(state, app_label)

@@ -61,3 +61,22 @@ def check_record_date(meeting: Any, value: dt.date | None, *, phase: Phase, fiel
     else:
         allowed = f"应在{cn_date(first)}至{cn_date(last)}之间"
     raise ValidationError({field: f"{label}{allowed}（本次民主生活会于{cn_date(meeting_day(meeting))}召开）"})
+
+
+def meeting_date_window(config: Any) -> tuple[dt.date, dt.date]:
+    """When a meeting of a year configuration may be held: in its year or the year after it (a
+    year's 民主生活会 is usually held at the turn of the year, and is late rather than absurd until
+    the next year ends)."""
+    return dt.date(config.year, 1, 1), dt.date(config.year + 1, 12, 31)
+
+
+def check_meeting_date(
+    config: Any, value: dt.date | None, *, field: str = "planned_date", label: str = "计划召开日期"
+) -> None:
+    """Raise a ValidationError on `field` when the meeting's own date is absurd for its year."""
+    if value is None or config is None:
+        return
+    first, last = meeting_date_window(config)
+    if not first <= value <= last:
+        why = f"{config.year}年度的民主生活会在该年度或次年召开"
+        raise ValidationError({field: f"{label}应在{cn_date(first)}至{cn_date(last)}之间（{why}）"})

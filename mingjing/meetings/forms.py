@@ -2,10 +2,20 @@ from __future__ import annotations
 
 from django import forms
 
+from mingjing.lib.dates import today
 from mingjing.lib.forms import DateInput
 from mingjing.meetings.models import HalfDay
 from mingjing.meetings.timeline import STEPS
 from mingjing.yearconfigs.models import MeetingKind
+
+ENTERED_AFTER_HELP = "会议已经召开、现在补录其记录时勾选（计划召开日期早于今天时自动视为补录）：各步骤不提示逾期"
+
+
+def _entered_after(cleaned: dict) -> None:
+    """A meeting whose date has passed when it is created is entered after the fact."""
+    planned = cleaned.get("planned_date")
+    if planned is not None and planned < today():
+        cleaned["entered_after"] = True
 
 
 class MeetingForm(forms.Form):
@@ -21,14 +31,44 @@ class MeetingForm(forms.Form):
     planned_date = forms.DateField(label="计划召开日期", widget=DateInput())
     half_day = forms.ChoiceField(label="上午/下午", choices=HalfDay.choices)
     place = forms.CharField(label="地点", max_length=200, required=False)
+    entered_after = forms.BooleanField(label="事后补录", required=False, help_text=ENTERED_AFTER_HELP)
+    extra = forms.BooleanField(
+        label="增开专题民主生活会",
+        required=False,
+        help_text="本单位本年度已有专题民主生活会、确需再开一次时，由单位管理员勾选并说明理由",
+    )
+    extra_reason = forms.CharField(
+        label="增开理由",
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": "增开理由不能超过300字"},
+    )
 
     def __init__(self, *args, units=None, configs=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if units is None:
-            del self.fields["organization"]
+        self.creating = units is not None
+        if units is None:  # editing: the unit is fixed, and whether it is an extra meeting too
+            del self.fields["organization"], self.fields["extra"], self.fields["extra_reason"]
         else:
             self.fields["organization"].queryset = units
         self.fields["config"].queryset = configs
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.creating:
+            _entered_after(cleaned)
+            reason = cleaned.get("extra_reason", "").strip()
+            if cleaned.get("extra"):
+                config = cleaned.get("config")
+                kind = cleaned.get("kind") or (config.kind if config else "")
+                if kind and kind != MeetingKind.SPECIAL:
+                    self.add_error("extra", "只有专题民主生活会可以增开，请将“类型”选为专题")
+                if not reason:
+                    self.add_error("extra_reason", "请填写增开理由")
+            cleaned["extra_reason"] = reason if cleaned.get("extra") else ""
+            cleaned.pop("extra", None)
+        return cleaned
 
 
 class NextMeetingForm(forms.Form):
@@ -37,10 +77,25 @@ class NextMeetingForm(forms.Form):
     planned_date = forms.DateField(label="计划召开日期", widget=DateInput())
     half_day = forms.ChoiceField(label="上午/下午", choices=HalfDay.choices)
     place = forms.CharField(label="地点", max_length=200, required=False, help_text="留空则沿用上年度地点")
+    entered_after = forms.BooleanField(label="事后补录", required=False, help_text=ENTERED_AFTER_HELP)
 
     def __init__(self, *args, configs, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["config"].queryset = configs
+
+    def clean(self):
+        cleaned = super().clean()
+        _entered_after(cleaned)
+        return cleaned
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label="取消原因",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "请填写取消原因", "max_length": "取消原因不能超过300字"},
+    )
 
 
 class StepDoneForm(forms.Form):

@@ -41,6 +41,14 @@ class Meeting(models.Model):
     # A read-only copy of another deployment's meeting, imported from its bundle (a superior reading
     # a subordinate's meeting): nobody here changes it; a newer bundle of it replaces it.
     is_copy = models.BooleanField("导入的只读副本", default=False, editable=False)
+    # One meeting per unit, year and kind: a second 专题 meeting of the same year exists only when
+    # the unit's administrator says so, with this reason.
+    extra_reason = models.CharField("增开理由", max_length=300, blank=True, editable=False)
+    # Entered after the fact (its date had passed when it was created): no step of it is late.
+    entered_after = models.BooleanField("事后补录", default=False)
+    # Cancelled (it has records, so it is kept): read-only, out of every list and count.
+    cancelled_on = models.DateField("取消日期", null=True, blank=True, editable=False)
+    cancel_reason = models.CharField("取消原因", max_length=300, blank=True, editable=False)
 
     class Meta:
         verbose_name = "民主生活会"
@@ -48,6 +56,10 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_on is not None
 
 
 class RosterEntry(models.Model):

@@ -19,6 +19,12 @@ from mingjing.organizations.models import Division, TeamRole, team_rank
 
 
 def meetings_for_user(*, user: Any) -> QuerySet[Meeting]:
+    """The meetings the user may see, for lists and counts: a cancelled meeting is left out (it
+    is still reached by its URL, read-only, through `get_meeting_for_user`)."""
+    return _reachable_meetings(user=user).filter(cancelled_on__isnull=True)
+
+
+def _reachable_meetings(*, user: Any) -> QuerySet[Meeting]:
     access = access_for(user)
     assigned = SupervisorAssignment.objects.filter(user_id=access.user_id).values("meeting_id")
     return (
@@ -31,7 +37,7 @@ def meetings_for_user(*, user: Any) -> QuerySet[Meeting]:
 def get_meeting_for_user(*, user: Any, pk: Any, ability: Ability = Ability.READ, target: Any = ANY) -> Meeting:
     """404 when the meeting is outside the user's reach; 403 with the policy's reason when he may
     read it but not do `ability` (to `target`)."""
-    meeting = get_scoped(meetings_for_user(user=user), pk, missing="没有找到该民主生活会")
+    meeting = get_scoped(_reachable_meetings(user=user), pk, missing="没有找到该民主生活会")
     if ability is not Ability.READ:
         policy_for(user=user, meeting=meeting).require(ability, target)
     return meeting
@@ -52,7 +58,7 @@ def get_meeting_record_for_user(
     `via` names the record's parent when the meeting is one hop further ("campaign" for an
     opinion, "plan" for a plan task); `related` adds select_related fields."""
     prefix = f"{via}__" if via else ""
-    qs = model.objects.filter(**{f"{prefix}meeting__in": meetings_for_user(user=user)}).select_related(
+    qs = model.objects.filter(**{f"{prefix}meeting__in": _reachable_meetings(user=user)}).select_related(
         *([via] if via else []),
         f"{prefix}meeting",
         f"{prefix}meeting__organization",
@@ -90,9 +96,10 @@ def meeting_roster(*, meeting: Meeting) -> QuerySet[RosterEntry]:
 
 
 def meeting_timeline(*, meeting: Meeting, on: dt.date | None = None) -> list[StepView]:
-    rows = StepCompletion.objects.filter(meeting=meeting).values_list("step", "completed_on", "note")
-    completed = {step: on for step, on, _ in rows}
-    notes = {step: note for step, _, note in rows}
+    rows = list(StepCompletion.objects.filter(meeting=meeting).select_related("completed_by", "completed_by__person"))
+    completed = {r.step: r.completed_on for r in rows}
+    notes = {r.step: r.note for r in rows}
+    marked_by = {r.step: actor_display_name(r.completed_by) for r in rows if r.completed_by_id}
     roster = list(RosterEntry.objects.filter(meeting=meeting).values_list("team_role", "name"))
     responsible: dict[str, list[str]] = {
         Role.PRINCIPAL: [name for role, name in roster if role == TeamRole.PRINCIPAL],
@@ -111,6 +118,8 @@ def meeting_timeline(*, meeting: Meeting, on: dt.date | None = None) -> list[Ste
         responsible=responsible,
         today=on or today(),
         notes=notes,
+        completed_by=marked_by,
+        entered_after=meeting.entered_after,
     )
 
 

@@ -14,15 +14,17 @@ from django.db import transaction
 from mingjing.accounts.models import Membership, Role
 from mingjing.accounts.policy import Ability, forget_policies, frozen_message, policy_for
 from mingjing.audit.services import actor_display_name, apply_changes, audit_record
-from mingjing.lib.dates import cn_date
+from mingjing.lib.dates import cn_date, today
+from mingjing.meetings.dates import check_meeting_date
 from mingjing.meetings.models import Meeting, RosterEntry, StepCompletion, SupervisorAssignment
 from mingjing.meetings.timeline import STEP_BY_KEY
 from mingjing.organizations.models import Organization
 from mingjing.organizations.selectors import team_of_unit
-from mingjing.yearconfigs.models import YearConfig
+from mingjing.yearconfigs.models import MeetingKind, YearConfig
 from mingjing.yearconfigs.selectors import configs_for_unit
 
-MEETING_FIELDS = ("title", "kind", "planned_date", "half_day", "place", "config")
+MEETING_FIELDS = ("title", "kind", "planned_date", "half_day", "place", "config", "entered_after")
+REASON_MAX = 300
 
 
 def default_title(organization: Organization, config: YearConfig) -> str:
@@ -33,6 +35,46 @@ def default_title(organization: Organization, config: YearConfig) -> str:
 def _check_config(organization: Organization, config: YearConfig) -> None:
     if not configs_for_unit(organization=organization).filter(pk=config.pk).exists():
         raise ValidationError({"config": "该年度配置不适用于本单位"})
+
+
+def _same_year_and_kind(meeting: Meeting) -> Meeting | None:
+    """Another meeting (not cancelled) of the same unit, year and kind."""
+    return (
+        Meeting.objects.filter(
+            organization_id=meeting.organization_id,
+            config__year=meeting.config.year,
+            kind=meeting.kind,
+            cancelled_on__isnull=True,
+        )
+        .exclude(pk=meeting.pk)
+        .order_by("planned_date", "id")
+        .first()
+    )
+
+
+def _check_one_per_year(meeting: Meeting, *, actor: Any, extra_reason: str = "") -> str:
+    """One meeting per unit, year and kind; a second 专题 meeting only when the unit's administrator
+    says so, with a reason. Return the reason to keep ('' when the meeting is not an extra one)."""
+    other = _same_year_and_kind(meeting)
+    if other is None:
+        return ""
+    kind = meeting.get_kind_display()
+    existing = f"本单位{meeting.config.year}年度已有{kind}民主生活会“{other.title}”（{cn_date(other.planned_date)}）"
+    if meeting.kind != MeetingKind.SPECIAL:
+        raise ValidationError({"config": f"{existing}，同一单位同一年度同一类型只能召开一次民主生活会"})
+    if not extra_reason:
+        raise ValidationError(
+            {"config": f"{existing}；如确需增开专题民主生活会，请由单位管理员勾选“增开专题民主生活会”并说明理由"}
+        )
+    policy_for(user=actor, meeting=meeting).require(Ability.ADD_EXTRA_MEETING)
+    return extra_reason
+
+
+def _clean_reason(reason: str, *, field: str, label: str) -> str:
+    reason = (reason or "").strip()
+    if len(reason) > REASON_MAX:
+        raise ValidationError({field: f"{label}不能超过{REASON_MAX}字（现有{len(reason)}字）"})
+    return reason
 
 
 def _freeze_roster(meeting: Meeting) -> list[RosterEntry]:
@@ -70,7 +112,11 @@ def meeting_create(
     title: str = "",
     kind: str = "",
     previous: Meeting | None = None,
+    extra_reason: str = "",
+    entered_after: bool = False,
 ) -> Meeting:
+    """`extra_reason`: the administrator's reason for a second 专题 meeting in the same year;
+    `entered_after`: the meeting was held already and is entered after the fact (no lateness)."""
     meeting = Meeting(
         organization=organization,
         config=config,
@@ -80,14 +126,28 @@ def meeting_create(
         half_day=half_day,
         place=place.strip(),
         previous=previous,
+        entered_after=entered_after,
     )
     # The unit's own preparer or administrator creates its meetings (the superior only reads them).
     policy_for(user=actor, meeting=meeting).require(Ability.EDIT)
     _check_config(organization, config)
+    check_meeting_date(config, planned_date)
+    reason = _clean_reason(extra_reason, field="extra_reason", label="增开理由")
+    # Serialise creations for the unit, so two requests cannot both pass the duplicate check.
+    Organization.objects.select_for_update().filter(pk=organization.pk).first()
+    meeting.extra_reason = _check_one_per_year(meeting, actor=actor, extra_reason=reason)
     meeting.full_clean()
     meeting.save()
     roster = _freeze_roster(meeting)
-    if previous is None:
+    if meeting.extra_reason:
+        audit_record(
+            actor=actor,
+            event_type="meeting.created_extra",
+            obj=meeting,
+            organization=organization,
+            extra={"reason": meeting.extra_reason, "roster_count": len(roster)},
+        )
+    elif previous is None:
         audit_record(
             actor=actor,
             event_type="created",
@@ -130,6 +190,7 @@ def meeting_create_next(
     half_day: str = "am",
     place: str = "",
     title: str = "",
+    entered_after: bool = False,
 ) -> Meeting:
     """Next year's meeting from last year's: same unit and place; the roster is frozen anew
     from today's team (people leave and join between years) and the link to last year is
@@ -143,6 +204,7 @@ def meeting_create_next(
         place=place or previous.place,
         title=title,
         previous=previous,
+        entered_after=entered_after,
     )
 
 
@@ -154,6 +216,12 @@ def meeting_update(*, actor: Any, meeting: Meeting, data: dict[str, Any]) -> Mee
         _check_config(meeting.organization, data["config"])
     changes = apply_changes(meeting, data)
     if changes:
+        changed = {c["field"] for c in changes}
+        if changed & {"config", "planned_date"}:
+            check_meeting_date(meeting.config, meeting.planned_date)
+        if changed & {"config", "kind"}:
+            Organization.objects.select_for_update().filter(pk=meeting.organization_id).first()
+            _check_one_per_year(meeting, actor=actor, extra_reason=meeting.extra_reason)
         meeting.full_clean()
         meeting.save(update_fields=[c["field"] for c in changes])
         audit_record(actor=actor, event_type="updated", obj=meeting, organization=meeting.organization, changes=changes)
@@ -213,15 +281,11 @@ def _records_referring_to(entry: RosterEntry) -> list[str]:
 AUTO_NOTE = "依据记录自动完成"
 
 
-@transaction.atomic
-def meeting_step_complete(
-    *, actor: Any, meeting: Meeting, step: str, completed_on: dt.date, note: str = ""
-) -> StepCompletion:
-    policy_for(user=actor, meeting=meeting).require(Ability.EDIT)
-    if step not in STEP_BY_KEY:
-        raise ValidationError({"step": "没有这个步骤"})
-    if StepCompletion.objects.filter(meeting=meeting, step=step).exists():
-        raise ValidationError({"step": f"“{STEP_BY_KEY[step].label}”已标记为完成"})
+def _by_records(done: StepCompletion) -> bool:
+    return done.completed_by_id is None and done.note.startswith(AUTO_NOTE)
+
+
+def _record_step(*, actor: Any, meeting: Meeting, step: str, completed_on: dt.date, note: str) -> StepCompletion:
     done = StepCompletion(meeting=meeting, step=step, completed_on=completed_on, note=note.strip(), completed_by=actor)
     done.full_clean()
     done.save()
@@ -235,19 +299,48 @@ def meeting_step_complete(
     return done
 
 
-@transaction.atomic
-def meeting_step_reopen(*, actor: Any, meeting: Meeting, step: str) -> None:
-    policy_for(user=actor, meeting=meeting).require(Ability.EDIT)
-    deleted, _ = StepCompletion.objects.filter(meeting=meeting, step=step).delete()
-    if not deleted:
-        raise ValidationError({"step": "该步骤尚未完成"})
+def _remove_step(*, actor: Any, meeting: Meeting, done: StepCompletion) -> None:
+    done.delete()
     audit_record(
         actor=actor,
         event_type="meeting.step_reopened",
         obj=meeting,
         organization=meeting.organization,
-        extra={"step": STEP_BY_KEY[step].label},
+        extra={"step": STEP_BY_KEY[done.step].label},
     )
+
+
+@transaction.atomic
+def meeting_step_complete(
+    *, actor: Any, meeting: Meeting, step: str, completed_on: dt.date, note: str = ""
+) -> StepCompletion:
+    """Mark by hand a step no record can say is done (the report sent to the superior); the
+    person who marked it is kept and shown. A step its records decide is refused."""
+    policy_for(user=actor, meeting=meeting).require(Ability.EDIT)
+    if step not in STEP_BY_KEY:
+        raise ValidationError({"step": "没有这个步骤"})
+    info = STEP_BY_KEY[step]
+    if not info.manual:
+        raise ValidationError({"step": f"“{info.label}”依据记录自动完成（{info.decided_by}），不能手动标记"})
+    if StepCompletion.objects.filter(meeting=meeting, step=step).exists():
+        raise ValidationError({"step": f"“{info.label}”已标记为完成"})
+    if completed_on > today():
+        raise ValidationError({"completed_on": f"完成日期不能晚于今天（{cn_date(today())}）"})
+    return _record_step(actor=actor, meeting=meeting, step=step, completed_on=completed_on, note=note)
+
+
+@transaction.atomic
+def meeting_step_reopen(*, actor: Any, meeting: Meeting, step: str) -> None:
+    """Take back a step marked by hand. A step its records completed reopens only when the records
+    change (a hand-marked one left from before is taken back, so the records decide again)."""
+    policy_for(user=actor, meeting=meeting).require(Ability.EDIT)
+    done = StepCompletion.objects.filter(meeting=meeting, step=step).first()
+    if done is None:
+        raise ValidationError({"step": "该步骤尚未完成"})
+    info = STEP_BY_KEY[step]
+    if _by_records(done) and not info.manual:
+        raise ValidationError({"step": f"“{info.label}”依据记录自动完成（{info.decided_by}），不能手动改回"})
+    _remove_step(actor=actor, meeting=meeting, done=done)
 
 
 @transaction.atomic
@@ -256,24 +349,79 @@ def meeting_step_sync(*, meeting: Meeting, step: str, done_on: dt.date | None, n
 
     Called by other apps' services inside their own transaction, with done_on None when the
     records no longer complete the step. Only changes are written; the actor is the system, since
-    the step follows from the records, not from someone's decision."""
-    state = Meeting.objects.filter(pk=meeting.pk).only("archived_on", "is_copy").first()
+    the step follows from the records, not from someone's decision: a completion marked by hand
+    (before steps followed their records) gives way to what the records say."""
+    state = Meeting.objects.filter(pk=meeting.pk).only("archived_on", "is_copy", "cancelled_on").first()
     if state is None or frozen_message(state, Ability.EDIT):
         # The timeline is frozen with the archive (the ledger still moves: rectification runs all
-        # year) and in an imported copy; the state is read afresh, the caller's object may be stale.
+        # year), in an imported copy and in a cancelled meeting; the state is read afresh, the
+        # caller's object may be stale.
         return
     current = StepCompletion.objects.filter(meeting=meeting, step=step).first()
     if done_on is None:
-        if current is not None and current.completed_by_id is None and current.note.startswith(AUTO_NOTE):
-            meeting_step_reopen(actor=None, meeting=meeting, step=step)
+        if current is not None:
+            _remove_step(actor=None, meeting=meeting, done=current)
         return
+    if current is not None and not _by_records(current):
+        _remove_step(actor=None, meeting=meeting, done=current)
+        current = None
     if current is None:
-        meeting_step_complete(
-            actor=None, meeting=meeting, step=step, completed_on=done_on, note=f"{AUTO_NOTE}{note}".strip()
-        )
-    elif current.completed_by_id is None and current.note.startswith(AUTO_NOTE) and current.completed_on != done_on:
+        _record_step(actor=None, meeting=meeting, step=step, completed_on=done_on, note=f"{AUTO_NOTE}{note}".strip())
+    elif current.completed_on != done_on:
         current.completed_on = done_on
         current.save(update_fields=["completed_on"])
+
+
+def meeting_has_records(meeting: Meeting) -> list[str]:
+    """The kinds of records (Chinese names) the meeting holds, besides its own roster, steps,
+    督导组 and settings: a meeting with any of them is cancelled, not deleted."""
+    own = {RosterEntry, StepCompletion, SupervisorAssignment}
+    kinds = []
+    for rel in Meeting._meta.related_objects:
+        model = rel.related_model
+        if model in own or model._meta.model_name.endswith("settings"):
+            continue
+        if model._default_manager.filter(**{rel.field.name: meeting}).exists():
+            kinds.append("下一年度会议" if model is Meeting else str(model._meta.verbose_name))
+    return sorted(set(kinds))
+
+
+@transaction.atomic
+def meeting_delete(*, actor: Any, meeting: Meeting) -> None:
+    """Delete a meeting created by mistake: only while it holds no records."""
+    policy_for(user=actor, meeting=meeting).require(Ability.CANCEL_MEETING)
+    kinds = meeting_has_records(meeting)
+    if kinds:
+        raise ValidationError({"meeting": f"本次会议已有{'、'.join(kinds)}，不能删除；如不再召开，请填写原因后取消"})
+    audit_record(
+        actor=actor,
+        event_type="meeting.deleted",
+        obj=meeting,
+        organization=meeting.organization,
+        extra={"date": cn_date(meeting.planned_date)},
+    )
+    meeting.delete()
+
+
+@transaction.atomic
+def meeting_cancel(*, actor: Any, meeting: Meeting, reason: str) -> Meeting:
+    """Cancel a meeting that holds records: it is kept, read-only, and leaves every list and count."""
+    policy_for(user=actor, meeting=meeting).require(Ability.CANCEL_MEETING)
+    reason = _clean_reason(reason, field="reason", label="取消原因")
+    if not reason:
+        raise ValidationError({"reason": "请填写取消原因"})
+    on = today()
+    Meeting.objects.filter(pk=meeting.pk).update(cancelled_on=on, cancel_reason=reason)
+    meeting.cancelled_on, meeting.cancel_reason = on, reason
+    forget_policies(meeting)
+    audit_record(
+        actor=actor,
+        event_type="meeting.cancelled",
+        obj=meeting,
+        organization=meeting.organization,
+        extra={"reason": reason},
+    )
+    return meeting
 
 
 @transaction.atomic

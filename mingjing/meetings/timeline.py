@@ -2,6 +2,14 @@
 
 Due dates are computed, never stored: plan due = meeting date − plan lead days; report due =
 meeting date + report deadline days; the rest of the preparation is due by the meeting day.
+
+A step follows its records where a record can say it is done (`Step.decided_by` names them: study
+sessions, the talk coverage, the finalised minutes, the archive box …); only a step no record can
+say (the report sent to the superior) is marked by hand, and the timeline names who marked it.
+
+Lateness is measured against today for steps not done. A meeting entered after the fact (its date
+was past when it was created) never shows a step as late, and once a meeting is held the
+preparation steps still open are no longer late (they can only be entered afterwards).
 """
 
 from __future__ import annotations
@@ -35,22 +43,38 @@ class Step:
     label: str
     responsible: str  # a Role value: whose job the step is
     due: Callable[[dt.date, object], dt.date]
+    decided_by: str = ""  # the records that complete it ("" = no record can: marked by hand)
+
+    @property
+    def manual(self) -> bool:
+        return not self.decided_by
 
 
 STEPS: tuple[Step, ...] = (
-    Step("plan_request", PREPARATION, "制定方案并向上级请示", Role.PREPARER, _before_meeting("plan_lead_days")),
-    Step("study", PREPARATION, "学习研讨", Role.PREPARER, _before_meeting()),
-    Step("solicitation", PREPARATION, "征求意见", Role.PREPARER, _before_meeting()),
-    Step("talks", PREPARATION, "谈心谈话", Role.PRINCIPAL, _before_meeting()),
-    Step("problems", PREPARATION, "查摆问题、剖析原因", Role.MEMBER, _before_meeting()),
-    Step("examination", PREPARATION, "撰写对照检查材料和发言提纲", Role.PRINCIPAL, _before_meeting()),
-    Step("meeting", MEETING, "召开民主生活会", Role.PRINCIPAL, _before_meeting()),
-    Step("revision", AFTER, "根据点评修改材料", Role.MEMBER, _after_meeting),
-    Step("rectification", AFTER, "制定整改方案和整改清单", Role.PRINCIPAL, _after_meeting),
-    Step("notice", AFTER, "公示通报", Role.PREPARER, _after_meeting),
+    Step(
+        "plan_request", PREPARATION, "制定方案并向上级请示", Role.PREPARER, _before_meeting("plan_lead_days"),
+        "上级同意请示（方案与请示）",
+    ),
+    Step("study", PREPARATION, "学习研讨", Role.PREPARER, _before_meeting(), "集中学习或研讨记录"),
+    Step("solicitation", PREPARATION, "征求意见", Role.PREPARER, _before_meeting(), "征求意见活动全部结束"),
+    Step("talks", PREPARATION, "谈心谈话", Role.PRINCIPAL, _before_meeting(), "谈心谈话全部覆盖"),
+    Step(
+        "problems", PREPARATION, "查摆问题、剖析原因", Role.MEMBER, _before_meeting(),
+        "领导班子和每名班子成员均已查摆问题",
+    ),
+    Step(
+        "examination", PREPARATION, "撰写对照检查材料和发言提纲", Role.PRINCIPAL, _before_meeting(),
+        "对照检查材料和发言提纲均已审核",
+    ),
+    Step("meeting", MEETING, "召开民主生活会", Role.PRINCIPAL, _before_meeting(), "会议记录定稿"),
+    Step("revision", AFTER, "根据点评修改材料", Role.MEMBER, _after_meeting, "会后材料均已修改"),
+    Step(
+        "rectification", AFTER, "制定整改方案和整改清单", Role.PRINCIPAL, _after_meeting, "整改清单已覆盖班子和成员"
+    ),
+    Step("notice", AFTER, "公示通报", Role.PREPARER, _after_meeting, "公示通报记录"),
     Step("report", AFTER, "向上级报送情况报告", Role.PREPARER, _after_meeting),
-    Step("archive", AFTER, "材料专盒归档", Role.PREPARER, _after_meeting),
-)
+    Step("archive", AFTER, "材料专盒归档", Role.PREPARER, _after_meeting, "材料专盒归档（归档与数据包）"),
+)  # fmt: skip
 STEP_BY_KEY = {s.key: s for s in STEPS}
 
 DONE, LATE, SOON, PENDING = "done", "late", "soon", "pending"
@@ -66,6 +90,7 @@ class StepView:
     late_days: int
     responsible_names: tuple[str, ...]
     note: str = ""
+    completed_by: str = ""  # who marked a manual step done ("" when records decided it)
 
     @property
     def state_label(self) -> str:
@@ -88,13 +113,22 @@ def build_timeline(
     responsible: dict[str, Iterable[str]],
     today: dt.date,
     notes: dict[str, str] | None = None,
+    completed_by: dict[str, str] | None = None,
+    entered_after: bool = False,
 ) -> list[StepView]:
+    """`entered_after`: the meeting was entered after the fact, so nothing in it is late."""
+    held = completed.get("meeting") is not None
     views = []
     for step in STEPS:
         due_on = step.due(planned_date, config)
         done_on = completed.get(step.key)
+        # Lateness is a reminder for work still to do: not for a meeting entered afterwards, and
+        # not for preparation left unrecorded once the meeting was held.
+        moot = entered_after or (held and step.phase == PREPARATION)
         if done_on is not None:
             state = DONE
+        elif moot:
+            state = PENDING
         elif today > due_on:
             state = LATE
         elif (due_on - today).days <= SOON_DAYS:
@@ -110,6 +144,7 @@ def build_timeline(
                 late_days=(today - due_on).days if state == LATE else 0,
                 responsible_names=tuple(responsible.get(step.responsible, ())),
                 note=(notes or {}).get(step.key, "") if done_on is not None else "",
+                completed_by=(completed_by or {}).get(step.key, "") if done_on is not None else "",
             )
         )
     return views

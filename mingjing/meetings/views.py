@@ -13,7 +13,7 @@ from mingjing.accounts.selectors import get_scoped
 from mingjing.audit.selectors import history_for_object
 from mingjing.lib.dates import today
 from mingjing.lib.forms import add_service_errors
-from mingjing.meetings.forms import AssignSupervisorForm, MeetingForm, NextMeetingForm, StepDoneForm
+from mingjing.meetings.forms import AssignSupervisorForm, CancelForm, MeetingForm, NextMeetingForm, StepDoneForm
 from mingjing.meetings.models import SupervisorAssignment
 from mingjing.meetings.selectors import (
     assignable_supervisors,
@@ -25,8 +25,10 @@ from mingjing.meetings.selectors import (
     meetings_for_user,
 )
 from mingjing.meetings.services import (
+    meeting_cancel,
     meeting_create,
     meeting_create_next,
+    meeting_delete,
     meeting_refreeze_roster,
     meeting_step_complete,
     meeting_step_reopen,
@@ -64,6 +66,10 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
             meeting = meeting_create(actor=request.user, **data)
         except ValidationError as exc:
             add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            if not data.get("extra_reason"):
+                raise
+            form.add_error("extra", str(exc))  # only the unit's administrator adds an extra meeting
         else:
             messages.success(
                 request, f"已创建“{meeting.title}”，班子名单已按当前班子冻结（{meeting.roster.count()}人）"
@@ -97,6 +103,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "history": history_for_object(meeting),
         "roster_change": roster_change_since(meeting.previous, meeting) if meeting.previous else None,
         "current_step": meeting_current_step_label(meeting),
+        "cancel_form": CancelForm() if policy.flags["cancel_meeting"] else None,
     }
     return render(request, "meetings/detail.html", context)
 
@@ -104,7 +111,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 def meeting_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.EDIT)
-    fields = ["config", "kind", "title", "planned_date", "half_day", "place"]
+    fields = ["config", "kind", "title", "planned_date", "half_day", "place", "entered_after"]
     form = MeetingForm(
         request.POST or None,
         configs=configs_for_unit(organization=meeting.organization),
@@ -150,6 +157,39 @@ def meeting_next(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "meetings/form.html",
         {"form": form, "title": f"依据“{previous.title}”创建下一年度会议", "meeting": previous},
     )
+
+
+@login_required
+@require_POST
+def meeting_remove(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Delete a meeting that holds no records (one entered by mistake)."""
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.CANCEL_MEETING)
+    title = meeting.title
+    try:
+        meeting_delete(actor=request.user, meeting=meeting)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("meetings:detail", meeting_id=meeting.pk)
+    messages.success(request, f"已删除“{title}”")
+    return redirect("meetings:list")
+
+
+@login_required
+@require_POST
+def meeting_cancel_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Cancel a meeting that holds records: kept, read-only, out of every list."""
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.CANCEL_MEETING)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        return redirect("meetings:detail", meeting_id=meeting.pk)
+    try:
+        meeting_cancel(actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已取消“{meeting.title}”：记录保留，只能查阅，不再出现在会议列表和统计中")
+    return redirect("meetings:detail", meeting_id=meeting.pk)
 
 
 @login_required

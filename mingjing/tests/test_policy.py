@@ -12,6 +12,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 
 from mingjing.accounts.policy import (
+    CANCELLED_MESSAGE,
     COPY,
     COPY_MESSAGE,
     FROZEN_MESSAGE,
@@ -56,6 +57,8 @@ LIVE_BEFORE_MEETING = [
     (A.TAKE_OUT, "", "1100110"),
     (A.ARCHIVE, "", "1100000"),
     (A.REOPEN, "", "0000000"),  # not archived
+    (A.CANCEL_MEETING, "", "1100000"),  # delete one with no records, cancel one with records
+    (A.ADD_EXTRA_MEETING, "", "1000000"),  # a second 专题 meeting in a year: the unit's administrator
 ]
 
 
@@ -97,6 +100,9 @@ COPY_ROWS = _changed(
         (A.REOPEN, ""): "0000000",
     },
 )
+
+# Cancelled: kept to be read, like a copy; nothing in it changes, its ledger neither.
+CANCELLED_ROWS = COPY_ROWS
 
 
 class PolicyMatrixTest(BaseTestCase):
@@ -142,6 +148,13 @@ class PolicyMatrixTest(BaseTestCase):
     def test_imported_copy(self):
         Meeting.objects.filter(pk=self.meeting.pk).update(is_copy=True)
         self.assert_table(COPY_ROWS, "imported copy")
+
+    def test_cancelled_meeting(self):
+        Meeting.objects.filter(pk=self.meeting.pk).update(cancelled_on=dt.date(2026, 11, 2), cancel_reason="改期")
+        self.assert_table(CANCELLED_ROWS, "cancelled")
+        policy = policy_for(user=self.preparer, meeting=self.fresh_meeting())
+        with self.assertRaisesMessage(PermissionDenied, CANCELLED_MESSAGE):
+            policy.require(A.EDIT)
 
     def test_the_frozen_reason_comes_first(self):
         Meeting.objects.filter(pk=self.meeting.pk).update(archived_on=dt.date(2026, 11, 2))

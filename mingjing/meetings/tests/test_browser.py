@@ -6,8 +6,8 @@ import re
 
 from mingjing.lib.browser import BrowserTestCase
 
-PLANNED = "2027-01-20"
-PLAN_DUE = "2027年1月5日"  # 15 days (the 2025 preset's plan_lead_days) before PLANNED, "Y年n月j日"
+PLANNED = "2026-12-20"
+PLAN_DUE = "2026年12月5日"  # 15 days (the 2025 preset's plan_lead_days) before PLANNED, "Y年n月j日"
 PLACE = "局机关三楼会议室"
 
 
@@ -30,6 +30,8 @@ class MeetingCreateSmokeTest(BrowserTestCase):
 
         choose(page.get_by_label("单位", exact=True), "市农业农村局党组")
         choose(page.get_by_label("年度配置", exact=True), "2025年度民主生活会")
+        # The bureau has its 2025 annual meeting already: this is its 2025 专题 meeting.
+        choose(page.get_by_label("类型", exact=True), "专题")
         page.get_by_label("计划召开日期").fill(PLANNED)
         page.get_by_label("地点", exact=True).fill(PLACE)
         page.get_by_role("button", name="保存", exact=True).click()
@@ -46,7 +48,7 @@ class MeetingCreateSmokeTest(BrowserTestCase):
         expect(plan).to_contain_text("制定方案并向上级请示")
         expect(plan).to_contain_text(f"时限：{PLAN_DUE}")
         facts = page.locator("dl.facts")
-        expect(facts).to_contain_text("2027年1月20日上午")
+        expect(facts).to_contain_text("2026年12月20日上午")
         expect(facts).to_contain_text(PLACE)
         expect(page.get_by_role("heading", name=re.compile("班子名单（已冻结"))).to_be_visible()
         expect(page.get_by_role("cell", name="张明", exact=True)).to_be_visible()

@@ -23,9 +23,9 @@ class CreateMeetingTest(BaseTestCase):
         data = {
             "organization": self.bureau.pk,
             "config": preset("2025-annual").pk,
-            "kind": "",
+            "kind": "special",  # the bureau has its 2025 annual meeting: one per unit, year and kind
             "title": "",
-            "planned_date": "2027-01-20",
+            "planned_date": "2026-12-20",
             "half_day": "pm",
             "place": "局机关三楼会议室",
         }
@@ -38,7 +38,7 @@ class CreateMeetingTest(BaseTestCase):
         meeting = Meeting.objects.latest("id")
         self.assertRedirects(response, f"/meetings/{meeting.pk}/")
         self.assertEqual(meeting.title, "市农业农村局党组领导班子2025年度民主生活会")
-        self.assertEqual(meeting.kind, "annual")
+        self.assertEqual(meeting.kind, "special")
         names = list(meeting.roster.order_by("precedence").values_list("name", flat=True))
         self.assertEqual(names, ["张明", "李华", "王芳", "赵强"])
         page = self.client.get(f"/meetings/{meeting.pk}/").content.decode()
@@ -122,14 +122,15 @@ class TimelineTest(BaseTestCase):
     def test_preparer_marks_a_step_done_and_can_reopen_it(self):
         self.login("preparer")
         url = f"/meetings/{self.meeting.pk}/steps/done/"
-        self.client.post(url, {"step": "solicitation", "completed_on": "2026-11-05"})
-        done = StepCompletion.objects.get(meeting=self.meeting, step="solicitation")
+        self.client.post(url, {"step": "report", "completed_on": "2026-11-05"})
+        done = StepCompletion.objects.get(meeting=self.meeting, step="report")
         self.assertEqual(done.completed_on, dt.date(2026, 11, 5))
         page = self.client.get(f"/meetings/{self.meeting.pk}/").content.decode()
         self.assertIn("黄蕾（党务工作人员） 于", page)
-        self.assertIn("将“征求意见”标记为已完成（2026年11月5日）", page)
-        self.client.post(f"/meetings/{self.meeting.pk}/steps/reopen/", {"step": "solicitation"})
-        self.assertFalse(StepCompletion.objects.filter(meeting=self.meeting, step="solicitation").exists())
+        self.assertIn("将“向上级报送情况报告”标记为已完成（2026年11月5日）", page)
+        self.assertIn("完成：2026年11月5日 · 黄蕾标记", page)  # the timeline names who marked it
+        self.client.post(f"/meetings/{self.meeting.pk}/steps/reopen/", {"step": "report"})
+        self.assertFalse(StepCompletion.objects.filter(meeting=self.meeting, step="report").exists())
 
     def test_read_only_roles_cannot_mark_steps(self):
         for persona in ("member", "principal", "superior", "supervisor"):
@@ -235,16 +236,17 @@ class MeetingsCommandTest(BaseTestCase):
         row = next(line for line in lines if line.startswith(str(self.meeting.pk) + " "))
         self.assertIn("市农业农村局党组", row)
         self.assertIn("2025", row)
-        self.assertIn("征求意见", row)
+        self.assertIn("学习研讨", row)  # no study session yet: the step follows the records
+        self.assertIn("2026年11月23日", row)
         last = next(line for line in lines if line.startswith(str(self.last_meeting.pk) + " "))
-        self.assertIn("已全部完成", last)
+        self.assertNotIn("已全部完成", last)  # last year's meeting was never boxed here
 
 
 class SystemActorTest(BaseTestCase):
     def test_a_step_can_be_completed_by_the_system(self):
         from mingjing.meetings.services import meeting_step_complete
 
-        meeting_step_complete(actor=None, meeting=self.meeting, step="talks", completed_on=DEMO_DAY)
+        meeting_step_complete(actor=None, meeting=self.meeting, step="report", completed_on=DEMO_DAY)
         self.assertContains(self.client_for("preparer").get(f"/meetings/{self.meeting.pk}/"), "系统 于")
 
     def client_for(self, persona):

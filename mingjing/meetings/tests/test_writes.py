@@ -42,9 +42,9 @@ class ServiceActorTest(BaseTestCase):
             "meeting_update": lambda: meeting_update(actor=actor, meeting=meeting, data={"place": "别处"}),
             "meeting_refreeze_roster": lambda: meeting_refreeze_roster(actor=actor, meeting=meeting),
             "meeting_step_complete": lambda: meeting_step_complete(
-                actor=actor, meeting=meeting, step="talks", completed_on=DEMO_DAY
+                actor=actor, meeting=meeting, step="report", completed_on=DEMO_DAY
             ),
-            "meeting_step_reopen": lambda: meeting_step_reopen(actor=actor, meeting=meeting, step="study"),
+            "meeting_step_reopen": lambda: meeting_step_reopen(actor=actor, meeting=meeting, step="plan_request"),
         }
 
     def test_members_reviewers_and_the_superior_cannot_change_the_meeting(self):
@@ -90,13 +90,14 @@ class SuperiorPagesTest(BaseTestCase):
         posts = [
             ("meetings:edit", {"place": "别处"}),
             ("meetings:roster_refreeze", {}),
-            ("meetings:step_done", {"step": "talks", "completed_on": "2026-11-02"}),
-            ("meetings:step_reopen", {"step": "study"}),
+            ("meetings:step_done", {"step": "report", "completed_on": "2026-11-02"}),
+            ("meetings:step_reopen", {"step": "plan_request"}),
         ]
         for name, data in posts:
             with self.subTest(name):
                 self.assertEqual(self.client.post(reverse(name, args=[pk]), data).status_code, 403)
-        self.assertTrue(StepCompletion.objects.filter(meeting=self.meeting, step="study").exists())
+        self.assertTrue(StepCompletion.objects.filter(meeting=self.meeting, step="plan_request").exists())
+        self.assertFalse(StepCompletion.objects.filter(meeting=self.meeting, step="report").exists())
 
     def test_superior_withdraws_and_assigns_a_supervisor(self):
         assignment = SupervisorAssignment.objects.get(meeting=self.meeting, user=self.supervisor)
@@ -132,9 +133,9 @@ class FrozenMeetingTest(BaseTestCase):
             "meeting_update": lambda actor: meeting_update(actor=actor, meeting=copy, data={"place": "别处"}),
             "meeting_refreeze_roster": lambda actor: meeting_refreeze_roster(actor=actor, meeting=copy),
             "meeting_step_complete": lambda actor: meeting_step_complete(
-                actor=actor, meeting=copy, step="talks", completed_on=DEMO_DAY
+                actor=actor, meeting=copy, step="report", completed_on=DEMO_DAY
             ),
-            "meeting_step_reopen": lambda actor: meeting_step_reopen(actor=actor, meeting=copy, step="study"),
+            "meeting_step_reopen": lambda actor: meeting_step_reopen(actor=actor, meeting=copy, step="plan_request"),
             "meeting_supervisor_assign": lambda actor: meeting_supervisor_assign(
                 actor=actor, meeting=copy, user=self.supervisor
             ),
@@ -165,7 +166,7 @@ class FrozenMeetingTest(BaseTestCase):
         archived = Meeting.objects.select_related("organization", "config").get(pk=self.meeting.pk)
         for actor in (self.preparer, None):
             with self.assertRaisesMessage(PermissionDenied, FROZEN_MESSAGE):
-                meeting_step_complete(actor=actor, meeting=archived, step="talks", completed_on=DEMO_DAY)
+                meeting_step_complete(actor=actor, meeting=archived, step="report", completed_on=DEMO_DAY)
         with self.assertRaisesMessage(PermissionDenied, FROZEN_MESSAGE):
             meeting_supervisor_assign(actor=self.superior, meeting=archived, user=self.supervisor)
         # A sync from the live ledger is a no-op, not an error (rectification runs all year).
@@ -175,4 +176,4 @@ class FrozenMeetingTest(BaseTestCase):
         # Reopening (the system's sync inside it) takes the archive step back.
         meeting_reopen(actor=self.admin, meeting=archived, reason="补充材料")
         self.assertFalse(StepCompletion.objects.filter(meeting=archived, step="archive").exists())
-        meeting_step_complete(actor=self.preparer, meeting=archived, step="talks", completed_on=DEMO_DAY)
+        meeting_step_complete(actor=self.preparer, meeting=archived, step="report", completed_on=DEMO_DAY)
