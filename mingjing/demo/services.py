@@ -25,6 +25,7 @@ from mingjing.meetings.services import (
     meeting_create,
     meeting_create_next,
     meeting_step_complete,
+    meeting_step_sync,
     meeting_supervisor_assign,
 )
 from mingjing.meetings.timeline import STEPS
@@ -178,6 +179,7 @@ def load_demo(*, on: dt.date | None = None) -> Meeting:
     last_year = _meeting_2024(bureau, preparer)
     meeting = _meeting_2025(bureau, last_year, preparer, users["demo-supervisor"], on)
     _app_demo_records(meeting=meeting, actor=preparer, on=on)
+    _steps_2024(last_year, preparer)
     return meeting
 
 
@@ -198,9 +200,26 @@ def _meeting_2024(bureau: Organization, actor) -> Meeting:
         return meeting
     held = dt.date(2025, 1, 16)
     meeting = meeting_create(
-        actor=actor, organization=bureau, config=config, planned_date=held, half_day="am", place="局机关三楼会议室"
+        actor=actor,
+        organization=bureau,
+        config=config,
+        planned_date=held,
+        half_day="am",
+        place="局机关三楼会议室",
+        entered_after=True,
     )
+    return meeting
+
+
+def _steps_2024(meeting: Meeting, actor) -> None:
+    """Last year's records are mostly not in the demo: its steps stand as done outside it, set the
+    way records set them (after the apps' demo records, which would take back what they do not
+    complete); it was not boxed here, so it has no archive step."""
+    held = meeting.planned_date
+    done = set(meeting.step_completions.values_list("step", flat=True))
     for step in STEPS:
+        if step.key == "archive" or step.key in done:
+            continue
         offset = {
             "plan_request": -20,
             "study": -10,
@@ -210,8 +229,11 @@ def _meeting_2024(bureau: Organization, actor) -> Meeting:
             "examination": -3,
             "meeting": 0,
         }.get(step.key, 10)
-        meeting_step_complete(actor=actor, meeting=meeting, step=step.key, completed_on=held + dt.timedelta(offset))
-    return meeting
+        on = held + dt.timedelta(offset)
+        if step.manual:
+            meeting_step_complete(actor=actor, meeting=meeting, step=step.key, completed_on=on)
+        else:
+            meeting_step_sync(meeting=meeting, step=step.key, done_on=on, note="（上年度记录未录入演示）")
 
 
 def _meeting_2025(bureau: Organization, previous: Meeting, actor, supervisor, on: dt.date) -> Meeting:
@@ -223,6 +245,5 @@ def _meeting_2025(bureau: Organization, previous: Meeting, actor, supervisor, on
     meeting = meeting_create_next(
         actor=actor, previous=previous, config=config, planned_date=planned, half_day="pm", place="局机关三楼会议室"
     )
-    meeting_step_complete(actor=actor, meeting=meeting, step="study", completed_on=on - dt.timedelta(days=1))
     meeting_supervisor_assign(actor=actor, meeting=meeting, user=supervisor, title="市委第三督导组组长")
     return meeting

@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from mingjing.meetings.services import meeting_create, meeting_step_complete
+from mingjing.meetings.services import meeting_create, meeting_step_sync
 from mingjing.organizations.models import Division, PartyBranch, TeamRole
 from mingjing.organizations.services import organization_create, person_create
 from mingjing.test import BaseTestCase
@@ -72,18 +72,19 @@ class QueryCountTest(BaseTestCase):
     def add_meetings(self, start: int, stop: int) -> None:
         """Meetings in the bureau and in the outsider's unit (the superior sees both), some with steps done."""
         for i in range(start, stop):
-            unit, preparer = (self.bureau, self.preparer) if i % 2 else (self.outsider_unit, self.outsider)
+            unit = self.bureau if i % 2 else self.outsider_unit
+            # One meeting per unit, year and kind: the others are extra 专题 meetings (the system may add them).
             meeting = meeting_create(
-                actor=preparer,
+                actor=None,
                 organization=unit,
                 config=self.preset,
-                planned_date=dt.date(2027, 1, 1) + dt.timedelta(days=i),
+                kind="special",
+                extra_reason="测试",
+                planned_date=dt.date(2026, 1, 1) + dt.timedelta(days=i),
                 title=f"测试会议{i:03d}",
             )
             if i % 3:
-                meeting_step_complete(
-                    actor=preparer, meeting=meeting, step="plan_request", completed_on=dt.date(2026, 12, 1)
-                )
+                meeting_step_sync(meeting=meeting, step="plan_request", done_on=dt.date(2026, 12, 1))
 
     def add_units(self, start: int, stop: int) -> None:
         for i in range(start, stop):

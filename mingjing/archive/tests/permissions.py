@@ -9,7 +9,14 @@ TAKE_OUT = (200, 200, 403, 403, 200, 200, 404, 302)
 
 def fixtures(cls) -> dict:
     config = YearConfig.objects.get(preset_code="2025-annual")
-    archived = meeting_create(actor=None, organization=cls.bureau, config=config, planned_date=cls.meeting.planned_date)
+    archived = meeting_create(
+        actor=None,
+        organization=cls.bureau,
+        config=config,
+        kind="special",
+        extra_reason="权限测试",  # the plans rows add a 专题 meeting too
+        planned_date=cls.meeting.planned_date,
+    )
     box = meeting_archive(actor=None, meeting=archived, with_pdf=False)
     return {"archived_meeting": archived, "box": box}
 

@@ -9,7 +9,7 @@ from mingjing.accounts.policy import Ability, policy_for
 from mingjing.documents.models import ParagraphOverride
 from mingjing.documents.registry import get_kind
 from mingjing.documents.services import paragraph_override_reset, paragraph_override_save
-from mingjing.meetings.services import meeting_step_complete
+from mingjing.meetings.services import meeting_step_sync
 from mingjing.test import DEMO_DAY, BaseTestCase
 
 
@@ -50,7 +50,7 @@ class KindReadRulesTest(BaseTestCase):
             {name for name, e in roster.items() if outline.visible_to(policy, e)},
             {"李华"},
         )
-        meeting_step_complete(actor=self.preparer, meeting=self.meeting, step="meeting", completed_on=DEMO_DAY)
+        meeting_step_sync(meeting=self.meeting, step="meeting", done_on=DEMO_DAY)  # as finalised minutes do
         self.login("member")
         page = self.client.get(f"/meetings/{self.meeting.pk}/documents/").content.decode()
         for entry in roster.values():

@@ -16,7 +16,7 @@ from docx.shared import Mm
 from mingjing.documents.slots import MISSING
 from mingjing.materials.models import Action, Material
 from mingjing.materials.services import material_act, material_save
-from mingjing.meetings.services import meeting_step_complete
+from mingjing.meetings.services import meeting_step_sync
 from mingjing.organizations.models import Person
 from mingjing.problems.models import Problem
 from mingjing.problems.services import problem_create
@@ -147,7 +147,7 @@ class MaterialDocumentTest(BaseTestCase):
         self.assertNotIn("本人发言", response.content.decode())
         self.login("principal")
         self.assertIn("一、本人发言", lines(self.download("member-outline", member=wang.pk).content))
-        meeting_step_complete(actor=self.preparer, meeting=self.meeting, step="meeting", completed_on=DEMO_DAY)
+        meeting_step_sync(meeting=self.meeting, step="meeting", done_on=DEMO_DAY)  # as finalised minutes do
         self.login("member")
         self.assertIn("一、本人发言", lines(self.download("member-outline", member=wang.pk).content))
 

@@ -12,7 +12,7 @@ from mingjing.materials.models import Material, UploadedFile
 from mingjing.materials.services import material_act, material_save, material_upload
 from mingjing.materials.tests.permissions import docx_bytes
 from mingjing.materials.tests.test_materials import MaterialTestCase
-from mingjing.meetings.services import meeting_step_complete
+from mingjing.meetings.services import meeting_step_sync
 from mingjing.test import DEMO_DAY, BaseTestCase
 
 DRAFT = "一、上年度整改落实情况\n（一）带头强化政治忠诚方面\n一是张明会前草稿中的问题。比如，草稿事例。"
@@ -72,7 +72,7 @@ class PrincipalsOutlineBeforeTheMeetingTest(MaterialTestCase):
                 self.assertEqual(self.statuses(persona, skip=("pdf",)), dict.fromkeys(set(self.urls()) - {"pdf"}, 200))
 
     def test_after_the_meeting_everyone_who_reads_the_meeting_reads_it(self):
-        meeting_step_complete(actor=self.preparer, meeting=self.meeting, step="meeting", completed_on=DEMO_DAY)
+        meeting_step_sync(meeting=self.meeting, step="meeting", done_on=DEMO_DAY)  # as finalised minutes do
         self.assertEqual(self.statuses("member"), dict.fromkeys(self.urls(), 200))
         self.assertContains(self.client.get(self.urls()["editor"]), "会前草稿中的问题")
 

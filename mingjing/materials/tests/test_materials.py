@@ -13,7 +13,7 @@ from mingjing.materials.models import Material, MaterialVersion, Reason, ReviewE
 from mingjing.materials.services import material_act, material_generate_skeleton, material_save
 from mingjing.materials.text import blocks
 from mingjing.meetings.models import RosterEntry, StepCompletion
-from mingjing.meetings.services import meeting_step_complete
+from mingjing.meetings.services import meeting_step_sync
 from mingjing.organizations.models import Person, TeamRole
 from mingjing.problems.models import Cause, Measure, Problem
 from mingjing.test import DEMO_DAY, BaseTestCase
@@ -190,7 +190,7 @@ class ReviewFlowTest(MaterialTestCase):
         self.assertTrue(StepCompletion.objects.filter(meeting=self.meeting, step="examination").exists())
 
         # After the meeting each owner revises: a new version, the approved one kept.
-        meeting_step_complete(actor=self.preparer, meeting=self.meeting, step="meeting", completed_on=DEMO_DAY)
+        meeting_step_sync(meeting=self.meeting, step="meeting", done_on=DEMO_DAY)  # as finalised minutes do
         team = self.material(None)
         approved_text = team.versions.get(number=team.current_version).text
         self.login("principal")

@@ -36,7 +36,9 @@ def fixtures(cls) -> dict:
         actor=None,
         organization=cls.bureau,
         config=YearConfig.objects.get(preset_code="2025-annual"),
-        planned_date=cls.meeting.planned_date + dt.timedelta(days=40),
+        kind="special",  # one meeting per unit, year and kind: the 2025 annual one is the demo's
+        extra_reason="权限测试",  # the archive rows add a 专题 meeting too
+        planned_date=cls.meeting.planned_date + dt.timedelta(days=30),
         title="市农业农村局党组专题民主生活会（权限测试）",
     )
     meeting_supervisor_assign(actor=None, meeting=waiting, user=cls.supervisor, title="市委第三督导组组长")

@@ -3,8 +3,8 @@ import datetime as dt
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from mingjing.meetings.models import StepCompletion
 from mingjing.meetings.selectors import meeting_timeline
-from mingjing.meetings.services import meeting_step_reopen
 from mingjing.studies.models import StudySession
 from mingjing.studies.services import study_session_delete, study_session_record
 from mingjing.test import DEMO_DAY, BaseTestCase
@@ -109,7 +109,6 @@ class StudyStepTest(BaseTestCase):
         return next(v for v in meeting_timeline(meeting=self.meeting, on=DEMO_DAY) if v.step.key == "study")
 
     def test_a_collective_session_completes_the_step_and_self_study_does_not(self):
-        meeting_step_reopen(actor=self.preparer, meeting=self.meeting, step="study")  # the demo marked it by hand
         record = dict(actor=self.preparer, meeting=self.meeting, materials="党章")
         study_session_record(**record, session_date=DEMO_DAY, form="self")
         self.assertEqual(self.study_step().state, "pending")
@@ -119,9 +118,16 @@ class StudyStepTest(BaseTestCase):
         study_session_delete(actor=self.preparer, session=seminar)
         self.assertEqual(self.study_step().state, "pending")
 
-    def test_a_step_marked_by_hand_is_left_alone(self):
-        manual = self.study_step().completed_on
-        study_session_record(
-            actor=self.preparer, meeting=self.meeting, materials="党章", session_date=DEMO_DAY, form="collective"
+    def test_a_step_marked_by_hand_before_gives_way_to_the_records(self):
+        StepCompletion.objects.create(
+            meeting=self.meeting, step="study", completed_on=DEMO_DAY, completed_by=self.preparer
         )
-        self.assertEqual(self.study_step().completed_on, manual)
+        study_session_record(
+            actor=self.preparer,
+            meeting=self.meeting,
+            materials="党章",
+            session_date=DEMO_DAY - dt.timedelta(days=2),
+            form="collective",
+        )
+        self.assertEqual(self.study_step().completed_on, DEMO_DAY - dt.timedelta(days=2))
+        self.assertIsNone(StepCompletion.objects.get(meeting=self.meeting, step="study").completed_by)
