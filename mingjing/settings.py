@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "mingjing.opinions",
     "mingjing.problems",
     "mingjing.materials",
+    "mingjing.originality",
     "mingjing.minutes",
     "mingjing.rectification",
     "mingjing.documents",
@@ -262,6 +263,12 @@ DOC_FONTS = env("DOC_FONTS", "official")
 # The site's address as users reach it ("https://mj.example.gov.cn"): generated documents have no
 # request to take it from, and the printed 征求意见表 needs it for the QR code of the anonymous form.
 BASE_URL = env("BASE_URL", "").rstrip("/")
+
+# 查重: paragraph Jaccard (and material 复制比) of a suspect / high copy; a shingle found in at least
+# ORIGINALITY_BOILERPLATE materials is boilerplate and not compared.
+MINGJING_ORIGINALITY_SUSPECT = float(env("ORIGINALITY_SUSPECT", "0.5"))
+MINGJING_ORIGINALITY_HIGH = float(env("ORIGINALITY_HIGH", "0.7"))
+MINGJING_ORIGINALITY_BOILERPLATE = int(env("ORIGINALITY_BOILERPLATE", "10"))
 
 TEST_RUNNER = "mingjing.testrunner.Runner"
 TESTING = len(sys.argv) > 1 and sys.argv[1] == "test"

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("mingjing.opinions.urls")),
     path("", include("mingjing.problems.urls")),
     path("", include("mingjing.materials.urls")),
+    path("", include("mingjing.originality.urls")),
     path("", include("mingjing.minutes.urls")),
     path("", include("mingjing.rectification.urls")),
     path("", include("mingjing.documents.urls")),

@@ -366,6 +366,10 @@ def material_act(*, actor: Any, material: Material, action: str, comments: str =
         raise ValidationError({"action": "材料还没有内容，不能提交"})
     if action in (Action.RETURN, Action.REVIEW) and not comments:
         raise ValidationError({"comments": "请填写意见"})
+    if action == Action.APPROVE:  # 查重: above the high threshold only with a written reason (kept in history)
+        from mingjing.originality.services import require_reason_to_approve
+
+        require_reason_to_approve(material=material, comments=comments)
     if action == Action.REVIEW and material.status == Status.APPROVED:
         after = Status.REVIEWED
     material.status = after or material.status

@@ -40,6 +40,7 @@ from mingjing.materials.services import (
 )
 from mingjing.materials.text import blocks
 from mingjing.meetings.selectors import get_meeting_for_user
+from mingjing.originality.selectors import report_for
 
 
 def _int(value: str | None, default: int = 0) -> int:
@@ -121,6 +122,7 @@ def material_edit(request: HttpRequest, meeting_id: int, slot: str) -> HttpRespo
         "history": history_for_object(material) if material.pk else [],
         "max_upload": human_size(max_upload_bytes()),
         "storage_key": f"mingjing-material-{opened.meeting.pk}-{material.slot}-u{request.user.pk}",
+        "originality": report_for(user=request.user, material=material),  # 查重, before anyone approves
     }
     return render(request, "materials/edit.html", context)
 
