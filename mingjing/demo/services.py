@@ -20,6 +20,7 @@ from django.db import transaction
 from mingjing.accounts.models import AccountSecurity, Membership, Role
 from mingjing.accounts.services import membership_grant
 from mingjing.lib.dates import today
+from mingjing.meetings.dates import meeting_date_window
 from mingjing.meetings.models import Meeting
 from mingjing.meetings.services import (
     meeting_create,
@@ -241,7 +242,9 @@ def _meeting_2025(bureau: Organization, previous: Meeting, actor, supervisor, on
     meeting = Meeting.objects.filter(organization=bureau, config=config).first()
     if meeting:
         return meeting
-    planned = on + dt.timedelta(days=21)
+    # Three weeks ahead, but never past the last day a 2025年度 meeting may be held: the demo
+    # loads on any day (after that day the meeting is simply one entered after the fact).
+    planned = min(on + dt.timedelta(days=21), meeting_date_window(config)[1])
     meeting = meeting_create_next(
         actor=actor, previous=previous, config=config, planned_date=planned, half_day="pm", place="局机关三楼会议室"
     )

@@ -56,3 +56,18 @@ class CliTest(BaseTestCase):
         with redirect_stdout(out):
             main(["meetings"])
         self.assertIn("市农业农村局党组领导班子2025年度民主生活会", out.getvalue())
+
+
+class DemoOnAnyDayTest(BaseTestCase):
+    def test_the_2025_meeting_is_created_within_its_window_whatever_the_day(self):
+        import datetime as dt
+
+        from mingjing.demo.services import _meeting_2025
+        from mingjing.meetings.models import Meeting
+        from mingjing.yearconfigs.models import YearConfig
+
+        # Put the loaded 2025 meeting out of the way, as if the demo were loaded on a later day.
+        Meeting.objects.filter(pk=self.meeting.pk).update(config=YearConfig.objects.get(preset_code="2024-annual"))
+        late = dt.date(2027, 3, 1)  # three weeks later would be a 2025年度 meeting held in 2027
+        meeting = _meeting_2025(self.bureau, self.last_meeting, self.preparer, self.supervisor, late)
+        self.assertEqual(meeting.planned_date, dt.date(2026, 12, 31))
