@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "mingjing.documents",
     "mingjing.reports",
     "mingjing.archive",
+    "mingjing.ops",
     "mingjing.demo",
 ]
 
