@@ -125,6 +125,8 @@ INSTALLED_APPS = [
     "mingjing.reports",
     "mingjing.archive",
     "mingjing.ops",
+    "mingjing.todo",
+    "mingjing.oversight",
     "mingjing.demo",
 ]
 

@@ -31,4 +31,6 @@ urlpatterns = [
     path("", include("mingjing.documents.urls")),
     path("", include("mingjing.archive.urls")),
     path("audit/", include("mingjing.audit.urls")),
+    path("todo/", include("mingjing.todo.urls")),
+    path("oversight/", include("mingjing.oversight.urls")),
 ]

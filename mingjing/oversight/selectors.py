@@ -1,0 +1,212 @@
+"""The superior's overview: every unit whose meetings the user reads (his subtree), one row each
+for the chosen year and kind — including units with no meeting — with the meeting's state, its
+lateness, the 请示's approval, the dates it was held and reported, and the ledger's figures.
+
+Fixed number of queries whatever the number of units: the units, the year's meetings, their step
+completions, the approved requests and one GROUP BY per meeting over the ledger; the rest (state,
+lateness, sorting, filtering) is computed in Python from those rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Max, Q
+
+from mingjing.accounts.access import Perm, access_for
+from mingjing.lib.dates import today
+from mingjing.meetings.models import Meeting, StepCompletion
+from mingjing.meetings.timeline import LATE, SOON, STEP_BY_KEY, STEPS, build_timeline, current_step
+from mingjing.organizations.models import Organization
+from mingjing.plans.models import PlanRequest, RequestStatus
+from mingjing.rectification.models import OPEN_STATUSES, RectificationItem, Status
+from mingjing.yearconfigs.models import MeetingKind, YearConfig
+
+RED, YELLOW, GREEN, GREY = "red", "yellow", "green", "grey"
+LATENESS_LABELS = {RED: "逾期", YELLOW: "临近", GREEN: "正常", GREY: "无会议"}
+LATENESS_RANK = {RED: 0, YELLOW: 1, GREY: 2, GREEN: 3}
+NO_MEETING = "未建立民主生活会"
+STATES = {"late": "有逾期", "none": "无会议", "open": "未召开", "held": "已召开", "archived": "已归档"}
+
+SORTS = {
+    "unit": lambda r: r.unit.path,
+    "lateness": lambda r: (LATENESS_RANK[r.lateness], -r.late_days, r.unit.path),
+    "state": lambda r: (r.step_index, r.unit.path),
+    "held": lambda r: (r.held_on or dt.date.max, r.unit.path),
+    "overdue": lambda r: (-r.items_overdue, r.unit.path),
+    "items": lambda r: (-r.items_total, r.unit.path),
+}
+SORT_LABELS = {
+    "unit": "单位",
+    "lateness": "逾期情况",
+    "state": "会议进度",
+    "held": "召开日期",
+    "overdue": "逾期整改事项",
+    "items": "整改事项数",
+}
+
+
+@dataclass
+class Row:
+    unit: Organization
+    meeting: Meeting | None = None
+    extra_meetings: int = 0  # further meetings of the same year and kind (专题 added)
+    state: str = NO_MEETING
+    step_index: int = -1  # how far the meeting is (index of its current step; len(STEPS) when done)
+    lateness: str = GREY
+    late_steps: list[str] = field(default_factory=list)
+    late_days: int = 0
+    request_approved_on: dt.date | None = None
+    held_on: dt.date | None = None
+    report_on: dt.date | None = None
+    report_due: dt.date | None = None
+    items_total: int = 0
+    items_closed: int = 0
+    items_overdue: int = 0
+
+    @property
+    def lateness_label(self) -> str:
+        if self.lateness == RED and self.late_steps:
+            return f"逾期：{'、'.join(self.late_steps)}"
+        if self.lateness == RED and self.items_overdue:
+            return f"整改事项逾期{self.items_overdue}项"
+        return LATENESS_LABELS[self.lateness]
+
+    @property
+    def report_late(self) -> bool:
+        return self.report_on is not None and self.report_due is not None and self.report_on > self.report_due
+
+    @property
+    def state_key(self) -> str:
+        if self.meeting is None:
+            return "none"
+        if self.meeting.archived_on is not None:
+            return "archived"
+        return "held" if self.held_on else "open"
+
+
+def oversight_units(user: Any) -> list[Organization]:
+    """The units whose meetings the user reads; 403 for a user who reads none (a 督导组 member reads
+    only the meetings he is assigned to)."""
+    access = access_for(user)
+    if not access.can_anywhere(Perm.MEETING_READ):
+        raise PermissionDenied("只有可以查看本单位或下级单位民主生活会的人员可以查看总览")
+    return list(Organization.objects.filter(access.org_q(Perm.MEETING_READ)).order_by("path"))
+
+
+def oversight_years() -> list[int]:
+    return sorted(set(YearConfig.objects.values_list("year", flat=True)), reverse=True)
+
+
+def overview_rows(
+    *,
+    user: Any,
+    year: int,
+    kind: str = MeetingKind.ANNUAL,
+    subtree: int | None = None,
+    state: str = "",
+    sort: str = "unit",
+    on: dt.date | None = None,
+) -> tuple[list[Row], list[Organization]]:
+    """(the rows for the filters, every unit in reach — for the subtree choice)."""
+    on = on or today()
+    units = oversight_units(user)
+    shown = units
+    if subtree is not None:
+        top = next((u for u in units if u.pk == subtree), None)
+        shown = [u for u in units if top is not None and u.path.startswith(top.path)]
+    by_unit = {u.pk: Row(unit=u) for u in shown}
+
+    meetings = list(
+        Meeting.objects.filter(
+            organization_id__in=list(by_unit),
+            config__year=year,
+            kind=kind,
+            cancelled_on__isnull=True,
+            is_copy=False,
+        )
+        .select_related("config")
+        .order_by("planned_date", "id")
+    )
+    chosen: dict[int, Meeting] = {}
+    for m in meetings:
+        row = by_unit[m.organization_id]
+        if row.meeting is None:
+            row.meeting = m
+            chosen[m.pk] = m
+        else:
+            row.extra_meetings += 1
+    ids = list(chosen)
+
+    completions: dict[int, dict[str, dt.date]] = defaultdict(dict)
+    for meeting_id, step, done_on in StepCompletion.objects.filter(meeting_id__in=ids).values_list(
+        "meeting_id", "step", "completed_on"
+    ):
+        completions[meeting_id][step] = done_on
+    approved = dict(
+        PlanRequest.objects.filter(meeting_id__in=ids, status=RequestStatus.APPROVED)
+        .values("meeting_id")
+        .annotate(on=Max("replied_on"))
+        .values_list("meeting_id", "on")
+    )
+    # One GROUP BY over the ledger of the chosen meetings (items carried on count where they now live).
+    figures = {
+        r["meeting_id"]: r
+        for r in RectificationItem.objects.filter(meeting_id__in=ids)
+        .exclude(status=Status.CARRIED)
+        .values("meeting_id")
+        .annotate(
+            total=Count("id"),
+            closed=Count("id", filter=Q(status=Status.CLOSED)),
+            overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, deadline__lt=on)),
+        )
+    }
+
+    report_step = STEP_BY_KEY["report"]
+    for row in by_unit.values():
+        m = row.meeting
+        if m is None:
+            # A year already over with no meeting for it is late; the current one is a warning.
+            row.lateness = RED if year < on.year else YELLOW
+            row.late_steps = ["未建立会议"] if year < on.year else []
+            continue
+        done = completions.get(m.pk, {})
+        step = current_step(done)
+        row.step_index = STEPS.index(step) if step else len(STEPS)
+        row.state = "已归档" if m.archived_on else (step.label if step else "已全部完成")
+        views = build_timeline(
+            planned_date=m.planned_date,
+            config=m.config,
+            completed=done,
+            responsible={},
+            today=on,
+            entered_after=m.entered_after,
+        )
+        late = [v for v in views if v.state == LATE]
+        row.late_steps = [v.step.label for v in late]
+        row.late_days = max((v.late_days for v in late), default=0)
+        row.request_approved_on = approved.get(m.pk)
+        row.held_on = done.get("meeting")
+        row.report_on = done.get("report")
+        row.report_due = report_step.due(m.planned_date, m.config)
+        f = figures.get(m.pk)
+        if f:
+            row.items_total, row.items_closed, row.items_overdue = f["total"], f["closed"], f["overdue"]
+        if late or row.items_overdue:
+            row.lateness = RED
+        elif any(v.state == SOON for v in views):
+            row.lateness = YELLOW
+        else:
+            row.lateness = GREEN
+
+    rows = list(by_unit.values())
+    if state == "late":
+        rows = [r for r in rows if r.lateness == RED]
+    elif state in STATES:
+        rows = [r for r in rows if r.state_key == state]
+    rows.sort(key=SORTS.get(sort, SORTS["unit"]))
+    return rows, units

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TodoConfig(AppConfig):
+    name = "mingjing.todo"
+    verbose_name = "待办"

@@ -1,0 +1,234 @@
+"""待办: what the user has to do next, computed from the records every time, never stored.
+
+Every "may I" is the access policy's (`accounts.policy`): this module only gathers the records in a
+fixed number of queries, puts the facts the policy would look up one meeting at a time (his roster
+line, a 督导组 assignment, his person record, the ledger settings) on each meeting's policy before it
+is asked, and lists what the policy says is his to do, each with the page where it is done.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+from django.urls import reverse
+
+from mingjing.accounts.policy import Ability, MeetingPolicy, policy_for
+from mingjing.lib.dates import cn_date, today
+from mingjing.materials.models import Material
+from mingjing.materials.models import Status as MaterialStatus
+from mingjing.meetings.models import Meeting, RosterEntry, SupervisorAssignment
+from mingjing.meetings.selectors import meetings_for_user
+from mingjing.meetings.timeline import LATE, SOON, build_timeline
+from mingjing.opinions.models import Campaign
+from mingjing.organizations.models import Person
+from mingjing.rectification.deadlines import OVERDUE, URGENT, WARNING, deadline_mark
+from mingjing.rectification.models import OPEN_STATUSES, RectificationItem, RectificationSettings
+from mingjing.rectification.models import Status as ItemStatus
+
+# Groups, in the order the page shows them.
+REVIEW, VERIFY, ITEMS, WRITE, STEPS, CAMPAIGNS, UNITS = (
+    "review",
+    "verify",
+    "items",
+    "write",
+    "steps",
+    "campaigns",
+    "units",
+)
+GROUP_LABELS = {
+    REVIEW: "待我审核的材料",
+    VERIFY: "待我审核的销号申请",
+    ITEMS: "我的整改事项（临近时限或已逾期）",
+    WRITE: "待我撰写或修改的材料",
+    STEPS: "我负责的步骤（已逾期或即将到期）",
+    CAMPAIGNS: "待结束的征求意见活动",
+    UNITS: "下级单位逾期情况",
+}
+RED, YELLOW = "state-late", "state-soon"
+
+_SETTINGS_DEFAULTS = {
+    f: RectificationSettings._meta.get_field(f).default
+    for f in ("first_warning_days", "second_warning_days", "team_needs_review")
+}
+
+
+@dataclass(frozen=True)
+class Todo:
+    group: str
+    text: str
+    url: str
+    meeting: Meeting
+    mark: str = ""  # e.g. "已逾期3天"
+    css: str = ""  # RED / YELLOW
+
+
+RECENT_DAYS = 3 * 366  # older meetings' open items live on as carried copies in later ledgers
+
+
+def _live_meetings(user: Any, on: dt.date) -> list[Meeting]:
+    """The meetings where something can still be done: recent, not a copy, not cancelled."""
+    recent = on - dt.timedelta(days=RECENT_DAYS)
+    return list(meetings_for_user(user=user).filter(is_copy=False, planned_date__gte=recent))
+
+
+def _primed_policies(user: Any, meetings: list[Meeting]) -> dict[int, MeetingPolicy]:
+    """Each meeting's policy with the facts it reads per meeting loaded for all meetings at once."""
+    ids = [m.pk for m in meetings]
+    assigned = set(
+        SupervisorAssignment.objects.filter(meeting_id__in=ids, user_id=user.pk).values_list("meeting_id", flat=True)
+    )
+    entries = {
+        e.meeting_id: e
+        for e in RosterEntry.objects.filter(meeting_id__in=ids, person__user_id=user.pk).select_related("person")
+    }
+    person_id = Person.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
+    settings = {
+        row["meeting_id"]: row
+        for row in RectificationSettings.objects.filter(meeting_id__in=ids).values("meeting_id", *_SETTINGS_DEFAULTS)
+    }
+    policies = {}
+    for m in meetings:
+        policy = policy_for(user=user, meeting=m)
+        entry = entries.get(m.pk)
+        # The policy's own cached facts (cached_property values), loaded above instead of per meeting.
+        policy.__dict__.setdefault("supervisor", m.pk in assigned)
+        policy.__dict__.setdefault("entry", entry)
+        policy.__dict__.setdefault("person_id", entry.person_id if entry is not None else person_id)
+        row = settings.get(m.pk, _SETTINGS_DEFAULTS)
+        policy.__dict__.setdefault("team_needs_review", row["team_needs_review"])
+        m._todo_settings = row
+        policies[m.pk] = policy
+    return policies
+
+
+def _late_css(days_late: int) -> str:
+    return RED if days_late > 0 else YELLOW
+
+
+def todos_for_user(*, user: Any, on: dt.date | None = None) -> list[Todo]:
+    """The user's to-dos, grouped as GROUP_LABELS, most urgent first within a group."""
+    on = on or today()
+    meetings = _live_meetings(user, on)
+    if not meetings:
+        return []
+    policies = _primed_policies(user, meetings)
+    by_id = {m.pk: m for m in meetings}
+    ids = list(by_id)
+    todos: list[Todo] = []
+
+    # Materials waiting for my approval (outlines for the principal, the team's for the 督导组).
+    submitted = Material.objects.filter(meeting_id__in=ids, status=MaterialStatus.SUBMITTED).select_related("owner")
+    for material in submitted:
+        meeting = by_id[material.meeting_id]
+        if policies[meeting.pk].can(Ability.APPROVE_MATERIAL, material.owner):
+            url = reverse("materials:edit", args=[meeting.pk, material.slot])
+            todos.append(Todo(REVIEW, f"{meeting.organization.short_name}：{material}待审核", url, meeting))
+
+    # 销号 requests at the stage I verify; my own open items near or past their deadline.
+    policy_ids = [pk for pk, p in policies.items() if p.entry is not None or p.person_id is not None]
+    mine_q = Q(owner__person__user_id=user.pk) | Q(responsible_leader__person__user_id=user.pk)
+    if any(p.person_id is not None for p in policies.values()):
+        mine_q |= Q(responsible_person__user_id=user.pk)
+    items = RectificationItem.objects.filter(
+        Q(meeting_id__in=ids, status=ItemStatus.REQUESTED)
+        | (Q(meeting_id__in=policy_ids, status__in=OPEN_STATUSES, deadline__isnull=False) & mine_q)
+    ).order_by("deadline", "meeting_id", "number")
+    for item in items:
+        meeting = by_id[item.meeting_id]
+        policy = policies[meeting.pk]
+        url = reverse("rectification:item", args=[item.pk])
+        label = f"{meeting.organization.short_name}：{item.key} {item.problem_text[:30]}"
+        if item.status == ItemStatus.REQUESTED and policy.can(Ability.LEDGER_VERIFY, item):
+            todos.append(Todo(VERIFY, f"{label} 申请销号", url, meeting))
+        elif item.status != ItemStatus.REQUESTED and policy.is_mine(item):
+            s = meeting._todo_settings
+            mark = deadline_mark(
+                item, today=on, first_days=s["first_warning_days"], second_days=s["second_warning_days"]
+            )
+            if mark.state in (OVERDUE, URGENT, WARNING):
+                todos.append(Todo(ITEMS, label, url, meeting, mark.label, mark.css))
+
+    # My outline (and the principal's team material) not yet written, or returned; before the meeting.
+    writable = {}
+    for m in meetings:
+        policy = policies[m.pk]
+        held = any(c.step == "meeting" for c in m.step_completions.all())
+        if held or m.archived_on is not None:
+            continue
+        if policy.entry is not None and policy.can(Ability.WRITE_MATERIAL, policy.entry):
+            writable[(m.pk, policy.entry.pk)] = (m, policy.entry)
+        if policy.is_principal and policy.can(Ability.WRITE_MATERIAL, None):
+            writable[(m.pk, None)] = (m, None)
+    if writable:
+        found = {
+            (mat.meeting_id, mat.owner_id): mat
+            for mat in Material.objects.filter(meeting_id__in={k[0] for k in writable}).filter(
+                Q(owner__isnull=True) | Q(owner_id__in=[k[1] for k in writable if k[1]])
+            )
+        }
+        for key, (m, owner) in writable.items():
+            mat = found.get(key)
+            if mat is None or mat.current_version == 0:
+                state = "尚未撰写"
+            elif mat.status == MaterialStatus.RETURNED:
+                state = "已退回修改"
+            elif mat.status == MaterialStatus.DRAFT:
+                state = "尚未提交审核"
+            else:
+                continue
+            what = "领导班子对照检查材料" if owner is None else "个人发言提纲"
+            slot = "team" if owner is None else str(owner.pk)
+            url = reverse("materials:edit", args=[m.pk, slot])
+            todos.append(Todo(WRITE, f"{m.title}：{what}{state}", url, m, f"会议{cn_date(m.planned_date)}召开"))
+
+    # Timeline steps whose responsible role is mine in the meeting, late or due within days.
+    for m in meetings:
+        if m.archived_on is not None:
+            continue
+        policy = policies[m.pk]
+        mine = {
+            "preparer": policy.can(Ability.EDIT),
+            "principal": policy.is_principal,
+            "member": policy.entry is not None,
+        }
+        completed = {c.step: on for c in m.step_completions.all()}  # the states need only which are done
+        views = build_timeline(
+            planned_date=m.planned_date,
+            config=m.config,
+            completed=completed,
+            responsible={},
+            today=on,
+            entered_after=m.entered_after,
+        )
+        url = reverse("meetings:detail", args=[m.pk])
+        for v in views:
+            if v.state in (LATE, SOON) and mine.get(str(v.step.responsible)):
+                todos.append(Todo(STEPS, f"{m.title}：{v.step.label}", url, m, v.state_label, _late_css(v.late_days)))
+        late = [v for v in views if v.state == LATE]
+        if policy.superior and late:  # the superior watches the units below: one line per late meeting
+            worst = max(late, key=lambda v: v.late_days)
+            text = f"{m.organization.short_name}：{len(late)}个步骤逾期，最久为“{worst.step.label}”"
+            todos.append(Todo(UNITS, text, url, m, worst.state_label, RED))
+
+    # Campaigns past their closing date and still open, for whoever keeps the records.
+    editors = [pk for pk, p in policies.items() if p.can(Ability.EDIT)]
+    if editors:
+        for c in Campaign.objects.filter(meeting_id__in=editors, closed_on__isnull=True, closes_on__lt=on):
+            m = by_id[c.meeting_id]
+            url = reverse("opinions:campaign", args=[c.pk])
+            mark = f"截止日期{cn_date(c.closes_on)}已过"
+            todos.append(Todo(CAMPAIGNS, f"{m.title}：{c}", url, m, mark, YELLOW))
+
+    order = list(GROUP_LABELS)
+    todos.sort(key=lambda t: order.index(t.group))
+    return todos
+
+
+def grouped(todos: list[Todo]) -> list[tuple[str, list[Todo]]]:
+    groups: dict[str, list[Todo]] = {}
+    for t in todos:
+        groups.setdefault(t.group, []).append(t)
+    return [(GROUP_LABELS[g], groups[g]) for g in GROUP_LABELS if g in groups]

@@ -1,0 +1,140 @@
+"""待办 as each demo persona: computed from the records, each entry linking to where it is done."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from mingjing.materials.models import Material
+from mingjing.materials.models import Status as MaterialStatus
+from mingjing.rectification.demo import EVIDENCE_PDF
+from mingjing.rectification.models import RectificationItem, Status
+from mingjing.rectification.services import closure_request, item_create
+from mingjing.test import DEMO_DAY, BaseTestCase
+from mingjing.todo.selectors import ITEMS, REVIEW, WRITE, todos_for_user
+
+MEDIA = tempfile.mkdtemp(prefix="mingjing-todo-tests-")
+
+
+def pdf() -> SimpleUploadedFile:
+    return SimpleUploadedFile("佐证.pdf", EVIDENCE_PDF, content_type="application/pdf")
+
+
+@override_settings(MEDIA_ROOT=MEDIA)
+class TodoTest(BaseTestCase):
+    @classmethod
+    def tearDownClass(cls) -> None:
+        super().tearDownClass()
+        shutil.rmtree(MEDIA, ignore_errors=True)
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.roster = {e.name: e for e in cls.meeting.roster.all()}
+
+    def item(self, owner: str | None, text: str, deadline: dt.date) -> RectificationItem:
+        return item_create(
+            actor=self.preparer,
+            meeting=self.meeting,
+            owner=self.roster[owner] if owner else None,
+            problem_text=text,
+            measures="措施",
+            deadline=deadline,
+        )
+
+    def test_closure_request_reaches_the_principal_and_leaves_once_verified(self) -> None:
+        item = self.item("李华", "会风会纪抓得不严", dt.date(2027, 6, 30))
+        self.login("principal")
+        self.assertNotContains(self.client.get(reverse("home")), "会风会纪抓得不严")
+        closure_request(actor=self.member, item=item, note="已完成", files=[pdf()])
+        home = self.client.get(reverse("home"))
+        self.assertContains(home, "待我审核的销号申请")
+        self.assertContains(home, f'href="{reverse("rectification:item", args=[item.pk])}"')
+        self.assertContains(home, "会风会纪抓得不严")
+        # The count the top bar loads.
+        count = self.client.get(reverse("todo:count"))
+        self.assertGreaterEqual(int(count.content.decode().split(">")[1].split("<")[0]), 1)
+        # Nobody else is asked: the member waits, the outsider never sees it.
+        for persona in ("member", "preparer", "outsider"):
+            self.login(persona)
+            self.assertNotContains(self.client.get(reverse("todo:list")), "会风会纪抓得不严 申请销号")
+        self.login("principal")
+        self.client.post(reverse("rectification:verify", args=[item.pk]))
+        item.refresh_from_db()
+        self.assertEqual(item.status, Status.CLOSED)
+        self.assertNotContains(self.client.get(reverse("home")), "会风会纪抓得不严")
+
+    def test_submitted_outline_waits_for_the_principal_team_material_for_the_supervisor(self) -> None:
+        outline, _ = Material.objects.get_or_create(meeting=self.meeting, owner=self.roster["李华"], kind="outline")
+        Material.objects.filter(pk=outline.pk).update(status=MaterialStatus.SUBMITTED)
+        team, _ = Material.objects.get_or_create(meeting=self.meeting, owner=None, kind="team")
+        Material.objects.filter(pk=team.pk).update(status=MaterialStatus.SUBMITTED)
+        principal = [t.text for t in todos_for_user(user=self.principal, on=DEMO_DAY) if t.group == REVIEW]
+        self.assertTrue(any("李华同志个人发言提纲" in t for t in principal), principal)
+        self.assertFalse(any("领导班子对照检查材料" in t for t in principal), principal)
+        supervisor = [t.text for t in todos_for_user(user=self.supervisor, on=DEMO_DAY) if t.group == REVIEW]
+        self.assertTrue(any("领导班子对照检查材料" in t for t in supervisor), supervisor)
+        self.assertFalse(any("李华" in t for t in supervisor), supervisor)
+        self.assertFalse([t for t in todos_for_user(user=self.member, on=DEMO_DAY) if t.group == REVIEW])
+
+    def test_member_is_told_of_his_items_near_and_past_their_deadline(self) -> None:
+        on = self.meeting.planned_date + dt.timedelta(days=31)
+        self.item("李华", "二十天内到期的事项", on + dt.timedelta(days=15))
+        self.item("李华", "十天内到期的事项", on + dt.timedelta(days=5))
+        self.item("李华", "已经逾期的事项", on - dt.timedelta(days=30))
+        self.item("李华", "时间还早的事项", on + dt.timedelta(days=90))
+        self.item("张明", "别人的逾期事项", on - dt.timedelta(days=30))
+        mine = todos_for_user(user=self.member, on=on)
+        marks = {t.text.split(" ", 1)[1]: t.mark for t in mine if t.group == ITEMS and t.meeting == self.meeting}
+        self.assertEqual(marks["二十天内到期的事项"], "剩15天到期")
+        self.assertEqual(marks["十天内到期的事项"], "剩5天到期")
+        self.assertEqual(marks["已经逾期的事项"], "已逾期30天·督办")
+        self.assertNotIn("时间还早的事项", marks)
+        self.assertNotIn("别人的逾期事项", marks)
+
+    def test_unwritten_and_returned_outline(self) -> None:
+        writes = [t for t in todos_for_user(user=self.member, on=DEMO_DAY) if t.group == WRITE]
+        outline = Material.objects.filter(meeting=self.meeting, owner=self.roster["李华"]).first()
+        if outline is None or outline.current_version == 0:
+            self.assertTrue(any("个人发言提纲尚未撰写" in t.text for t in writes), writes)
+        outline, _ = Material.objects.get_or_create(meeting=self.meeting, owner=self.roster["李华"], kind="outline")
+        Material.objects.filter(pk=outline.pk).update(status=MaterialStatus.RETURNED, current_version=2)
+        writes = [t for t in todos_for_user(user=self.member, on=DEMO_DAY) if t.group == WRITE]
+        self.assertEqual([t.url for t in writes], [reverse("materials:edit", args=[self.meeting.pk, outline.owner_id])])
+        self.assertIn("已退回修改", writes[0].text)
+        # Once he submitted it, nothing is left for him to write.
+        Material.objects.filter(pk=outline.pk).update(status=MaterialStatus.SUBMITTED)
+        self.assertFalse([t for t in todos_for_user(user=self.member, on=DEMO_DAY) if t.group == WRITE])
+
+    def test_late_steps_for_the_responsible_and_late_units_for_the_superior(self) -> None:
+        late_day = self.meeting.planned_date + dt.timedelta(days=40)
+        preparer = todos_for_user(user=self.preparer, on=late_day)
+        self.assertTrue(any(t.text.endswith("向上级报送情况报告") and "逾期" in t.mark for t in preparer), preparer)
+        superior = [t for t in todos_for_user(user=self.superior, on=late_day) if t.group == "units"]
+        self.assertTrue(any(self.bureau.short_name in t.text for t in superior), superior)
+        self.assertFalse([t for t in todos_for_user(user=self.member, on=late_day) if "情况报告" in t.text])
+
+    def test_fixed_number_of_queries(self) -> None:
+        self.login("principal")
+        url = reverse("todo:list")
+
+        def add(start: int, stop: int) -> None:
+            for i in range(start, stop):
+                item = self.item("李华" if i % 2 else None, f"数量测试事项{i:03d}", dt.date(2027, 6, 30))
+                RectificationItem.objects.filter(pk=item.pk).update(status=Status.REQUESTED)
+
+        add(0, 5)
+        self.assertContains(self.client.get(url), "数量测试事项004")
+        with CaptureQueriesContext(connection) as small:
+            self.client.get(url)
+        add(5, 60)
+        with self.assertNumQueries(len(small)):
+            response = self.client.get(url)
+        self.assertContains(response, "数量测试事项059")
