@@ -95,7 +95,11 @@ def oversight_units(user: Any) -> list[Organization]:
     access = access_for(user)
     if not access.can_anywhere(Perm.MEETING_READ):
         raise PermissionDenied("只有可以查看本单位或下级单位民主生活会的人员可以查看总览")
-    return list(Organization.objects.filter(access.org_q(Perm.MEETING_READ)).order_by("path"))
+    return list(
+        Organization.objects.filter(access.org_q(Perm.MEETING_READ))
+        .only("id", "parent_id", "name", "short_name", "path")
+        .order_by("path")
+    )
 
 
 def oversight_years() -> list[int]:
@@ -121,17 +125,25 @@ def overview_rows(
         shown = [u for u in units if top is not None and u.path.startswith(top.path)]
     by_unit = {u.pk: Row(unit=u) for u in shown}
 
-    meetings = list(
-        Meeting.objects.filter(
-            organization_id__in=list(by_unit),
-            config__year=year,
-            kind=kind,
-            cancelled_on__isnull=True,
-            is_copy=False,
-        )
-        .select_related("config")
-        .order_by("planned_date", "id")
+    access = access_for(user)
+    # The year's meetings of the units in reach, as a subquery the other reads reuse (no id lists).
+    year_meetings = Meeting.objects.filter(
+        access.org_q(Perm.MEETING_READ, "organization__"),
+        config__year=year,
+        kind=kind,
+        cancelled_on__isnull=True,
+        is_copy=False,
     )
+    if subtree is not None:
+        year_meetings = year_meetings.filter(organization_id__in=list(by_unit))
+    meetings = list(
+        year_meetings.select_related("config")
+        .only(
+            "id", "organization_id", "title", "planned_date", "archived_on", "entered_after", "kind",
+            "config__id", "config__plan_lead_days", "config__report_deadline_days",
+        )
+        .order_by("planned_date", "id")
+    )  # fmt: skip
     chosen: dict[int, Meeting] = {}
     for m in meetings:
         row = by_unit[m.organization_id]
@@ -140,7 +152,7 @@ def overview_rows(
             chosen[m.pk] = m
         else:
             row.extra_meetings += 1
-    ids = list(chosen)
+    ids = year_meetings.values("id")
 
     completions: dict[int, dict[str, dt.date]] = defaultdict(dict)
     for meeting_id, step, done_on in StepCompletion.objects.filter(meeting_id__in=ids).values_list(
