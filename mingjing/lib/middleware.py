@@ -2,7 +2,7 @@
 
 A page with a meeting's self-criticism must not stay in the browser's or a proxy's cache after the
 user signs out (等保 第三级: 剩余信息保护). Static files (served by WhiteNoise before this runs) keep
-their own caching; a view that already chose a Cache-Control keeps it unless it allows storing.
+their own caching; a response that already says no-store keeps its own header.
 """
 
 from __future__ import annotations
@@ -19,8 +19,11 @@ class NoStoreMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        # Only a response that read the user can show something of his: the user is then cached on
+        # the request (AuthenticationMiddleware). Asking here would read the session of a page that
+        # must not (the anonymous opinion form).
+        user = getattr(request, "_cached_user", None)
+        if user is not None and user.is_authenticated and "no-store" not in response.get("Cache-Control", ""):
             # Cache-Control: max-age=0, no-cache, no-store, must-revalidate, private
             add_never_cache_headers(response)
         return response

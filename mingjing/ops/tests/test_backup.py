@@ -69,6 +69,7 @@ class RestoreDrillTest(TransactionTestCase):
     def setUp(self) -> None:
         shutil.rmtree(MEDIA, ignore_errors=True)
         Path(MEDIA).mkdir()
+        call_command("flush", "--noinput", verbosity=0)  # the demo anew, its files in MEDIA
         self.meeting = load_demo(on=DEMO_DAY)
         self.last_meeting = self.meeting.previous
         self.admin = get_user_model().objects.get(username="demo-admin")
