@@ -230,6 +230,8 @@ AXES_LOCKOUT_CALLABLE = "mingjing.accounts.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "mingjing.accounts.security.client_ip"
 # "Consecutive failures": a successful login starts the count again.
 AXES_RESET_ON_SUCCESS = True
+# Logins are in the audit log; axes keeps only the failures it counts (no second log of who logged in when).
+AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 AXES_ENABLE_ADMIN = False
 LOGIN_URL = "login"

@@ -99,7 +99,8 @@ class SessionRecord(models.Model):
     """One signed-in session of an account, so that parallel sessions can be counted and ended."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="session_records")
-    session_key = models.CharField(max_length=40, unique=True)
+    # SHA-256 of the session key: the key itself stays only in the session table.
+    key_hash = models.CharField(max_length=64, unique=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField()
 

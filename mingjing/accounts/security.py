@@ -8,6 +8,7 @@ query; the security administrator's page clears the cache when it saves.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from importlib import import_module
 from typing import Any
@@ -171,13 +172,29 @@ def _session_store() -> Any:
     return import_module(settings.SESSION_ENGINE).SessionStore
 
 
+def key_hash(session_key: str) -> str:
+    return hashlib.sha256(session_key.encode()).hexdigest()
+
+
+def _delete_sessions(records: list[SessionRecord]) -> None:
+    """End the sessions behind these records (found by hash among the unexpired sessions) and drop them."""
+    if not records:
+        return
+    hashes = {r.key_hash for r in records}
+    store = _session_store()
+    model = store.get_model_class() if hasattr(store, "get_model_class") else None
+    if model is not None:
+        keys = model.objects.filter(expire_date__gt=timezone.now()).values_list("session_key", flat=True)
+        for key in keys.iterator():
+            if key_hash(key) in hashes:
+                store(session_key=key).delete()
+    SessionRecord.objects.filter(pk__in=[r.pk for r in records]).delete()
+
+
 def end_sessions(user: Any, *, keep: str | None = None) -> int:
     """End the account's tracked sessions (all but `keep`); returns how many ended."""
-    store = _session_store()
-    records = list(SessionRecord.objects.filter(user=user).exclude(session_key=keep or ""))
-    for record in records:
-        store(session_key=record.session_key).delete()
-    SessionRecord.objects.filter(pk__in=[r.pk for r in records]).delete()
+    records = list(SessionRecord.objects.filter(user=user).exclude(key_hash=key_hash(keep) if keep else ""))
+    _delete_sessions(records)
     return len(records)
 
 
@@ -221,16 +238,14 @@ def on_login(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> Non
         if request.session.session_key is None:
             request.session.save()
         SessionRecord.objects.update_or_create(
-            session_key=request.session.session_key,
+            key_hash=key_hash(request.session.session_key),
             defaults={"user": user, "ip": client_ip(request), "created_at": now},
         )
         # At most N sessions: the newest stay, the older ones end.
-        older = SessionRecord.objects.filter(user=user).order_by("-created_at", "-id")[max(policy.max_sessions, 1) :]
-        store = _session_store()
-        ended = list(older)
-        for record in ended:
-            store(session_key=record.session_key).delete()
-        SessionRecord.objects.filter(pk__in=[r.pk for r in ended]).delete()
+        ended = list(
+            SessionRecord.objects.filter(user=user).order_by("-created_at", "-id")[max(policy.max_sessions, 1) :]
+        )
+        _delete_sessions(ended)
     if previous_at is not None:
         t = timezone.localtime(previous_at)
         when = f"{t.year}年{t.month}月{t.day}日 {t:%H:%M}"
@@ -244,7 +259,11 @@ def on_login(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> Non
 
 def on_logout(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
     if request is not None and getattr(request, "session", None) is not None and request.session.session_key:
-        SessionRecord.objects.filter(session_key=request.session.session_key).delete()
+        SessionRecord.objects.filter(key_hash=key_hash(request.session.session_key)).delete()
+
+
+# Pages that must never read the session (the anonymous opinion form promises it, signed-in or not).
+SESSIONLESS_VIEWS = {"opinions:public_form"}
 
 
 class SessionRulesMiddleware:
@@ -254,12 +273,19 @@ class SessionRulesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any) -> Any:
+        # Without a session cookie nobody is signed in, so the session is not even read.
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in SESSIONLESS_VIEWS:
+            return None
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            response = self.check(request)
-            if response is not None:
-                return response
-        return self.get_response(request)
+            return self.check(request)
+        return None
 
     def check(self, request: HttpRequest) -> HttpResponse | None:
         session = request.session
@@ -276,6 +302,9 @@ class SessionRulesMiddleware:
         if now - seen >= SEEN_RESOLUTION:
             session[SEEN_AT] = now
         must = session.get(MUST_CHANGE)
+        if must and request.path not in _allowed_while_changing() and request.headers.get("HX-Request"):
+            # A fragment the page loads (the to-do count) is refused, not swapped for the password page.
+            return HttpResponse("请先修改密码", status=403, content_type="text/plain; charset=utf-8")
         if must and request.path not in _allowed_while_changing():
             messages.warning(
                 request,
@@ -287,6 +316,8 @@ class SessionRulesMiddleware:
     def end(self, request: HttpRequest, message: str) -> HttpResponse:
         logout(request)
         messages.info(request, message)
+        if request.headers.get("HX-Request"):  # htmx: the whole page goes to the login form
+            return HttpResponse(status=200, headers={"HX-Redirect": reverse("login")})
         if request.method == "GET":
             return redirect(f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}")
         return redirect("login")

@@ -227,6 +227,10 @@ def membership_grant(*, actor: Any, organization: Organization, user: Any, role:
 
 @transaction.atomic
 def membership_revoke(*, actor: Any, membership: Membership) -> None:
+    if actor is not None:
+        reason = access_for(actor).grant_refusal(membership.role)
+        if reason:
+            raise PermissionDenied(reason.replace("授予", "撤销"))
     organization = membership.organization
     extra = {"user": actor_display_name(membership.user), "role": membership.get_role_display()}
     membership.delete()

@@ -210,6 +210,12 @@ class SessionRulesTest(IdentityTestCase):
         self.assertContains(self.client.get(response["Location"]), "超过30分钟未操作，已自动退出")
         self.assertRedirects(self.client.get("/"), "/login/?next=/")
 
+    def test_an_idle_htmx_request_sends_the_whole_page_to_login(self):
+        self.login_form("zhaoqiang", GOOD)
+        self.move_clock(SEEN_AT, 31 * 60)
+        response = self.client.get("/units/", headers={"HX-Request": "true"})
+        self.assertEqual(response["HX-Redirect"], "/login/")
+
     def test_the_idle_limit_follows_the_policy(self):
         self.set_policy(idle_minutes=10)
         self.login_form("zhaoqiang", GOOD)
@@ -260,6 +266,8 @@ class ForcedChangeTest(IdentityTestCase):
         self.assertEqual(page.redirect_chain[-1][0], "/password/")
         for url in ["/", f"/meetings/{self.meeting.pk}/", "/units/"]:
             self.assertRedirects(owner.get(url), "/password/")
+        # A fragment a page loads with htmx is refused rather than replaced by the password page.
+        self.assertEqual(owner.get("/units/", headers={"HX-Request": "true"}).status_code, 403)
         owner.post(
             "/password/",
             {"old_password": "Temp-Pass-9061", "new_password1": "Quiet-River-58", "new_password2": "Quiet-River-58"},
@@ -286,7 +294,7 @@ class ForcedChangeTest(IdentityTestCase):
         )
         page = self.login_form("demo-member", DEMO_PASSWORD)
         self.assertContains(page, "您好，李华")
-        self.assertNotContains(page, "到期")
+        self.assertNotContains(page, "您的密码将在")
         self.assertEqual(self.client.get(f"/meetings/{self.meeting.pk}/").status_code, 200)
         self.assertTrue(AccountSecurity.objects.get(user=self.member).is_demo)
         self.assertFalse(AccountSecurity.objects.get(user=self.zhao).is_demo)
@@ -363,6 +371,23 @@ class ThreeAdministratorsTest(IdentityTestCase):
         client.force_login(self.sysadmin)
         self.assertEqual(client.get(f"/accounts/{self.auditor.pk}/password/").status_code, 200)
         self.assertEqual(client.post(f"/accounts/{self.sysadmin.pk}/disable/").status_code, 403)
+
+    def test_only_the_system_administrator_withdraws_one_of_the_three(self):
+        from mingjing.accounts.models import Membership
+
+        top_admin = account_create(
+            actor=None, organization=self.superior_unit, username="top-admin", display_name="严正", password=GOOD
+        )
+        membership_grant(actor=None, organization=self.superior_unit, user=top_admin, role=Role.ADMIN)
+        AccountSecurity.objects.filter(user=top_admin).update(must_change_password=False)
+        auditor_role = Membership.objects.get(user=self.auditor, role=Role.AUDIT_ADMIN)
+        client = Client()
+        client.force_login(top_admin)
+        self.assertEqual(client.post(f"/roles/{auditor_role.pk}/revoke/").status_code, 403)
+        self.assertTrue(Membership.objects.filter(pk=auditor_role.pk).exists())
+        client.force_login(self.sysadmin)
+        client.post(f"/roles/{auditor_role.pk}/revoke/")
+        self.assertFalse(Membership.objects.filter(pk=auditor_role.pk).exists())
 
 
 class AccountsInTheBrowserTest(IdentityTestCase):
