@@ -391,39 +391,6 @@ class MeetingPolicy:
         asked when first read, so a page pays only for the rules it shows."""
         return Flags(self)
 
-    # --- TRANSITIONAL: the old MeetingAccess names, removed once every app asks `can`/`require` ----
-
-    @property
-    def writer(self) -> bool:
-        return self.staff
-
-    @property
-    def write(self) -> bool:
-        return self.can(Ability.EDIT)
-
-    @property
-    def review(self) -> bool:
-        return self.can(Ability.REVIEW)
-
-    def can_edit_for(self, entry: Any) -> bool:
-        return self.can(Ability.EDIT_FOR, entry)
-
-    def require_edit_for(self, entry: Any) -> None:
-        self.require(Ability.EDIT_FOR, entry)
-
-    def require_write(self) -> None:
-        self.require(Ability.EDIT)
-
-    def require_review(self) -> None:
-        self.require(Ability.REVIEW)
-
-    def require_principal(self) -> None:
-        frozen = self._frozen_message(Ability.EDIT)
-        if frozen:
-            raise PermissionDenied(frozen)
-        if not self.is_principal:
-            raise PermissionDenied("只有主要负责同志可以执行此操作")
-
 
 def policy_for(*, user: Any, meeting: Any) -> MeetingPolicy:
     """The user's abilities in the meeting. Cached on the meeting object for the request (a
@@ -449,7 +416,8 @@ def policy_for(*, user: Any, meeting: Any) -> MeetingPolicy:
         meeting=meeting,
         user_id=user_id,
         staff=access.can(Perm.MEETING_WRITE, org),
-        unit_admin=access.can(Perm.UNIT_ADMIN, org),
+        # Reopening is a meeting matter: the unit's own administrator, not the 系统管理员 (三员分立).
+        unit_admin=access.can(Perm.UNIT_ADMIN, org) and access.can(Perm.MEETING_READ, org),
         superior=superior,
         unit_reader=access.can(Perm.MEETING_READ, org),
     )

@@ -9,7 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from mingjing.accounts.access import Perm, access_for
 from mingjing.accounts.models import Membership, Role
-from mingjing.accounts.policy import ANY, Ability, MeetingPolicy, policy_for
+from mingjing.accounts.policy import ANY, Ability, policy_for
 from mingjing.accounts.selectors import get_scoped
 from mingjing.audit.services import actor_display_name
 from mingjing.lib.dates import today
@@ -70,14 +70,6 @@ def get_meeting_record_for_user(
         meeting = getattr(record, via).meeting if via else record.meeting
         policy_for(user=user, meeting=meeting).require(ability)
     return record
-
-
-# Transitional names while the apps move to `accounts.policy` (removed when none is left).
-MeetingAccess = MeetingPolicy
-
-
-def meeting_access(*, user: Any, meeting: Meeting) -> MeetingPolicy:
-    return policy_for(user=user, meeting=meeting)
 
 
 def meeting_current_step_label(meeting: Meeting) -> str:
