@@ -4,11 +4,23 @@ from django import forms
 from django.conf import settings
 
 from mingjing.lib.forms import DateInput
+from mingjing.lib.limits import limit_field, limit_form
 from mingjing.meetings.models import Meeting, RosterEntry
-from mingjing.opinions.models import Audience, Campaign, Channel, Opinion, SourceKind
+from mingjing.opinions.models import (
+    Audience,
+    BallotCode,
+    Campaign,
+    CampaignStateChange,
+    CampaignUnit,
+    Channel,
+    Opinion,
+    OpinionItem,
+    SourceKind,
+)
 from mingjing.opinions.selectors import TEAM, targets_for_meeting
 from mingjing.opinions.services import MAX_BALLOTS, MAX_TEXT, PublicEntry
 from mingjing.yearconfigs.models import Aspect
+from mingjing.yearconfigs.selectors import active_aspects
 
 
 class TargetField(forms.ChoiceField):
@@ -35,7 +47,17 @@ class TargetField(forms.ChoiceField):
 
 class AspectChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Aspect) -> str:
-        return f"{obj.order}. {obj.title}"
+        return f"{obj.order}. {obj.title}" + ("（已停用）" if obj.retired else "")
+
+
+def aspect_field(meeting: Meeting, initial: dict) -> AspectChoice:
+    """The aspects offered for a new record, and the one the record being edited already has."""
+    return AspectChoice(
+        label="方面",
+        queryset=active_aspects(meeting.config_id, keep=initial.get("aspect")),
+        required=False,
+        empty_label="（未归入方面）",
+    )
 
 
 class CampaignForm(forms.Form):
@@ -65,6 +87,10 @@ class CampaignForm(forms.Form):
     )
     note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_form(self, Campaign)
+
     def clean_audience(self) -> str:
         """Not sent: what the campaign had (or, for a new one, a closed group)."""
         return self.cleaned_data.get("audience") or self.initial.get("audience") or Audience.GROUP
@@ -77,17 +103,25 @@ class UnitForm(forms.Form):
     forms_sent = forms.IntegerField(label="发出份数", min_value=0, required=False)
     forms_returned = forms.IntegerField(label="收回份数", min_value=0, required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_form(self, CampaignUnit)
+
 
 class CloseForm(forms.Form):
     closed_on = forms.DateField(label="结束日期", widget=DateInput())
 
 
 class ReopenForm(forms.Form):
-    reason = forms.CharField(label="重新开放的原因", max_length=200)
+    reason = forms.CharField(label="重新开放的原因")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_form(self, CampaignStateChange)
 
 
 class OpinionForm(forms.Form):
-    text = forms.CharField(label="意见内容", widget=forms.Textarea(attrs={"rows": 4}), max_length=MAX_TEXT)
+    text = forms.CharField(label="意见内容", widget=forms.Textarea(attrs={"rows": 4}))
     target = forms.ChoiceField(label="对象")  # replaced in __init__
     aspect = forms.ModelChoiceField(label="方面", queryset=Aspect.objects.none(), required=False)
     channel = forms.ChoiceField(label="渠道", choices=Channel.choices, initial=Channel.PAPER)
@@ -97,12 +131,8 @@ class OpinionForm(forms.Form):
     def __init__(self, *args, meeting: Meeting, online: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["target"] = TargetField(meeting=meeting)
-        self.fields["aspect"] = AspectChoice(
-            label="方面",
-            queryset=Aspect.objects.filter(config_id=meeting.config_id).order_by("order"),
-            required=False,
-            empty_label="（未归入方面）",
-        )
+        self.fields["aspect"] = aspect_field(meeting, self.initial)
+        limit_form(self, Opinion)
         if online:  # an anonymous response: only the aspect it is filed under may change
             for name in ("text", "target", "channel", "source_kind", "received_on"):
                 del self.fields[name]
@@ -120,15 +150,17 @@ class ImportForm(forms.Form):
 
 class BallotForm(forms.Form):
     count = forms.IntegerField(label="生成个数", min_value=1, max_value=MAX_BALLOTS, initial=20)
-    group = forms.CharField(
-        label="发放范围", max_length=100, required=False, help_text="如“机关第一党支部党员”；不要登记具体发给谁"
-    )
+    group = forms.CharField(label="发放范围", required=False, help_text="如“机关第一党支部党员”；不要登记具体发给谁")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_form(self, BallotCode)
 
 
 class ItemForm(forms.Form):
     aspect = forms.ModelChoiceField(label="方面", queryset=Aspect.objects.none(), required=False)
     target = forms.ChoiceField(label="对象")
-    text = forms.CharField(label="归纳后的意见", widget=forms.Textarea(attrs={"rows": 3}), max_length=MAX_TEXT)
+    text = forms.CharField(label="归纳后的意见", widget=forms.Textarea(attrs={"rows": 3}))
     order = forms.IntegerField(label="序号", min_value=0, required=False, help_text="留空则排在最后")
     opinions = forms.ModelMultipleChoiceField(
         label="归入的意见", queryset=Opinion.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
@@ -137,13 +169,9 @@ class ItemForm(forms.Form):
     def __init__(self, *args, campaign: Campaign, opinions, **kwargs):
         super().__init__(*args, **kwargs)
         meeting = campaign.meeting
-        self.fields["aspect"] = AspectChoice(
-            label="方面",
-            queryset=Aspect.objects.filter(config_id=meeting.config_id).order_by("order"),
-            required=False,
-            empty_label="（未归入方面）",
-        )
+        self.fields["aspect"] = aspect_field(meeting, self.initial)
         self.fields["target"] = TargetField(meeting=meeting)
+        limit_form(self, OpinionItem)
         self.fields["opinions"].queryset = opinions
         self.fields["opinions"].label_from_instance = _opinion_choice_label
 
@@ -181,10 +209,10 @@ class PublicForm(forms.Form):
         self.targets += [(str(e.pk), e, f"对{e.name}同志的意见建议") for e in roster]
         self.aspect_by_id = {str(a.pk): a for a in aspects}
         aspect_choices = [("", "（不确定）"), *((str(a.pk), f"{a.order}. {a.title}") for a in aspects)]
-        for key, _, label in self.targets:
-            self.fields[f"text_{key}"] = forms.CharField(
-                label=label, required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 4})
-            )
+        for key, _, _label in self.targets:
+            text = forms.CharField(label="意见建议", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+            limit_field(text, MAX_TEXT)  # "意见建议最多2000字（现有2345字）", and "最多2000字" beside the box
+            self.fields[f"text_{key}"] = text
             self.fields[f"aspect_{key}"] = forms.ChoiceField(label="涉及方面", required=False, choices=aspect_choices)
         if campaign.requires_ballot:
             self.fields["ballot_code"] = forms.CharField(

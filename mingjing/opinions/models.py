@@ -56,7 +56,7 @@ class Campaign(models.Model):
     min_responses_shown = models.PositiveSmallIntegerField(
         "显示门槛（条）", default=5, help_text="网上匿名意见在征求结束后才显示，且某一对象不少于此数时才显示"
     )
-    note = models.TextField("说明", blank=True)
+    note = models.TextField("说明", max_length=1000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -144,7 +144,7 @@ class OpinionItem(models.Model):
         verbose_name="对象",
         help_text="为空表示对领导班子",
     )
-    text = models.TextField("归纳后的意见")
+    text = models.TextField("归纳后的意见", max_length=2000)
     order = models.PositiveIntegerField("序号", default=0)
 
     class Meta:
@@ -157,7 +157,7 @@ class OpinionItem(models.Model):
 
 class Opinion(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="opinions")
-    text = models.TextField("意见内容")
+    text = models.TextField("意见内容", max_length=2000)
     target = models.ForeignKey(
         "meetings.RosterEntry",
         null=True,

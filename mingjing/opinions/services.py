@@ -28,7 +28,9 @@ from django.db import OperationalError, connection, transaction
 from mingjing.accounts.policy import Ability, policy_for
 from mingjing.audit.services import apply_changes, audit_record
 from mingjing.lib.dates import cn_date, today
-from mingjing.lib.xlsx import XlsxError, read_sheet
+from mingjing.lib.limits import check_lengths, length_error, text_limit
+from mingjing.lib.xlsx import XlsxError, cell_error, read_sheet, shown_errors
+from mingjing.meetings.dates import Phase, check_record_date, date_window
 from mingjing.meetings.models import Meeting, RosterEntry
 from mingjing.meetings.services import meeting_step_sync
 from mingjing.opinions.models import (
@@ -44,10 +46,11 @@ from mingjing.opinions.models import (
     StateChange,
 )
 from mingjing.yearconfigs.models import Aspect
+from mingjing.yearconfigs.selectors import active_aspects
 
 logger = logging.getLogger(__name__)
 
-MAX_TEXT = 2000
+MAX_TEXT = text_limit(Opinion, "text")  # an opinion, typed, imported or sent anonymously
 MAX_BALLOTS = 500
 # No 0/O, 1/I/L: codes are copied by hand from paper.
 BALLOT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -67,6 +70,8 @@ CAMPAIGN_FIELDS = (
 UNIT_FIELDS = ("name", "source_kind", "sent_on", "forms_sent", "forms_returned")
 OPINION_FIELDS = ("text", "target", "aspect", "channel", "source_kind", "received_on")
 ITEM_FIELDS = ("aspect", "target", "text", "order")
+ITEM_LABEL = "归纳后的意见"
+ITEM_LIMIT = text_limit(OpinionItem, "text")
 
 
 # --- checks ----------------------------------------------------------------------------------------
@@ -83,26 +88,48 @@ def _check_target(meeting: Meeting, target: RosterEntry | None, field: str = "ta
         raise ValidationError({field: "只能选择本次会议班子名单中的成员"})
 
 
-def _check_aspect(meeting: Meeting, aspect: Aspect | None, field: str = "aspect") -> None:
-    if aspect is not None and aspect.config_id != meeting.config_id:
+def _check_aspect(
+    meeting: Meeting, aspect: Aspect | None, field: str = "aspect", *, current: int | None = None
+) -> None:
+    """`current`: the id of the aspect the record already has, which it may keep once retired."""
+    if aspect is None:
+        return
+    if aspect.config_id != meeting.config_id:
         raise ValidationError({field: "只能选择本次会议年度配置中的重点方面"})
+    if aspect.retired and aspect.pk != current:
+        raise ValidationError({field: f"重点方面“{aspect.order}. {aspect.title}”已停用，新填写的记录不能再选"})
 
 
-def _check_text(text: str, field: str = "text") -> str:
+def _check_text(text: str, field: str = "text", *, label: str = "意见内容", limit: int = MAX_TEXT) -> str:
     text = (text or "").strip()
     if not text:
-        raise ValidationError({field: "请填写意见内容"})
-    if len(text) > MAX_TEXT:
-        raise ValidationError({field: f"意见内容不能超过{MAX_TEXT}字"})
+        raise ValidationError({field: f"请填写{label}"})
+    if message := length_error(label, limit, text):
+        raise ValidationError({field: message})
     return text
+
+
+def _check_received_on(meeting: Meeting, value: dt.date | None, field: str = "received_on") -> None:
+    check_record_date(meeting, value, phase=Phase.PREPARATION, field=field, label="收到日期")
 
 
 def _check_campaign(campaign: Campaign) -> None:
     errors: dict[str, str] = {}
     if not campaign.title.strip():
         errors["title"] = "请填写名称"
+    for name, label in (("opens_on", "开始日期"), ("closes_on", "截止日期")):
+        try:
+            check_record_date(
+                campaign.meeting, getattr(campaign, name), phase=Phase.PREPARATION, field=name, label=label
+            )
+        except ValidationError as exc:
+            errors[name] = exc.message_dict[name][0]
     if campaign.opens_on and campaign.closes_on and campaign.closes_on < campaign.opens_on:
         errors["closes_on"] = "截止日期不能早于开始日期"
+    try:
+        check_lengths(campaign, ("title", "note"))
+    except ValidationError as exc:
+        errors |= {k: v[0] for k, v in exc.message_dict.items()}
     unknown = [c for c in campaign.channels if c not in Channel.values]
     if unknown:
         errors["channels"] = "渠道不正确：" + "、".join(unknown)
@@ -293,6 +320,7 @@ def campaign_close(*, actor: Any, campaign: Campaign, closed_on: dt.date | None 
     if campaign.is_closed:
         raise ValidationError({"closed_on": "征求意见已经结束"})
     closed_on = closed_on or today()
+    check_record_date(campaign.meeting, closed_on, phase=Phase.PREPARATION, field="closed_on", label="结束日期")
     if closed_on < campaign.opens_on:
         raise ValidationError({"closed_on": "结束日期不能早于开始日期"})
     reopened = campaign.state_changes.filter(change=StateChange.REOPENED).order_by("-id").first()
@@ -324,9 +352,8 @@ def campaign_reopen(*, actor: Any, campaign: Campaign, reason: str) -> Campaign:
         raise ValidationError({"reason": "征求意见尚未结束"})
     if not reason:
         raise ValidationError({"reason": "请说明重新开放的原因"})
-    max_reason = CampaignStateChange._meta.get_field("reason").max_length
-    if len(reason) > max_reason:
-        raise ValidationError({"reason": f"重新开放的原因不能超过{max_reason}字"})
+    if message := length_error("重新开放的原因", text_limit(CampaignStateChange, "reason"), reason):
+        raise ValidationError({"reason": message})
     on = today()
     campaign.closed_on = None
     if campaign.closes_on < on:
@@ -366,6 +393,8 @@ def _check_unit(unit: CampaignUnit) -> None:
         raise ValidationError({"name": f"“{unit.name}”已在发放名单中"})
     if unit.forms_sent and unit.forms_returned > unit.forms_sent:
         raise ValidationError({"forms_returned": "收回份数不能多于发出份数"})
+    check_record_date(unit.campaign.meeting, unit.sent_on, phase=Phase.PREPARATION, field="sent_on", label="发出日期")
+    check_lengths(unit, ("name",))
 
 
 @transaction.atomic
@@ -445,6 +474,8 @@ def opinion_record(
     meeting = campaign.meeting
     _check_target(meeting, target)
     _check_aspect(meeting, aspect)
+    received_on = received_on or today()
+    _check_received_on(meeting, received_on)
     opinion = Opinion(
         campaign=campaign,
         text=_check_text(text),
@@ -452,7 +483,7 @@ def opinion_record(
         aspect=aspect,
         channel=channel,
         source_kind=source_kind or "",
-        received_on=received_on or today(),
+        received_on=received_on,
     )
     opinion.full_clean()
     opinion.save()
@@ -477,7 +508,9 @@ def opinion_update(*, actor: Any, opinion: Opinion, data: dict[str, Any]) -> Opi
     if "text" in data:
         data["text"] = _check_text(data["text"])
     _check_target(meeting, data.get("target"))
-    _check_aspect(meeting, data.get("aspect"))
+    _check_aspect(meeting, data.get("aspect"), current=opinion.aspect_id)
+    if "received_on" in data and data["received_on"] != opinion.received_on:
+        _check_received_on(meeting, data["received_on"])
     changes = apply_changes(opinion, data)
     if changes:
         opinion.full_clean()
@@ -510,15 +543,16 @@ def parse_date(text: str) -> dt.date:
 def import_notes(meeting: Meeting) -> list[Any]:
     """The template's second sheet: what each column accepts, with this meeting's names."""
     roster = list(RosterEntry.objects.filter(meeting=meeting).order_by("precedence", "id"))
-    aspects = list(Aspect.objects.filter(config_id=meeting.config_id).order_by("order"))
+    aspects = list(active_aspects(meeting.config_id))
+    first, last = date_window(meeting, Phase.PREPARATION)
     return [
         ["列", "填写说明"],
-        ["意见内容", f"必填，每行一条意见，不超过{MAX_TEXT}字"],
+        ["意见内容", f"必填，每行一条意见，最多{MAX_TEXT}字"],
         ["对象", "必填：“领导班子”或班子成员姓名（" + "、".join(e.name for e in roster) + "）"],
         ["方面", "可空；填重点方面的序号或标题：" + "；".join(f"{a.order}.{a.title}" for a in aspects)],
         ["渠道", "可空（默认“征求意见表”）：" + "、".join(str(label) for _, label in Channel.choices)],
         ["来源", "可空：" + "、".join(str(label) for _, label in SourceKind.choices)],
-        ["日期", "可空（默认导入当天），如 2026-11-02 或 2026年11月2日"],
+        ["日期", f"可空（默认导入当天），如 2026-11-02 或 2026年11月2日；应在{cn_date(first)}至{cn_date(last)}之间"],
     ]
 
 
@@ -532,7 +566,7 @@ class _Lookups:
 
 
 def _lookups(meeting: Meeting) -> _Lookups:
-    aspects = list(Aspect.objects.filter(config_id=meeting.config_id))
+    aspects = list(active_aspects(meeting.config_id))  # a retired aspect is refused like an unknown one
     channels = {str(label): value for value, label in Channel.choices} | {v: v for v in Channel.values}
     channels |= {"网上": Channel.ONLINE, "网络": Channel.ONLINE, "纸质": Channel.PAPER, "走访": Channel.VISIT}
     sources = {str(label): value for value, label in SourceKind.choices} | {v: v for v in SourceKind.values}
@@ -551,8 +585,8 @@ def _import_row(record: dict[str, str], look: _Lookups, campaign: Campaign, on: 
     text = record.get("意见内容", "")
     if not text:
         errors.append(("意见内容", "不能为空"))
-    elif len(text) > MAX_TEXT:
-        errors.append(("意见内容", f"不能超过{MAX_TEXT}字"))
+    elif message := length_error("意见内容", MAX_TEXT, text):
+        errors.append(("意见内容", message))
     target_name = record.get("对象", "").strip()
     target = None
     if not target_name:
@@ -568,7 +602,9 @@ def _import_row(record: dict[str, str], look: _Lookups, campaign: Campaign, on: 
         aspect = look.aspects_by_order.get(aspect_text) or look.aspects_by_title.get(aspect_text.rstrip("；;。"))
         if aspect is None:
             numbers = "、".join(sorted(look.aspects_by_order, key=int))
-            errors.append(("方面", f"“{aspect_text}”不是本年度的重点方面，请填序号（{numbers}）或标题"))
+            errors.append(
+                ("方面", f"“{aspect_text}”不是本年度的重点方面（停用的方面不能再选），请填序号（{numbers}）或标题")
+            )
     channel = Channel.PAPER
     channel_text = record.get("渠道", "").strip()
     if channel_text:
@@ -587,7 +623,14 @@ def _import_row(record: dict[str, str], look: _Lookups, campaign: Campaign, on: 
         try:
             received_on = parse_date(date_text)
         except ValueError:
+            received_on = None
             errors.append(("日期", f"“{date_text}”不是日期，请写成 2026-11-02"))
+    if received_on is not None:
+        label = "收到日期" if date_text else f"未填日期，按导入当天（{cn_date(on)}）计，"
+        try:
+            check_record_date(campaign.meeting, received_on, phase=Phase.PREPARATION, field="日期", label=label)
+        except ValidationError as exc:
+            errors.append(("日期", exc.message_dict["日期"][0]))
     opinion = Opinion(
         campaign=campaign,
         text=text,
@@ -616,13 +659,10 @@ def opinions_import(*, actor: Any, campaign: Campaign, fileobj: IO[bytes] | byte
     opinions, messages = [], []
     for number, record in rows:
         opinion, errors = _import_row(record, look, campaign, on)
-        messages += [f"第{number}行「{column}」：{message}" for column, message in errors]
+        messages += [cell_error(number, column, message) for column, message in errors]
         opinions.append(opinion)
     if messages:
-        shown = messages[:50]
-        if len(messages) > len(shown):
-            shown.append(f"……另有{len(messages) - len(shown)}处错误未列出")
-        raise ValidationError({"file": shown})
+        raise ValidationError({"file": shown_errors(messages)})
     Opinion.objects.bulk_create(opinions, batch_size=500)
     audit_record(
         actor=actor,
@@ -709,6 +749,8 @@ def ballot_codes_issue(*, actor: Any, campaign: Campaign, count: int, group: str
         raise ValidationError({"count": "征求意见已经结束，不能再生成填写码"})
     if not 1 <= count <= MAX_BALLOTS:
         raise ValidationError({"count": f"一次可生成1至{MAX_BALLOTS}个填写码"})
+    if message := length_error("发放范围", text_limit(BallotCode, "group"), group.strip()):
+        raise ValidationError({"group": message})
     codes: list[str] = []
     hashes: set[str] = set()
     while len(codes) < count:
@@ -762,7 +804,8 @@ def item_create(
     if order is None:
         last = OpinionItem.objects.filter(campaign=campaign).order_by("-order").values_list("order", flat=True).first()
         order = (last or 0) + 1
-    item = OpinionItem(campaign=campaign, text=_check_text(text), aspect=aspect, target=target, order=order)
+    text = _check_text(text, label=ITEM_LABEL, limit=ITEM_LIMIT)
+    item = OpinionItem(campaign=campaign, text=text, aspect=aspect, target=target, order=order)
     _check_item_opinions(item, opinions)
     item.full_clean()
     item.save()
@@ -785,9 +828,9 @@ def item_update(
     meeting = item.campaign.meeting
     data = {k: v for k, v in data.items() if k in ITEM_FIELDS}
     if "text" in data:
-        data["text"] = _check_text(data["text"])
+        data["text"] = _check_text(data["text"], label=ITEM_LABEL, limit=ITEM_LIMIT)
     _check_target(meeting, data.get("target"))
-    _check_aspect(meeting, data.get("aspect"))
+    _check_aspect(meeting, data.get("aspect"), current=item.aspect_id)
     changes = apply_changes(item, data)
     linked_changed = False
     if opinions is not None:

@@ -60,6 +60,7 @@ from mingjing.opinions.services import (
     unit_update,
 )
 from mingjing.yearconfigs.models import Aspect
+from mingjing.yearconfigs.selectors import active_aspects
 
 # --- campaigns -------------------------------------------------------------------------------------
 
@@ -86,12 +87,12 @@ def campaign_list(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 def campaign_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.EDIT)
-    on = today()
+    opens_on = min(today(), meeting.planned_date)  # a meeting entered after the fact
     form = CampaignForm(
         request.POST or None,
         initial={
-            "opens_on": on,
-            "closes_on": min(on.replace(day=28), meeting.planned_date),
+            "opens_on": opens_on,
+            "closes_on": max(opens_on, min(opens_on.replace(day=28), meeting.planned_date)),
             "channels": ["paper"],
             # A closed group is the usual case, and single-use codes its default.
             "audience": Audience.GROUP,
@@ -133,7 +134,8 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
         "form_url": form_url,
         "qr": mark_safe(sel.qr_svg(form_url)) if campaign.online_enabled else "",  # noqa: S308 (segno's own SVG)
         "unit_form": UnitForm(prefix="unit") if edit else None,
-        "close_form": CloseForm(initial={"closed_on": today()}) if edit else None,
+        # A meeting entered after the fact: its campaign closed by the meeting day at the latest.
+        "close_form": CloseForm(initial={"closed_on": min(today(), meeting.planned_date)}) if edit else None,
         "reopen_form": ReopenForm() if edit else None,
         "state_changes": sel.campaign_state_changes(campaigns=[campaign]),
         "oversight": (sel.campaign_oversight(campaign=campaign) if policy.can(Ability.OVERSEE_SOLICITATION) else None),
@@ -428,7 +430,7 @@ def printable_form(request: HttpRequest, campaign_id: int) -> HttpResponse:
         "meeting": meeting,
         "campaign": campaign,
         "roster": roster,
-        "aspects": list(Aspect.objects.filter(config_id=meeting.config_id).order_by("order")),
+        "aspects": list(active_aspects(meeting.config_id)),  # the form is for new opinions
         "form_url": form_url,
         "qr": mark_safe(sel.qr_svg(form_url, scale=3)) if campaign.online_enabled else "",  # noqa: S308
     }
@@ -562,7 +564,7 @@ def public_form(request: HttpRequest, token: str) -> HttpResponse:
     if state != "open":
         return _public_response("opinions/public_form.html", context)
     roster = list(RosterEntry.objects.filter(meeting=meeting).order_by("precedence", "id"))
-    aspects = list(Aspect.objects.filter(config_id=meeting.config_id).order_by("order"))
+    aspects = list(active_aspects(meeting.config_id))
     if request.method == "POST":
         form = PublicForm(request.POST, campaign=campaign, roster=roster, aspects=aspects)
         if form.is_valid():

@@ -7,7 +7,7 @@ from mingjing.lib.limits import limit_form
 from mingjing.meetings.models import Meeting, RosterEntry
 from mingjing.problems.models import Cause, Measure, Problem, Source
 from mingjing.problems.selectors import opinion_choices, problem_choices
-from mingjing.yearconfigs.models import Aspect
+from mingjing.yearconfigs.selectors import active_aspects
 
 
 def _short(text: str, n: int = 60) -> str:
@@ -51,7 +51,8 @@ class ProblemForm(forms.Form):
     def __init__(self, *args, policy: MeetingPolicy, member: RosterEntry | None, **kwargs):
         super().__init__(*args, **kwargs)
         meeting = policy.meeting
-        self.fields["aspect"].queryset = Aspect.objects.filter(config_id=meeting.config_id).order_by("order")
+        # Retired aspects are not offered for a new problem; an edited one keeps the aspect it has.
+        self.fields["aspect"].queryset = active_aspects(meeting.config_id, keep=self.initial.get("aspect"))
         self.fields["opinions"].queryset = opinion_choices(policy=policy, member=member)
         limit_form(self, Problem)
 

@@ -309,8 +309,10 @@ class ImportTest(OpinionsTestCase):
                 ("审批效率有待提高", "李华", "", "", "机关科室", ""),
             ]
         )
-        response = self.client.post(self.url(), {"file": io.BytesIO(content)}, follow=True)
+        with mock.patch(SERVICES_TODAY, return_value=DEMO_DAY):  # an empty date: the day of the import
+            response = self.client.post(self.url(), {"file": io.BytesIO(content)}, follow=True)
         self.assertContains(response, "已导入3条意见")
+        self.assertEqual(Opinion.objects.get(text="审批效率有待提高").received_on, DEMO_DAY)
         imported = {o.text: o for o in Opinion.objects.filter(campaign=self.paper, text__in=[
             "联系服务群众不够", "=会议偏多", "审批效率有待提高"])}  # fmt: skip
         self.assertEqual(len(imported), 3)
@@ -335,7 +337,9 @@ class ImportTest(OpinionsTestCase):
         response = self.client.post(self.url(), {"file": io.BytesIO(content)})
         page = response.content.decode()
         self.assertIn("第3行「对象」：“孙丽”不是本次会议班子名单中的成员", page)
-        self.assertIn("第3行「方面」：“9”不是本年度的重点方面，请填序号（1、2、3、4、5）或标题", page)
+        self.assertIn(
+            "第3行「方面」：“9”不是本年度的重点方面（停用的方面不能再选），请填序号（1、2、3、4、5）或标题", page
+        )
         self.assertIn("第4行「意见内容」：不能为空", page)
         self.assertIn("第4行「渠道」：“电话”不正确", page)
         self.assertIn("第4行「日期」：“明天”不是日期", page)
