@@ -1,8 +1,10 @@
 """The identity controls (等保 第三级 8.1.4.1): the security administrator's policy, the password rules,
 the lockout limits django-axes reads, what a login records, and the session rules every request obeys.
 
-The policy is one database row (SecurityPolicy), read through a short cache so that a request adds no
-query; the security administrator's page clears the cache when it saves.
+The policy is one database row (SecurityPolicy), kept in the process's cache so that a request adds no
+query (and always the same number of them); the security administrator's page clears the cache when it
+saves. `mingjing serve` is one process; a deployment that runs several must share the cache (CACHES) or
+restart them after a change.
 """
 
 from __future__ import annotations
@@ -30,7 +32,6 @@ from django.utils import timezone
 from mingjing.accounts.models import AccountSecurity, SecurityPolicy, SessionRecord
 
 POLICY_CACHE_KEY = "mingjing:security-policy"
-POLICY_CACHE_SECONDS = 60
 
 # Session keys.
 LOGIN_AT = "mj_login_at"
@@ -44,7 +45,7 @@ def get_policy() -> SecurityPolicy:
     policy = cache.get(POLICY_CACHE_KEY)
     if policy is None:
         policy = SecurityPolicy.objects.filter(pk=1).first() or SecurityPolicy(pk=1)
-        cache.set(POLICY_CACHE_KEY, policy, POLICY_CACHE_SECONDS)
+        cache.set(POLICY_CACHE_KEY, policy, None)
     return policy
 
 
