@@ -43,7 +43,7 @@ def fixtures(cls) -> dict:
         "online_campaign": online,
         "outsider_campaign": outsider_campaign,
         "campaign_unit": unit_add(actor=None, campaign=paper, name="人事科"),
-        "opinion": opinion_record(actor=None, campaign=paper, text="会风有待改进"),
+        "opinion": opinion_record(actor=None, campaign=paper, text="会风有待改进", received_on=meeting.planned_date),
         "opinion_item": item_create(actor=None, campaign=paper, text="会风文风有待改进"),
         "member_entry": meeting.roster.get(name="李华"),
         "other_entry": meeting.roster.get(name="王芳"),
