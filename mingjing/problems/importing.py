@@ -20,6 +20,7 @@ from mingjing.meetings.models import Meeting, RosterEntry
 from mingjing.problems.models import Problem, Source
 from mingjing.problems.services import PROBLEM_COLUMNS, ProblemRow, problems_create_many
 from mingjing.yearconfigs.models import Aspect
+from mingjing.yearconfigs.selectors import active_aspects
 
 OWNER, ASPECT, DESCRIPTION, EXAMPLE, SOURCE = COLUMNS = tuple(PROBLEM_COLUMNS.values())
 REQUIRED = (OWNER, ASPECT, DESCRIPTION)
@@ -31,7 +32,7 @@ TEAM_NAMES = ("领导班子", "班子")
 def import_notes(meeting: Meeting) -> list[Any]:
     """The template's second sheet: what each column takes, with this meeting's names."""
     roster = RosterEntry.objects.filter(meeting=meeting).order_by("precedence", "id")
-    aspects = Aspect.objects.filter(config_id=meeting.config_id).order_by("order")
+    aspects = active_aspects(meeting.config_id)
     return [
         ["列", "填写说明"],
         [OWNER, "必填：“领导班子”或班子成员姓名（" + "、".join(e.name for e in roster) + "）"],
@@ -58,7 +59,7 @@ class _Cells:
     def __init__(self, meeting: Meeting) -> None:
         self.roster = {e.name: e for e in RosterEntry.objects.filter(meeting=meeting)}
         self.aspects: dict[str, Aspect] = {}
-        for a in Aspect.objects.filter(config_id=meeting.config_id).order_by("order"):
+        for a in active_aspects(meeting.config_id):
             self.aspects[str(a.order)] = self.aspects[a.title.strip().rstrip("；;。")] = a
         self.sources = {str(label): value for value, label in Source.choices}
 

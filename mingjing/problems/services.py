@@ -88,10 +88,13 @@ def _next_order(model: type[models.Model], meeting: Meeting, member: RosterEntry
     return (qs.aggregate(m=Max("order"))["m"] or 0) + 1
 
 
-def _check_problem(problem: Problem) -> None:
+def _check_problem(problem: Problem, *, kept_aspect_id: int | None = None) -> None:
+    """`kept_aspect_id`: the aspect the problem already had, which it may keep once retired."""
     errors: dict[str, str] = {}
     if problem.aspect_id is not None and problem.aspect.config_id != problem.meeting.config_id:
         errors["aspect"] = "只能选择本次会议年度配置中的重点方面"
+    elif problem.aspect_id is not None and problem.aspect.retired and problem.aspect_id != kept_aspect_id:
+        errors["aspect"] = f"重点方面“{problem.aspect.order}. {problem.aspect.title}”已停用，新填写的问题不能再选"
     if problem.aspect_id is None:
         errors["aspect"] = "请选择问题所属的重点方面"
     if not problem.description:
@@ -177,13 +180,14 @@ def problem_update(
     *, actor: Any, problem: Problem, data: dict[str, Any], opinions: Iterable[Opinion] | None = None
 ) -> Problem:
     _require_edit_for(actor, problem.meeting, problem.member)
+    kept_aspect_id = problem.aspect_id
     data = {k: v for k, v in data.items() if k in PROBLEM_FIELDS}
     if "description" in data:
         data["description"] = _clean_text(data["description"])
     if "example" in data:
         data["example"] = _clean_example(data["example"])
     changes = apply_changes(problem, data)
-    _check_problem(problem)
+    _check_problem(problem, kept_aspect_id=kept_aspect_id)
     if any(c["field"] == "aspect" for c in changes):  # moved to another aspect: last under it
         problem.order = _next_order(Problem, problem.meeting, problem.member)
     if opinions is not None:

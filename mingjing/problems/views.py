@@ -46,7 +46,7 @@ from mingjing.problems.services import (
     problems_create_many,
     record_move,
 )
-from mingjing.yearconfigs.models import Aspect
+from mingjing.yearconfigs.selectors import active_aspects
 
 
 def owner_url(meeting: Meeting | int, member: RosterEntry | None, anchor: str = "") -> str:
@@ -197,8 +197,7 @@ def problem_edit(request: HttpRequest, problem_id: int) -> HttpResponse:
 def problems_batch(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Several problems of one owner on one page: the filled rows are saved together, or none."""
     meeting, _policy, member = _owner_for_create(request, meeting_id)
-    aspects = Aspect.objects.filter(config_id=meeting.config_id).order_by("order")
-    formset = rows_formset(request, ProblemRowForm, aspects=aspects)
+    formset = rows_formset(request, ProblemRowForm, aspects=active_aspects(meeting.config_id))
     errors: list[str] = []
     if request.method == "POST" and formset.is_valid():
         filled = [ProblemRow(number=n, member=member, **data) for n, data in filled_rows(formset)]

@@ -213,3 +213,40 @@ class ProblemPagesQueryCountTest(ProblemBulkTestCase):
         for name, url in urls.items():
             with self.subTest(name), self.assertNumQueries(small[name]):
                 self.client.get(url)
+
+
+class RetiredAspectTest(ProblemBulkTestCase):
+    """A retired aspect keeps its problems but is not offered, typed or imported for new ones."""
+
+    def setUp(self):
+        Aspect.objects.filter(pk=self.aspects[-1].pk).update(retired=True)
+        self.retired = Aspect.objects.get(pk=self.aspects[-1].pk)
+
+    def test_a_new_problem_cannot_take_a_retired_aspect(self):
+        with self.assertRaisesMessage(ValidationError, "已停用"):
+            problem_create(
+                actor=self.preparer, meeting=self.meeting, member=None, aspect=self.retired, description="问题"
+            )
+
+    def test_a_problem_that_has_it_keeps_it(self):
+        Aspect.objects.filter(pk=self.retired.pk).update(retired=False)
+        problem = problem_create(
+            actor=self.preparer,
+            meeting=self.meeting,
+            member=None,
+            aspect=Aspect.objects.get(pk=self.retired.pk),
+            description="问题",
+        )
+        Aspect.objects.filter(pk=self.retired.pk).update(retired=True)
+        problem.refresh_from_db()
+        problem_update(actor=self.preparer, problem=problem, data={"description": "改过的问题"})
+        self.assertEqual(Problem.objects.get(pk=problem.pk).aspect_id, self.retired.pk)
+
+    def test_the_import_and_the_several_rows_page_do_not_offer_it(self):
+        self.login("preparer")
+        response = self.upload(["领导班子", str(self.retired.order), "问题表现", "", ""])
+        self.assertContains(response, "第2行")
+        self.assertEqual(self.count(), Problem.objects.filter(meeting=self.meeting).count())
+        page = self.client.get(self.batch_url)
+        self.assertNotContains(page, self.retired.title)
+        self.assertContains(page, self.aspects[0].title)
