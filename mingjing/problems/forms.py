@@ -53,6 +53,8 @@ class ProblemForm(forms.Form):
         meeting = policy.meeting
         # Retired aspects are not offered for a new problem; an edited one keeps the aspect it has.
         self.fields["aspect"].queryset = active_aspects(meeting.config_id, keep=self.initial.get("aspect"))
+        # The sources this year's configuration offers; an edited problem keeps the one it has.
+        self.fields["source"].choices = meeting.config.problem_source_choices(keep=self.initial.get("source"))
         self.fields["opinions"].queryset = opinion_choices(policy=policy, member=member)
         limit_form(self, Problem)
 
@@ -65,9 +67,10 @@ class ProblemRowForm(forms.Form):
     example = forms.CharField(label="具体事例", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     source = forms.ChoiceField(label="问题来源", choices=Source.choices, initial=Source.SELF)
 
-    def __init__(self, *args, aspects, **kwargs):
+    def __init__(self, *args, aspects, sources: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["aspect"].queryset = aspects
+        self.fields["source"].choices = sources
         limit_form(self, Problem)
 
 

@@ -39,7 +39,7 @@ def import_notes(meeting: Meeting) -> list[Any]:
         [ASPECT, "必填：重点方面的序号或标题：" + "；".join(f"{a.order}.{a.title}" for a in aspects)],
         [DESCRIPTION, f"必填，写明问题本身，最多{text_limit(Problem, 'description')}字"],
         [EXAMPLE, f"可空，以“比如，……”写出具体的人和事，最多{text_limit(Problem, 'example')}字"],
-        [SOURCE, "可空（默认“自己查摆”）：" + "、".join(str(x) for x in Source.labels)],
+        [SOURCE, "可空（默认“自己查摆”）：" + "、".join(label for _, label in meeting.config.problem_source_choices())],
         ["导入规则", "每行一个问题；先逐行检查，全部无误才导入，有一处错误整张表都不导入。"],
         ["原因剖析和整改措施", "按对象在页面上填写（整改措施要对应问题，导入问题后再填写）。"],
     ]
@@ -61,7 +61,7 @@ class _Cells:
         self.aspects: dict[str, Aspect] = {}
         for a in active_aspects(meeting.config_id):
             self.aspects[str(a.order)] = self.aspects[a.title.strip().rstrip("；;。")] = a
-        self.sources = {str(label): value for value, label in Source.choices}
+        self.sources = {label: value for value, label in meeting.config.problem_source_choices()}
 
     def owner(self, text: str) -> tuple[RosterEntry | None, str]:
         if text in TEAM_NAMES:

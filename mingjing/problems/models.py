@@ -5,14 +5,8 @@ from __future__ import annotations
 
 from django.db import models
 
-
-class Source(models.TextChoices):
-    OPINION = "opinion", "征求意见"
-    TALK = "talk", "谈心谈话"
-    STUDY = "study", "学习研讨"
-    INSPECTION = "inspection", "巡视巡察、审计等反馈"
-    SUPERIOR = "superior", "上级通报"
-    SELF = "self", "自己查摆"
+# The catalogue of sources lives with the year configuration, which offers some of them.
+from mingjing.yearconfigs.models import ProblemSource as Source
 
 
 class Problem(models.Model):

@@ -103,6 +103,18 @@ def _check_problem(problem: Problem, *, kept_aspect_id: int | None = None) -> No
         raise ValidationError(errors)
 
 
+def _check_source(problem: Problem, *, kept: str | None = None) -> None:
+    """The source must be one this meeting's configuration offers; `kept`, the source the problem
+    already had, stays allowed after the configuration drops it."""
+    offered = problem.meeting.config.problem_source_choices(keep=kept)
+    if problem.source not in {value for value, _ in offered}:
+        labels = dict(Source.choices)
+        shown = str(labels.get(problem.source, problem.source))
+        raise ValidationError(
+            {"source": f"“{shown}”不正确：不是本次会议可选的问题来源，可填：{'、'.join(label for _, label in offered)}"}
+        )
+
+
 def _check_opinions(meeting: Meeting, opinions: list[Opinion]) -> None:
     if any(o.campaign.meeting_id != meeting.pk for o in opinions):
         raise ValidationError({"opinions": "只能关联本次会议征求到的意见"})
@@ -163,6 +175,7 @@ def problem_create(
         order=_next_order(Problem, meeting, member),
     )
     _check_problem(problem)
+    _check_source(problem)
     check_lengths(problem)
     problem.full_clean()
     problem.save()
@@ -180,7 +193,7 @@ def problem_update(
     *, actor: Any, problem: Problem, data: dict[str, Any], opinions: Iterable[Opinion] | None = None
 ) -> Problem:
     _require_edit_for(actor, problem.meeting, problem.member)
-    kept_aspect_id = problem.aspect_id
+    kept_aspect_id, kept_source = problem.aspect_id, problem.source
     data = {k: v for k, v in data.items() if k in PROBLEM_FIELDS}
     if "description" in data:
         data["description"] = _clean_text(data["description"])
@@ -188,6 +201,7 @@ def problem_update(
         data["example"] = _clean_example(data["example"])
     changes = apply_changes(problem, data)
     _check_problem(problem, kept_aspect_id=kept_aspect_id)
+    _check_source(problem, kept=kept_source)
     if any(c["field"] == "aspect" for c in changes):  # moved to another aspect: last under it
         problem.order = _next_order(Problem, problem.meeting, problem.member)
     if opinions is not None:
@@ -275,8 +289,10 @@ def _row_problem(policy: MeetingPolicy, meeting: Meeting, row: ProblemRow, order
         except PermissionDenied as exc:
             owner = row.member.name if row.member else "领导班子"
             errors["member"] = [f"不能录入{owner}的问题：{exc}"]
-    if problem.source not in Source.values:
-        errors["source"] = [f"“{problem.source}”不正确，可填：{'、'.join(str(x) for x in Source.labels)}"]
+    try:
+        _check_source(problem)
+    except ValidationError as exc:
+        errors.setdefault("source", []).extend(exc.message_dict["source"])
     messages = [cell_error(row.number, PROBLEM_COLUMNS.get(f, f), m) for f, ms in errors.items() for m in ms]
     return problem, messages
 

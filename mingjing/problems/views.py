@@ -197,7 +197,12 @@ def problem_edit(request: HttpRequest, problem_id: int) -> HttpResponse:
 def problems_batch(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Several problems of one owner on one page: the filled rows are saved together, or none."""
     meeting, _policy, member = _owner_for_create(request, meeting_id)
-    formset = rows_formset(request, ProblemRowForm, aspects=active_aspects(meeting.config_id))
+    formset = rows_formset(
+        request,
+        ProblemRowForm,
+        aspects=active_aspects(meeting.config_id),
+        sources=meeting.config.problem_source_choices(),
+    )
     errors: list[str] = []
     if request.method == "POST" and formset.is_valid():
         filled = [ProblemRow(number=n, member=member, **data) for n, data in filled_rows(formset)]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from mingjing.yearconfigs.models import Aspect, MeetingKind, TalkRule
+from mingjing.yearconfigs.models import DEFAULT_PROBLEM_SOURCES, Aspect, MeetingKind, ProblemSource, TalkRule
 
 
 class ConfigForm(forms.Form):
@@ -23,6 +23,14 @@ class ConfigForm(forms.Form):
     plan_lead_days = forms.IntegerField(label="请示提前天数", min_value=0, max_value=90, initial=15)
     report_deadline_days = forms.IntegerField(label="情况报告期限（会后天数）", min_value=0, max_value=90, initial=15)
     source_note = forms.CharField(label="依据与说明", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    problem_sources = forms.MultipleChoiceField(
+        label="问题来源可选项",
+        choices=ProblemSource.choices,
+        initial=list(DEFAULT_PROBLEM_SOURCES),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="填写查摆问题时可选的来源；已有问题的来源不受影响",
+        error_messages={"required": "请至少选择一项问题来源"},
+    )
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -23,6 +23,33 @@ class TalkRule(models.TextChoices):
     MEMBER_BRANCH_REPS = "member_branch_reps", "班子成员与所在党支部党员代表"
 
 
+class ProblemSource(models.TextChoices):
+    """Where a problem was found (问题来源): the catalogue; a configuration offers some of them."""
+
+    OPINION = "opinion", "征求意见"
+    TALK = "talk", "谈心谈话"
+    STUDY = "study", "学习研讨"
+    INSPECTION = "inspection", "巡视巡察、审计等反馈"
+    SUPERIOR = "superior", "上级通报"
+    SELF = "self", "自己查摆"
+    CHARTER = "charter", "对照党章党规"
+    RESEARCH = "research", "调研"
+
+
+DEFAULT_PROBLEM_SOURCES = ("opinion", "talk", "study", "inspection", "superior", "self")
+
+
+def default_problem_sources() -> list[str]:
+    return list(DEFAULT_PROBLEM_SOURCES)
+
+
+def _choices(codes: list[str], catalogue: type[models.TextChoices], keep: str | None) -> list[tuple[str, str]]:
+    """The catalogue's (code, label) pairs a configuration offers, in the catalogue's order; `keep` (the
+    value a record being edited already has) stays offered even when the configuration no longer lists it."""
+    offered = set(codes) | ({keep} if keep else set())
+    return [(value, str(label)) for value, label in catalogue.choices if value in offered]
+
+
 # What a configuration consists of, besides its aspects: copied, imported and edited as one set.
 CONFIG_FIELDS = (
     "year",
@@ -35,6 +62,7 @@ CONFIG_FIELDS = (
     "plan_lead_days",
     "report_deadline_days",
     "source_note",
+    "problem_sources",
 )
 
 
@@ -60,6 +88,7 @@ class YearConfig(models.Model):
     plan_lead_days = models.PositiveSmallIntegerField("请示提前天数", default=15)
     report_deadline_days = models.PositiveSmallIntegerField("情况报告期限（会后天数）", default=15)
     source_note = models.TextField("依据与说明", blank=True)
+    problem_sources = models.JSONField("问题来源可选项", default=default_problem_sources, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -81,6 +110,9 @@ class YearConfig(models.Model):
     def talk_rule_labels(self) -> list[str]:
         labels = dict(TalkRule.choices)
         return [str(labels.get(code, code)) for code in self.talk_rules]
+
+    def problem_source_choices(self, keep: str | None = None) -> list[tuple[str, str]]:
+        return _choices(self.problem_sources, ProblemSource, keep)
 
 
 class Aspect(models.Model):

@@ -24,13 +24,15 @@ def sync_presets() -> int:
     """Create the presets that are missing; return how many were created."""
     from mingjing.yearconfigs.models import CONFIG_FIELDS, Aspect, YearConfig
 
+    defaults = {f.name: f.get_default() for f in YearConfig._meta.fields}
+
     existing = set(YearConfig.objects.exclude(preset_code="").values_list("preset_code", flat=True))
     created = 0
     for preset in load_presets():
         if preset["preset_code"] in existing:
             continue
         config = YearConfig.objects.create(
-            preset_code=preset["preset_code"], **{name: preset[name] for name in CONFIG_FIELDS}
+            preset_code=preset["preset_code"], **{name: preset.get(name, defaults[name]) for name in CONFIG_FIELDS}
         )
         Aspect.objects.bulk_create(
             Aspect(config=config, order=i, title=a["title"], text=a.get("text", ""))

@@ -18,7 +18,7 @@ from mingjing.accounts.access import Perm
 from mingjing.accounts.selectors import require
 from mingjing.audit.services import apply_changes, audit_record
 from mingjing.organizations.models import Organization
-from mingjing.yearconfigs.models import CONFIG_FIELDS, Aspect, TalkRule, YearConfig
+from mingjing.yearconfigs.models import CONFIG_FIELDS, Aspect, ProblemSource, TalkRule, YearConfig
 from mingjing.yearconfigs.selectors import aspect_usage, require_config_edit, usage_text
 
 TITLE_MAX = Aspect._meta.get_field("title").max_length
@@ -29,6 +29,29 @@ def _check_talk_rules(rules: list[str]) -> None:
     unknown = [r for r in rules if r not in TalkRule.values]
     if unknown:
         raise ValidationError({"talk_rules": f"未知的谈话范围：{'、'.join(unknown)}"})
+
+
+# The lists a configuration offers out of a catalogue: (field, catalogue, what an entry is called).
+OFFERED_LISTS = (("problem_sources", ProblemSource, "问题来源"),)
+
+
+def _check_lists(config: YearConfig) -> None:
+    errors = {}
+    for field, catalogue, noun in OFFERED_LISTS:
+        codes = getattr(config, field)
+        if not isinstance(codes, list) or not codes:
+            errors[field] = f"请至少选择一项{noun}"
+            continue
+        unknown = [str(c) for c in codes if c not in catalogue.values]
+        if unknown:
+            errors[field] = f"未知的{noun}：{'、'.join(unknown)}"
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_config(config: YearConfig) -> None:
+    _check_talk_rules(config.talk_rules)
+    _check_lists(config)
 
 
 @dataclass
@@ -172,7 +195,7 @@ def yearconfig_create(
     if actor is not None:
         require(actor, Perm.UNIT_ADMIN, organization)
     config = YearConfig(organization=organization, **{k: v for k, v in fields.items() if k in CONFIG_FIELDS})
-    _check_talk_rules(config.talk_rules)
+    _check_config(config)
     config.full_clean()
     _plan_aspects(config, aspects)  # refuse before anything is written
     config.save()
@@ -226,7 +249,7 @@ def yearconfig_update(
     # One editor at a time: two saves of the same list must not interleave their renumbering.
     list(YearConfig.objects.select_for_update().filter(pk=config.pk).values_list("pk"))
     changes = apply_changes(config, {k: v for k, v in data.items() if k in CONFIG_FIELDS})
-    _check_talk_rules(config.talk_rules)
+    _check_config(config)
     if changes:
         config.full_clean()
     if aspects is not None:

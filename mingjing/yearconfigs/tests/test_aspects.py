@@ -67,6 +67,7 @@ class AspectEditTest(BaseTestCase):
             "plan_lead_days": config.plan_lead_days,
             "report_deadline_days": config.report_deadline_days,
             "source_note": config.source_note,
+            "problem_sources": config.problem_sources,
             "aspects-TOTAL_FORMS": len(rows),
             "aspects-INITIAL_FORMS": config.aspects.count(),
         }

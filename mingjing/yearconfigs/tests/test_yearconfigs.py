@@ -56,6 +56,7 @@ class AdminAddsNextYearTest(BaseTestCase):
             "plan_lead_days": 10,
             "report_deadline_days": 20,
             "source_note": "",
+            "problem_sources": ["opinion", "self", "charter"],
             "aspects-TOTAL_FORMS": 3,
             "aspects-INITIAL_FORMS": 0,
             "aspects-0-title": "带头第一个方面",
@@ -96,6 +97,14 @@ class AdminAddsNextYearTest(BaseTestCase):
         self.login("outsider")
         self.assertNotContains(self.client.get("/meetings/new/"), ">2026年度民主生活会</option>")
 
+    def test_problem_sources_are_chosen_from_the_catalogue(self):
+        self.login("admin")
+        self.assertContains(self.post_config(problem_sources=[]), "请至少选择一项问题来源")
+        self.assertContains(self.post_config(problem_sources=["gossip"]), "gossip")
+        self.post_config()
+        config = YearConfig.objects.get(name="2026年度民主生活会")
+        self.assertEqual(config.problem_sources, ["opinion", "self", "charter"])
+
     def test_a_configuration_needs_at_least_one_aspect(self):
         self.login("admin")
         response = self.post_config(**{"aspects-0-title": "", "aspects-0-text": "", "aspects-1-title": ""})
@@ -128,6 +137,7 @@ class AdminAddsNextYearTest(BaseTestCase):
             "plan_lead_days": 15,
             "report_deadline_days": 15,
             "source_note": "",
+            "problem_sources": ["opinion", "research"],
             "aspects-TOTAL_FORMS": 2,
             "aspects-INITIAL_FORMS": 0,
             "aspects-0-title": "对照巡察反馈问题深刻剖析",
@@ -138,6 +148,7 @@ class AdminAddsNextYearTest(BaseTestCase):
         self.client.post(f"/configs/{copy.pk}/edit/", edit)
         copy.refresh_from_db()
         self.assertEqual(copy.kind, "special")
+        self.assertEqual(copy.problem_sources, ["opinion", "research"])
         self.assertEqual(
             list(copy.aspects.values_list("title", flat=True)), ["对照巡察反馈问题深刻剖析", "对照整改责任查找差距"]
         )
@@ -145,6 +156,7 @@ class AdminAddsNextYearTest(BaseTestCase):
         self.assertIn("对照检查重点方面", [c["label"] for c in event.changes])
         page = self.client.get(f"/configs/{copy.pk}/").content.decode()
         self.assertIn("将类型由“年度”改为“专题”", page)
+        self.assertIn("<dd>征求意见、调研</dd>", page)
         # The preset itself is untouched.
         self.assertEqual(source.aspects.count(), 5)
 
