@@ -19,5 +19,7 @@ class StudySessionForm(forms.Form):
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
+        # The forms this year's configuration offers; an edited session keeps the one it has.
+        self.fields["form"].choices = meeting.config.study_kind_choices(keep=self.initial.get("form"))
         self.fields["participants"].queryset = RosterEntry.objects.filter(meeting=meeting).order_by("precedence", "id")
         limit_form(self, StudySession)

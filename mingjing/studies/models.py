@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
-
-class StudyForm(models.TextChoices):
-    COLLECTIVE = "collective", "集中学习"
-    SEMINAR = "seminar", "研讨"
-    SELF = "self", "个人自学"
+# The catalogue of forms lives with the year configuration, which offers some of them.
+from mingjing.yearconfigs.models import StudyKind as StudyForm
 
 
 class StudySession(models.Model):

@@ -18,10 +18,15 @@ def sessions_of_meeting(*, meeting: Meeting) -> QuerySet[StudySession]:
     return StudySession.objects.filter(meeting=meeting).prefetch_related(Prefetch("participants", queryset=roster))
 
 
-def session_counts(sessions: list[StudySession]) -> dict[str, int]:
-    """{"集中学习": 2, "研讨": 1, "个人自学": 0} in the order of the forms, for the page and the report."""
+def session_counts(sessions: list[StudySession], offered: list[str] | None = None) -> dict[str, int]:
+    """{"集中学习": 2, "研讨": 1, "个人自学": 0} in the order of the forms, for the page and the report:
+    the forms `offered` (the configuration's; every form when None) and any form a session has."""
     counts = Counter(s.form for s in sessions)
-    return {str(label): counts.get(value, 0) for value, label in StudyForm.choices}
+    return {
+        str(label): counts.get(value, 0)
+        for value, label in StudyForm.choices
+        if offered is None or value in offered or counts.get(value)
+    }
 
 
 def get_session_for_user(*, user: Any, pk: Any, ability: Ability = Ability.READ) -> StudySession:

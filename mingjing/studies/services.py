@@ -27,8 +27,21 @@ def _check_participants(meeting: Meeting, participants: list[RosterEntry]) -> No
         raise ValidationError({"participants": "只能选择本次会议班子名单中的成员"})
 
 
-def _check(session: StudySession) -> None:
-    """A session is held while the meeting is prepared, and its texts fit the report."""
+def _check_form(session: StudySession, *, kept: str | None = None) -> None:
+    """The form must be one the meeting's configuration offers; `kept`, the form the session already
+    had, stays allowed after the configuration drops it."""
+    offered = session.meeting.config.study_kind_choices(keep=kept)
+    if session.form not in {value for value, _ in offered}:
+        shown = str(dict(StudyForm.choices).get(session.form, session.form))
+        raise ValidationError(
+            {"form": f"“{shown}”不是本次会议可选的学习研讨形式，可选：{'、'.join(label for _, label in offered)}"}
+        )
+
+
+def _check(session: StudySession, *, kept_form: str | None = None) -> None:
+    """A session is held while the meeting is prepared, in a form the configuration offers, and its
+    texts fit the report."""
+    _check_form(session, kept=kept_form)
     check_record_date(
         session.meeting, session.session_date, phase=Phase.PREPARATION, field="session_date", label="学习研讨日期"
     )
@@ -72,10 +85,12 @@ def study_session_record(
 
 
 def _sync_step(meeting: Meeting) -> None:
-    """The 学习研讨 step is done once a collective session (集中学习 or 研讨) is recorded; its date is
+    """The 学习研讨 step is done once a collective session (集中学习, 中心组学习 or 研讨) is recorded; its date is
     the latest such session's, so the timeline shows how late the last one was held."""
     latest = (
-        StudySession.objects.filter(meeting=meeting, form__in=[StudyForm.COLLECTIVE, StudyForm.SEMINAR])
+        StudySession.objects.filter(
+            meeting=meeting, form__in=[StudyForm.COLLECTIVE, StudyForm.CENTRAL_GROUP, StudyForm.SEMINAR]
+        )
         .order_by("-session_date")
         .values_list("session_date", flat=True)
         .first()
@@ -88,6 +103,7 @@ def study_session_update(
     *, actor: Any, session: StudySession, data: dict[str, Any], participants: Iterable[RosterEntry] | None = None
 ) -> StudySession:
     policy_for(user=actor, meeting=session.meeting).require(Ability.EDIT)
+    kept_form = session.form
     changes = apply_changes(session, {k: v for k, v in data.items() if k in SESSION_FIELDS})
     if participants is not None:
         people = list(participants)
@@ -97,7 +113,7 @@ def study_session_update(
             session.participants.set(people)
             changes.append({"field": "participants", "label": "参加的班子成员", "old": old, "new": new})
     if changes:
-        _check(session)
+        _check(session, kept_form=kept_form)
         session.full_clean()
         scalar = [c["field"] for c in changes if c["field"] != "participants"]
         if scalar:

@@ -28,7 +28,7 @@ def session_list(request: HttpRequest, meeting_id: int) -> HttpResponse:
     context = {
         "meeting": meeting,
         "sessions": sessions,
-        "counts": session_counts(sessions),
+        "counts": session_counts(sessions, meeting.config.study_kinds),
         "policy": policy_for(user=request.user, meeting=meeting),
     }
     return render(request, "studies/list.html", context)

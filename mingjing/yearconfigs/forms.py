@@ -2,7 +2,15 @@ from __future__ import annotations
 
 from django import forms
 
-from mingjing.yearconfigs.models import DEFAULT_PROBLEM_SOURCES, Aspect, MeetingKind, ProblemSource, TalkRule
+from mingjing.yearconfigs.models import (
+    DEFAULT_PROBLEM_SOURCES,
+    DEFAULT_STUDY_KINDS,
+    Aspect,
+    MeetingKind,
+    ProblemSource,
+    StudyKind,
+    TalkRule,
+)
 
 
 class ConfigForm(forms.Form):
@@ -30,6 +38,14 @@ class ConfigForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="填写查摆问题时可选的来源；已有问题的来源不受影响",
         error_messages={"required": "请至少选择一项问题来源"},
+    )
+    study_kinds = forms.MultipleChoiceField(
+        label="学习研讨形式可选项",
+        choices=StudyKind.choices,
+        initial=list(DEFAULT_STUDY_KINDS),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="登记学习研讨时可选的形式；已有记录的形式不受影响",
+        error_messages={"required": "请至少选择一项学习研讨形式"},
     )
 
     def __init__(self, *args, units=None, **kwargs):

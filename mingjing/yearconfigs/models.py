@@ -36,6 +36,22 @@ class ProblemSource(models.TextChoices):
     RESEARCH = "research", "调研"
 
 
+class StudyKind(models.TextChoices):
+    """How a study session was held (学习研讨的形式): the catalogue; a configuration offers some of them."""
+
+    COLLECTIVE = "collective", "集中学习"
+    CENTRAL_GROUP = "central_group", "中心组学习"
+    SEMINAR = "seminar", "研讨"
+    SELF = "self", "个人自学"
+
+
+DEFAULT_STUDY_KINDS = ("collective", "seminar", "self")
+
+
+def default_study_kinds() -> list[str]:
+    return list(DEFAULT_STUDY_KINDS)
+
+
 DEFAULT_PROBLEM_SOURCES = ("opinion", "talk", "study", "inspection", "superior", "self")
 
 
@@ -63,6 +79,7 @@ CONFIG_FIELDS = (
     "report_deadline_days",
     "source_note",
     "problem_sources",
+    "study_kinds",
 )
 
 
@@ -89,6 +106,7 @@ class YearConfig(models.Model):
     report_deadline_days = models.PositiveSmallIntegerField("情况报告期限（会后天数）", default=15)
     source_note = models.TextField("依据与说明", blank=True)
     problem_sources = models.JSONField("问题来源可选项", default=default_problem_sources, blank=True)
+    study_kinds = models.JSONField("学习研讨形式可选项", default=default_study_kinds, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -113,6 +131,9 @@ class YearConfig(models.Model):
 
     def problem_source_choices(self, keep: str | None = None) -> list[tuple[str, str]]:
         return _choices(self.problem_sources, ProblemSource, keep)
+
+    def study_kind_choices(self, keep: str | None = None) -> list[tuple[str, str]]:
+        return _choices(self.study_kinds, StudyKind, keep)
 
 
 class Aspect(models.Model):

@@ -68,6 +68,7 @@ class AspectEditTest(BaseTestCase):
             "report_deadline_days": config.report_deadline_days,
             "source_note": config.source_note,
             "problem_sources": config.problem_sources,
+            "study_kinds": config.study_kinds,
             "aspects-TOTAL_FORMS": len(rows),
             "aspects-INITIAL_FORMS": config.aspects.count(),
         }

@@ -57,6 +57,7 @@ class AdminAddsNextYearTest(BaseTestCase):
             "report_deadline_days": 20,
             "source_note": "",
             "problem_sources": ["opinion", "self", "charter"],
+            "study_kinds": ["collective", "central_group"],
             "aspects-TOTAL_FORMS": 3,
             "aspects-INITIAL_FORMS": 0,
             "aspects-0-title": "带头第一个方面",
@@ -101,9 +102,11 @@ class AdminAddsNextYearTest(BaseTestCase):
         self.login("admin")
         self.assertContains(self.post_config(problem_sources=[]), "请至少选择一项问题来源")
         self.assertContains(self.post_config(problem_sources=["gossip"]), "gossip")
+        self.assertContains(self.post_config(study_kinds=[]), "请至少选择一项学习研讨形式")
         self.post_config()
         config = YearConfig.objects.get(name="2026年度民主生活会")
         self.assertEqual(config.problem_sources, ["opinion", "self", "charter"])
+        self.assertEqual(config.study_kinds, ["collective", "central_group"])
 
     def test_a_configuration_needs_at_least_one_aspect(self):
         self.login("admin")
@@ -138,6 +141,7 @@ class AdminAddsNextYearTest(BaseTestCase):
             "report_deadline_days": 15,
             "source_note": "",
             "problem_sources": ["opinion", "research"],
+            "study_kinds": ["central_group", "seminar"],
             "aspects-TOTAL_FORMS": 2,
             "aspects-INITIAL_FORMS": 0,
             "aspects-0-title": "对照巡察反馈问题深刻剖析",
@@ -149,6 +153,7 @@ class AdminAddsNextYearTest(BaseTestCase):
         copy.refresh_from_db()
         self.assertEqual(copy.kind, "special")
         self.assertEqual(copy.problem_sources, ["opinion", "research"])
+        self.assertEqual(copy.study_kinds, ["central_group", "seminar"])
         self.assertEqual(
             list(copy.aspects.values_list("title", flat=True)), ["对照巡察反馈问题深刻剖析", "对照整改责任查找差距"]
         )
@@ -157,6 +162,7 @@ class AdminAddsNextYearTest(BaseTestCase):
         page = self.client.get(f"/configs/{copy.pk}/").content.decode()
         self.assertIn("将类型由“年度”改为“专题”", page)
         self.assertIn("<dd>征求意见、调研</dd>", page)
+        self.assertIn("<dd>中心组学习、研讨</dd>", page)
         # The preset itself is untouched.
         self.assertEqual(source.aspects.count(), 5)
 
