@@ -18,6 +18,9 @@ from mingjing.organizations.models import Organization
 
 DEMO_DAY = dt.date(2026, 11, 2)
 PERSONAS = ("admin", "preparer", "principal", "member", "supervisor", "superior", "outsider")
+# 三员分立: the demo's 系统管理员, 安全管理员 and 审计管理员 at the top unit (not permission-matrix columns:
+# the matrix checks them apart, see mingjing/tests/admin_matrix.py).
+ADMINS = ("sysadmin", "secadmin", "auditor")
 
 
 def ensure_demo() -> Meeting:
@@ -40,8 +43,8 @@ class BaseTestCase(TestCase):
         cls.bureau = Organization.objects.get(name=BUREAU["name"])
         cls.superior_unit = Organization.objects.get(name=SUPERIOR["name"])
         cls.outsider_unit = Organization.objects.get(name=OUTSIDER_UNIT["name"])
-        users = get_user_model().objects.in_bulk([f"demo-{p}" for p in PERSONAS], field_name="username")
-        for persona in PERSONAS:
+        users = get_user_model().objects.in_bulk([f"demo-{p}" for p in (*PERSONAS, *ADMINS)], field_name="username")
+        for persona in (*PERSONAS, *ADMINS):
             setattr(cls, persona, users[f"demo-{persona}"])
 
     def login(self, persona: str) -> None:

@@ -11,22 +11,24 @@ nothing for the next request.
 
 from __future__ import annotations
 
+import re
 from importlib import import_module
 from importlib.util import find_spec
 from urllib.parse import urlencode
 
 from django.apps import apps
-from django.db import transaction
+from django.db import models, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from mingjing.accounts.models import Membership, Role
 from mingjing.accounts.services import membership_grant
-from mingjing.meetings.models import SupervisorAssignment
+from mingjing.meetings.models import Meeting, SupervisorAssignment
 from mingjing.meetings.services import meeting_create
 from mingjing.organizations.models import Division, PartyBranch, Person
 from mingjing.organizations.services import branch_create, division_create
-from mingjing.test import BaseTestCase
+from mingjing.test import ADMINS, BaseTestCase
+from mingjing.tests import admin_matrix
 from mingjing.tests.matrix import (
     ANON,
     BUREAU_ADMIN,
@@ -224,6 +226,23 @@ def url_names(patterns=None, prefix: str = "") -> list[str]:
     return names
 
 
+def belongs_to_a_meeting(obj, depth: int = 4) -> bool:
+    """A meeting, or an object that reaches one through its foreign keys (a talk, an entry, a problem …)."""
+    if isinstance(obj, Meeting):
+        return True
+    if depth == 0 or not isinstance(obj, models.Model):
+        return False
+    for f in obj._meta.concrete_fields:
+        if f.is_relation and (f.many_to_one or f.one_to_one):
+            target = getattr(obj, f.name)
+            if target is not None and belongs_to_a_meeting(target, depth - 1):
+                return True
+    return False
+
+
+MEETING_LINK = re.compile(rb'href="/meetings/\d+/')
+
+
 class MatrixTest(BaseTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
@@ -328,6 +347,65 @@ class MatrixTest(BaseTestCase):
                         if persona != ANON and expected == 302 and name != "logout":
                             # A signed-in user is never bounced to the login page.
                             self.assertFalse(response["Location"].startswith(LOGIN_URL), response["Location"])
+
+    # --- the three administrators (三员分立), classified in mingjing/tests/admin_matrix.py -------------
+
+    def test_every_url_is_classified_for_the_three_administrators(self) -> None:
+        self.assertEqual(ADMINS, ("sysadmin", "secadmin", "auditor"), "the order of admin_matrix's triples")
+        names = set(url_names())
+        unclassified = sorted(n for n in names if not admin_matrix.is_meeting(n) and n not in admin_matrix.ADMIN_EXPECT)
+        self.assertEqual(unclassified, [], "classify each in admin_matrix (ADMIN_EXPECT or MEETING_URLS)")
+        both = sorted(n for n in admin_matrix.ADMIN_EXPECT if admin_matrix.is_meeting(n))
+        self.assertEqual(both, [], "meeting-scoped URLs have no expectations for the administrators: they are refused")
+        named = admin_matrix.MEETING_URLS | admin_matrix.NOT_MEETING | set(admin_matrix.ADMIN_EXPECT)
+        self.assertEqual(sorted(named - names), [], "admin_matrix names URLs that no longer exist")
+        apps_ = {n.split(":")[0] for n in names if ":" in n}
+        self.assertEqual(sorted(admin_matrix.MEETING_APPS - apps_), [], "admin_matrix names apps without URLs")
+        for name, cases in self.rows.items():
+            if name in admin_matrix.ADMIN_EXPECT:
+                with self.subTest(name=name):
+                    self.assertEqual(len(admin_matrix.expected(name, cases)), len(cases), "one triple per case")
+
+    def test_meeting_scoped_rows_are_those_naming_a_meeting(self) -> None:
+        """The classification agrees with the fixtures each case names."""
+        for name, cases in self.rows.items():
+            for case in cases:
+                names_meeting = any(
+                    v != "missing" and belongs_to_a_meeting(self.fixtures[v]) for v in case.objs.values()
+                )
+                with self.subTest(name=name, case=case):
+                    if admin_matrix.is_meeting(name):
+                        self.assertTrue(names_meeting or "missing" in case.objs.values(), "names no meeting")
+                    elif name not in self.public:
+                        self.assertFalse(names_meeting, "names a meeting's record: classify it as meeting-scoped")
+
+    def test_no_administrator_reaches_a_meeting(self) -> None:
+        """None of the three reads or changes a meeting, or anything of one, by virtue of his role."""
+        for name, cases in self.rows.items():
+            if not admin_matrix.is_meeting(name):
+                continue
+            for case in cases:
+                url = self.url(name, case)
+                refused = {403, 404} | ({405} if set(case.expect[:-1]) == {405} else set())
+                for persona in ADMINS:
+                    with self.subTest(url=name, path=url, method=case.method, persona=persona, note=case.note):
+                        self.assertIn(self.request(persona, url, case).status_code, refused)
+
+    def test_the_three_administrators_pages(self) -> None:
+        """Each administrator reaches his own pages and is refused the others'; no page links to a meeting."""
+        for name, cases in self.rows.items():
+            if admin_matrix.is_meeting(name):
+                continue
+            for case, statuses in zip(cases, admin_matrix.expected(name, cases), strict=True):
+                url = self.url(name, case)
+                for persona, expected in zip(ADMINS, statuses, strict=True):
+                    with self.subTest(url=name, path=url, method=case.method, persona=persona, note=case.note):
+                        response = self.request(persona, url, case)
+                        self.assertEqual(response.status_code, expected)
+                        if expected == 302 and name != "logout":
+                            self.assertFalse(response["Location"].startswith(LOGIN_URL), response["Location"])
+                        if expected == 200 and response.get("Content-Type", "").startswith("text/html"):
+                            self.assertIsNone(MEETING_LINK.search(response.content), "links to a meeting")
 
 
 class MeetingListScopeTest(BaseTestCase):
