@@ -7,6 +7,10 @@ Each domain app adds the rows for its own URLs in `<app>/tests/permissions.py`:
   setUpTestData; `cls.fixtures` already holds the shared ones (bureau, meeting, principal_entry …);
 - `PUBLIC: set[str]` (optional) — URL names an anonymous visitor may open (the anonymous opinion
   form); everywhere else an anonymous visitor is sent to the login page.
+
+The three administrators (三员分立: demo-sysadmin, demo-secadmin, demo-auditor) are not columns: every URL
+is classified for them in mingjing/tests/admin_matrix.py (meeting-scoped, refused to all three; or an
+explicit status for each), so a new URL is added there too.
 """
 
 from __future__ import annotations
