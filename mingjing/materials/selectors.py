@@ -71,6 +71,14 @@ class Opened:
     policy: MeetingPolicy
 
 
+def material_title(material: Material, meeting: Meeting) -> str:
+    """The material's heading on the pages: the team's is named as the year's configuration names it
+    (领导班子对照检查材料 or 领导班子检视剖析材料)."""
+    if material.owner_id is None:
+        return f"领导班子{meeting.config.get_material_name_display()}"
+    return str(material)
+
+
 def open_material_for_user(*, user: Any, meeting_id: int, slot: str) -> Opened:
     """The material of one owner in a meeting the user may read (404 outside it), with its
     versions and history: 403 for a member's outline he may not read yet (his draft)."""

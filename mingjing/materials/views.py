@@ -25,6 +25,7 @@ from mingjing.materials.selectors import (
     get_file_for_user,
     in_revision,
     material_rows,
+    material_title,
     meeting_held_on,
     open_material_for_user,
     review_events_of,
@@ -109,7 +110,7 @@ def material_edit(request: HttpRequest, meeting_id: int, slot: str) -> HttpRespo
         "meeting": opened.meeting,
         "opened": opened,
         "material": material,
-        "title": str(material),
+        "title": material_title(material, opened.meeting),
         "text": text,
         "blocks": blocks(text),
         "can_write": can_write,
@@ -248,6 +249,7 @@ def material_version(request: HttpRequest, meeting_id: int, slot: str, number: i
     context = {
         "meeting": opened.meeting,
         "material": opened.material,
+        "title": material_title(opened.material, opened.meeting),
         "version": version,
         "blocks": blocks(version.text),
         "numbers": [v.number for v in versions_of(opened.material)],
@@ -311,7 +313,14 @@ def material_compare(request: HttpRequest, meeting_id: int, slot: str) -> HttpRe
     numbers = [v.number for v in versions]
     a = _int(request.GET.get("a"), numbers[1] if len(numbers) > 1 else (numbers[0] if numbers else 0))
     b = _int(request.GET.get("b"), numbers[0] if numbers else 0)
-    context = {"meeting": opened.meeting, "material": opened.material, "versions": versions, "a": a, "b": b}
+    context = {
+        "meeting": opened.meeting,
+        "material": opened.material,
+        "title": material_title(opened.material, opened.meeting),
+        "versions": versions,
+        "a": a,
+        "b": b,
+    }
     if numbers:
         left, right = version_of(opened.material, a), version_of(opened.material, b)
         rows = diff_rows(left.text, right.text)

@@ -6,6 +6,7 @@ from mingjing.yearconfigs.models import (
     DEFAULT_PROBLEM_SOURCES,
     DEFAULT_STUDY_KINDS,
     Aspect,
+    MaterialName,
     MeetingKind,
     ProblemSource,
     StudyKind,
@@ -38,6 +39,12 @@ class ConfigForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="填写查摆问题时可选的来源；已有问题的来源不受影响",
         error_messages={"required": "请至少选择一项问题来源"},
+    )
+    material_name = forms.ChoiceField(
+        label="班子材料名称",
+        choices=MaterialName.choices,
+        initial=MaterialName.EXAMINATION,
+        help_text="按上级通知的叫法：领导班子“对照检查材料”或“检视剖析材料”",
     )
     study_kinds = forms.MultipleChoiceField(
         label="学习研讨形式可选项",

@@ -36,6 +36,13 @@ class ProblemSource(models.TextChoices):
     RESEARCH = "research", "调研"
 
 
+class MaterialName(models.TextChoices):
+    """What the notice calls the team's material (and what the pages call it)."""
+
+    EXAMINATION = "examination", "对照检查材料"
+    INSPECTION = "inspection", "检视剖析材料"
+
+
 class StudyKind(models.TextChoices):
     """How a study session was held (学习研讨的形式): the catalogue; a configuration offers some of them."""
 
@@ -80,6 +87,7 @@ CONFIG_FIELDS = (
     "source_note",
     "problem_sources",
     "study_kinds",
+    "material_name",
 )
 
 
@@ -107,6 +115,9 @@ class YearConfig(models.Model):
     source_note = models.TextField("依据与说明", blank=True)
     problem_sources = models.JSONField("问题来源可选项", default=default_problem_sources, blank=True)
     study_kinds = models.JSONField("学习研讨形式可选项", default=default_study_kinds, blank=True)
+    material_name = models.CharField(
+        "班子材料名称", max_length=20, choices=MaterialName.choices, default=MaterialName.EXAMINATION
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

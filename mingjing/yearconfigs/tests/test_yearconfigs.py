@@ -58,6 +58,7 @@ class AdminAddsNextYearTest(BaseTestCase):
             "source_note": "",
             "problem_sources": ["opinion", "self", "charter"],
             "study_kinds": ["collective", "central_group"],
+            "material_name": "examination",
             "aspects-TOTAL_FORMS": 3,
             "aspects-INITIAL_FORMS": 0,
             "aspects-0-title": "带头第一个方面",
@@ -142,6 +143,7 @@ class AdminAddsNextYearTest(BaseTestCase):
             "source_note": "",
             "problem_sources": ["opinion", "research"],
             "study_kinds": ["central_group", "seminar"],
+            "material_name": "inspection",
             "aspects-TOTAL_FORMS": 2,
             "aspects-INITIAL_FORMS": 0,
             "aspects-0-title": "对照巡察反馈问题深刻剖析",
@@ -154,6 +156,7 @@ class AdminAddsNextYearTest(BaseTestCase):
         self.assertEqual(copy.kind, "special")
         self.assertEqual(copy.problem_sources, ["opinion", "research"])
         self.assertEqual(copy.study_kinds, ["central_group", "seminar"])
+        self.assertEqual(copy.get_material_name_display(), "检视剖析材料")
         self.assertEqual(
             list(copy.aspects.values_list("title", flat=True)), ["对照巡察反馈问题深刻剖析", "对照整改责任查找差距"]
         )
@@ -163,6 +166,7 @@ class AdminAddsNextYearTest(BaseTestCase):
         self.assertIn("将类型由“年度”改为“专题”", page)
         self.assertIn("<dd>征求意见、调研</dd>", page)
         self.assertIn("<dd>中心组学习、研讨</dd>", page)
+        self.assertIn("<dd>检视剖析材料</dd>", page)
         # The preset itself is untouched.
         self.assertEqual(source.aspects.count(), 5)
 
