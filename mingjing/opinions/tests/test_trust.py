@@ -12,7 +12,7 @@ import random
 import sqlite3
 import tempfile
 from pathlib import Path
-from unittest import mock
+from unittest import mock, skipUnless
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
@@ -268,6 +268,7 @@ class CodesDefaultForAClosedGroupTest(TrustTestCase):
         self.assertNotContains(self.client.get(f"/opinions/campaigns/{campaign.pk}/"), 'id="no-codes-warning"')
 
 
+@skipUnless(connection.vendor == "sqlite", "reads the raw bytes of the embedded SQLite database file")
 class DatabaseFileTest(TrustTestCase):
     """The raw bytes of the SQLite file, not the ORM's view of it."""
 
