@@ -204,7 +204,8 @@ def membership_grant(*, actor: Any, organization: Organization, user: Any, role:
             raise PermissionDenied(reason)
     if Membership.objects.filter(user=user, organization=organization, role=role).exists():
         raise ValidationError({"role": f"{actor_display_name(user)}已有“{Role(role).label}”角色"})
-    # 三员分立: one account never holds two of the three administrators' roles, anywhere.
+    # 三员分立: one account never holds two of the three administrators' roles, anywhere; and an
+    # administrator's account holds no other role, so it never reads a meeting through one.
     if role in THREE_ADMINS:
         held = Membership.objects.filter(user=user, role__in=THREE_ADMINS).exclude(role=role).first()
         if held is not None:
@@ -212,6 +213,23 @@ def membership_grant(*, actor: Any, organization: Organization, user: Any, role:
                 {
                     "role": f"{actor_display_name(user)}已是{held.get_role_display()}，"
                     f"系统管理员、安全管理员、审计管理员三者不能由同一账号兼任（三员分立）"
+                }
+            )
+        other = Membership.objects.filter(user=user).exclude(role__in=THREE_ADMINS).first()
+        if other is not None:
+            raise ValidationError(
+                {
+                    "role": f"{actor_display_name(user)}已有“{other.get_role_display()}”角色，"
+                    f"三员分立的管理员账号不能兼任其他角色，请另建账号"
+                }
+            )
+    else:
+        admin = Membership.objects.filter(user=user, role__in=THREE_ADMINS).first()
+        if admin is not None:
+            raise ValidationError(
+                {
+                    "role": f"{actor_display_name(user)}是{admin.get_role_display()}，"
+                    f"三员分立的管理员账号不能兼任其他角色，请另建账号"
                 }
             )
     membership = Membership.objects.create(user=user, organization=organization, role=role)

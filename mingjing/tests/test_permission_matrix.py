@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from importlib import import_module
 from importlib.util import find_spec
-from unittest import expectedFailure
 from urllib.parse import urlencode
 
 from django.apps import apps
@@ -139,7 +138,7 @@ MATRIX: dict[str, list[Case]] = {
         GET((404, 404, 404, 404, 404, 403, 403, 302), config_id="outsider_config"),
     ],
     "yearconfigs:copy": [
-        GET(CONFIG_ADMIN_ONLY, config_id="preset"),
+        GET((200, 200, 403, 403, 403, 403, 200, 302), "a preparer copies a preset for his unit", config_id="preset"),
         GET(BUREAU_ADMIN, config_id="bureau_config"),
         GET((404, 404, 404, 404, 404, 403, 403, 302), config_id="outsider_config"),
     ],
@@ -412,14 +411,27 @@ class MatrixTest(BaseTestCase):
 class AdministratorMeetingRoleTest(BaseTestCase):
     """None of the three reads a meeting: not even by granting himself a meeting role."""
 
-    @expectedFailure  # Open: membership_grant lets the system administrator make himself the bureau's preparer.
     def test_the_system_administrator_cannot_give_himself_a_meeting_role(self) -> None:
         self.login("sysadmin")
-        self.client.post(
+        response = self.client.post(
             reverse("accounts:unit_roles", args=[self.bureau.pk]),
             {"username": "demo-sysadmin", "display_name": "", "password": "", "role": Role.PREPARER},
         )
+        self.assertContains(response, "三员分立的管理员账号不能兼任其他角色")
         self.assertEqual(self.client.get(reverse("meetings:detail", args=[self.meeting.pk])).status_code, 404)
+
+    def test_no_administrator_gets_a_meeting_role_and_no_member_becomes_an_administrator(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from mingjing.accounts.services import membership_grant
+
+        for admin in (self.auditor, self.secadmin):
+            with self.subTest(admin=admin.username), self.assertRaisesMessage(ValidationError, "不能兼任其他角色"):
+                membership_grant(actor=self.admin, organization=self.bureau, user=admin, role=Role.MEMBER)
+        with self.assertRaisesMessage(ValidationError, "不能兼任其他角色"):
+            membership_grant(
+                actor=self.sysadmin, organization=self.superior_unit, user=self.member, role=Role.AUDIT_ADMIN
+            )
 
 
 class MeetingListScopeTest(BaseTestCase):
