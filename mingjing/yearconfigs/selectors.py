@@ -49,6 +49,24 @@ def require_config_edit(user: Any, config: YearConfig) -> None:
     require(user, Perm.UNIT_ADMIN, config.organization)
 
 
+def may_copy_into(user: Any, source: YearConfig, organization: Organization) -> bool:
+    """Who may make a unit's configuration by copying `source`: the unit's administrators; for a
+    shipped preset also its preparer (MEETING_WRITE on the unit), who prepares the meeting and finds
+    no configuration for the year. Editing the copy stays with the administrators."""
+    access = access_for(user)
+    if access.can(Perm.UNIT_ADMIN, organization):
+        return True
+    return source.is_preset and access.can(Perm.MEETING_WRITE, organization)
+
+
+def copy_target_units(*, user: Any, source: YearConfig) -> QuerySet[Organization]:
+    """The units the user may copy `source` into (see may_copy_into)."""
+    q = access_for(user).org_q(Perm.UNIT_ADMIN)
+    if source.is_preset:
+        q |= access_for(user).org_q(Perm.MEETING_WRITE)
+    return Organization.objects.filter(q).select_related("parent").order_by("path")
+
+
 def get_config_for_user(*, user: Any, pk: Any, write: bool = False) -> YearConfig:
     config = get_scoped(configs_for_user(user=user), pk, missing="没有找到该年度配置")
     if write:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 
@@ -19,7 +19,7 @@ from mingjing.accounts.selectors import require
 from mingjing.audit.services import apply_changes, audit_record
 from mingjing.organizations.models import Organization
 from mingjing.yearconfigs.models import CONFIG_FIELDS, Aspect, ProblemSource, StudyKind, TalkRule, YearConfig
-from mingjing.yearconfigs.selectors import aspect_usage, require_config_edit, usage_text
+from mingjing.yearconfigs.selectors import aspect_usage, may_copy_into, require_config_edit, usage_text
 
 TITLE_MAX = Aspect._meta.get_field("title").max_length
 RETIRED_MARK = "（已停用）"
@@ -214,9 +214,12 @@ def yearconfig_create(
 def yearconfig_copy(*, actor: Any, source: YearConfig, organization: Organization, year: int, name: str) -> YearConfig:
     """A unit's own copy of a preset (or of another config), to edit for next year or a 专题 meeting.
 
-    Retired aspects are left behind: the copy is for new records."""
-    if actor is not None:
-        require(actor, Perm.UNIT_ADMIN, organization)
+    Retired aspects are left behind: the copy is for new records. The unit's administrators copy any
+    configuration; its preparer copies a shipped preset (selectors.may_copy_into)."""
+    if actor is not None and not may_copy_into(actor, source, organization):
+        raise PermissionDenied(
+            "只有单位管理员可以为本单位新建年度配置；党务工作人员可以以系统预置配置为模板为本单位新建"
+        )
     config = YearConfig(
         organization=organization,
         year=year,

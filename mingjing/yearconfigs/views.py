@@ -16,6 +16,7 @@ from mingjing.yearconfigs.selectors import (
     aspect_usage,
     config_aspects,
     configs_for_user,
+    copy_target_units,
     get_config_for_user,
     usage_text,
 )
@@ -94,7 +95,7 @@ def config_detail(request: HttpRequest, config_id: int) -> HttpResponse:
         "active_count": sum(not a.retired for a in aspects),
         "retired_count": sum(a.retired for a in aspects),
         "can_edit": config.organization is not None and access.can(Perm.UNIT_ADMIN, config.organization),
-        "can_copy": _admin_units(request.user).exists(),
+        "can_copy": copy_target_units(user=request.user, source=config).exists(),
         "history": history_for_object(config),
     }
     return render(request, "yearconfigs/detail.html", context)
@@ -164,9 +165,9 @@ def config_edit(request: HttpRequest, config_id: int) -> HttpResponse:
 @login_required
 def config_copy(request: HttpRequest, config_id: int) -> HttpResponse:
     source = get_config_for_user(user=request.user, pk=config_id)
-    units = _admin_units(request.user)
+    units = copy_target_units(user=request.user, source=source)
     if not units.exists():
-        raise PermissionDenied("只有单位管理员可以新建年度配置")
+        raise PermissionDenied("只有单位管理员可以新建年度配置；党务工作人员可以以系统预置配置为模板新建")
     form = CopyForm(
         request.POST or None, units=units, initial={"year": source.year + 1, "name": f"{source.year + 1}年度民主生活会"}
     )
@@ -176,6 +177,9 @@ def config_copy(request: HttpRequest, config_id: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"已新建“{config.name}”，请按上级通知修改主题和重点方面")
-            return redirect("yearconfigs:edit", config_id=config.pk)
+            if access_for(request.user).can(Perm.UNIT_ADMIN, config.organization):
+                messages.success(request, f"已新建“{config.name}”，请按上级通知修改主题和重点方面")
+                return redirect("yearconfigs:edit", config_id=config.pk)
+            messages.success(request, f"已新建“{config.name}”；如需按上级通知修改主题和重点方面，请联系单位管理员")
+            return redirect("yearconfigs:detail", config_id=config.pk)
     return render(request, "yearconfigs/copy.html", {"form": form, "source": source})

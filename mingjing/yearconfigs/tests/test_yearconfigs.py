@@ -1,7 +1,10 @@
+from django.core.exceptions import PermissionDenied
+
 from mingjing.audit.models import AuditEvent
 from mingjing.test import BaseTestCase
 from mingjing.yearconfigs.models import YearConfig
 from mingjing.yearconfigs.presets import sync_presets
+from mingjing.yearconfigs.services import yearconfig_copy
 
 
 class PresetsTest(BaseTestCase):
@@ -174,3 +177,48 @@ class AdminAddsNextYearTest(BaseTestCase):
         for persona in ("preparer", "principal", "superior"):
             self.login(persona)
             self.assertEqual(self.post_config().status_code, 403, persona)
+
+
+class PreparerCopiesAPresetTest(BaseTestCase):
+    """A preparer whose unit has no configuration for the year makes one from a shipped preset; the
+    unit's administrator still edits it, and a preparer copies only presets, only for his own unit."""
+
+    def test_the_preparer_copies_a_preset_for_his_unit(self):
+        preset = YearConfig.objects.get(preset_code="2025-annual")
+        self.login("preparer")
+        self.assertContains(self.client.get(f"/configs/{preset.pk}/"), "以此为模板新建")
+        page = self.client.get(f"/configs/{preset.pk}/copy/").content.decode()
+        self.assertIn(f'<option value="{self.bureau.pk}">', page)
+        self.assertNotIn(f'<option value="{self.outsider_unit.pk}">', page)
+        response = self.client.post(
+            f"/configs/{preset.pk}/copy/", {"organization": self.bureau.pk, "year": 2026, "name": "2026年度民主生活会"}
+        )
+        copy = YearConfig.objects.get(organization=self.bureau, name="2026年度民主生活会")
+        self.assertRedirects(response, f"/configs/{copy.pk}/")
+        self.assertEqual(copy.aspects.count(), preset.aspects.filter(retired=False).count())
+        self.assertEqual(AuditEvent.objects.filter(object_id=copy.pk, event_type="yearconfig.copied").count(), 1)
+        # The copy is offered for his meeting; editing it stays with the administrator.
+        self.assertContains(self.client.get("/meetings/new/"), "2026年度民主生活会")
+        self.assertEqual(self.client.get(f"/configs/{copy.pk}/edit/").status_code, 403)
+        self.login("admin")
+        self.assertEqual(self.client.get(f"/configs/{copy.pk}/edit/").status_code, 200)
+
+    def test_not_into_another_unit_nor_from_a_units_own_configuration(self):
+        preset = YearConfig.objects.get(preset_code="2025-annual")
+        own = yearconfig_copy(actor=None, source=preset, organization=self.bureau, year=2026, name="本单位配置")
+        with self.assertRaises(PermissionDenied):
+            yearconfig_copy(actor=self.preparer, source=preset, organization=self.outsider_unit, year=2026, name="x")
+        with self.assertRaises(PermissionDenied):
+            yearconfig_copy(actor=self.preparer, source=own, organization=self.bureau, year=2027, name="x")
+        for persona in ("principal", "member", "superior"):
+            with self.assertRaises(PermissionDenied, msg=persona):
+                yearconfig_copy(
+                    actor=getattr(self, persona), source=preset, organization=self.bureau, year=2026, name="x"
+                )
+        self.login("preparer")
+        self.assertEqual(self.client.get(f"/configs/{own.pk}/copy/").status_code, 403)
+        response = self.client.post(
+            f"/configs/{preset.pk}/copy/", {"organization": self.outsider_unit.pk, "year": 2026, "name": "越权"}
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertFalse(YearConfig.objects.filter(name="越权").exists())
