@@ -35,10 +35,16 @@ def timed(fn, runs: int) -> list[float]:
     return times
 
 
-def reimport(content: bytes) -> None:
+def reimport(meeting, content: bytes) -> None:
+    """A newer bundle refreshing a read-only copy (a live meeting is never overwritten)."""
     with transaction.atomic():
+        type(meeting).objects.filter(pk=meeting.pk).update(is_copy=True)
         bundle_import(actor=None, content=content)
         transaction.set_rollback(True)
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
 
 
 def main() -> None:
@@ -48,7 +54,7 @@ def main() -> None:
     median = statistics.median(runs)
     print(
         f"archive box without PDF ({entries} files, {len(content) // 1024} KB): median {median:.2f} s, "
-        f"{median / GOAL:.2f} of the {GOAL:.0f} s goal"
+        f"goal {GOAL:.0f} s: {verdict(median < GOAL)}"
     )
     if pdf_available():
         start = time.perf_counter()
@@ -59,9 +65,10 @@ def main() -> None:
         print("archive box with PDF: skipped, LibreOffice is not installed")
     bundle = export_bundle(meeting=meeting)
     export = statistics.median(timed(lambda: export_bundle(meeting=meeting), 5))
-    load = statistics.median(timed(lambda: reimport(bundle), 5))
+    load = statistics.median(timed(lambda: reimport(meeting, bundle), 5))
     print(
-        f"meeting bundle ({len(bundle) // 1024} KB): export median {export * 1000:.0f} ms, import {load * 1000:.0f} ms"
+        f"meeting bundle ({len(bundle) // 1024} KB): export median {export * 1000:.0f} ms, "
+        f"import over a copy {load * 1000:.0f} ms (no goal set)"
     )
 
 
