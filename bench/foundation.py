@@ -56,9 +56,15 @@ def main() -> None:
     runs = ", ".join(f"{t:.2f}" for t in times)
     print(f"roster import, 2000 rows: median {statistics.median(times):.2f} s (runs: {runs})")
 
-    for _ in range(198):
+    for i in range(198):  # one annual meeting per unit and year: the rest are extra 专题 meetings
         meeting_create(
-            actor=None, organization=meeting.organization, config=meeting.config, planned_date=meeting.planned_date
+            actor=None,
+            organization=meeting.organization,
+            config=meeting.config,
+            kind="special",
+            extra_reason="基准测试",
+            planned_date=meeting.planned_date,
+            title=f"基准会议{i:03d}",
         )
     client = Client()
     client.force_login(meeting.organization.memberships.get(role="preparer").user)
