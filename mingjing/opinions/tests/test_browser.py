@@ -16,6 +16,11 @@ class SolicitationFlowTest(BrowserTestCase):
     def test_preparer_creates_campaign_qr_link_is_filled_in_and_grouped_after_close(self) -> None:
         from playwright.sync_api import expect
 
+        from mingjing.meetings.models import Meeting
+
+        # Opinions are sought before the meeting: hold it a month from the real today, on which the
+        # campaign opens and the visitor's response is dated.
+        Meeting.objects.filter(pk=self.meeting.pk).update(planned_date=today() + dt.timedelta(days=30))
         page = self.new_page()
         self.login(page, "demo-preparer")
         page.goto(f"/meetings/{self.meeting.pk}/")
