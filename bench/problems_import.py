@@ -15,7 +15,7 @@ from mingjing.demo.services import load_demo  # noqa: E402
 from mingjing.lib.xlsx import write_sheet  # noqa: E402
 from mingjing.problems.importing import COLUMNS, SHEET_TITLE, problems_import  # noqa: E402
 from mingjing.problems.models import Problem, Source  # noqa: E402
-from mingjing.yearconfigs.models import Aspect  # noqa: E402
+from mingjing.yearconfigs.models import DEFAULT_PROBLEM_SOURCES, Aspect  # noqa: E402
 
 ROWS = 2000
 GOAL_SECONDS = 3.0
@@ -23,7 +23,8 @@ RUNS = 5
 
 
 def problem_sheet(rows: int, owners: list[str], aspects: int) -> bytes:
-    sources = [str(label) for label in Source.labels] + [""]
+    # The sources a default year configuration offers (a unit may tick more), and "" for none.
+    sources = [str(Source(code).label) for code in DEFAULT_PROBLEM_SOURCES] + [""]
     data = [
         [
             owners[i % len(owners)],
