@@ -59,6 +59,21 @@ def default_study_kinds() -> list[str]:
     return list(DEFAULT_STUDY_KINDS)
 
 
+DEFAULT_COUNTERPART_KINDS = ("member", "division_heads", "branch_reps")
+
+
+def default_counterpart_kinds() -> list[str]:
+    return list(DEFAULT_COUNTERPART_KINDS)
+
+
+# Local practice: a yellow reminder 20 and 10 days before a deadline, red once it has passed.
+DEFAULT_REMINDER_DAYS = (20, 10)
+
+
+def default_reminder_days() -> list[int]:
+    return list(DEFAULT_REMINDER_DAYS)
+
+
 DEFAULT_PROBLEM_SOURCES = ("opinion", "talk", "study", "inspection", "superior", "self")
 
 
@@ -88,6 +103,10 @@ CONFIG_FIELDS = (
     "problem_sources",
     "study_kinds",
     "material_name",
+    "case_analysis_title",
+    "counterpart_kinds",
+    "reminder_days",
+    "compliance_rules",
 )
 
 
@@ -118,6 +137,14 @@ class YearConfig(models.Model):
     material_name = models.CharField(
         "班子材料名称", max_length=20, choices=MaterialName.choices, default=MaterialName.EXAMINATION
     )
+    case_analysis_title = models.CharField(
+        "案例剖析部分标题", max_length=30, default="典型案例剖析", help_text="如“典型案例剖析”“反面典型案例剖析”"
+    )
+    # Codes of talks.models.Counterpart the year's talks may be held with.
+    counterpart_kinds = models.JSONField("谈话对象类型可选项", default=default_counterpart_kinds, blank=True)
+    reminder_days = models.JSONField("提醒提前天数", default=default_reminder_days, blank=True)
+    # Named compliance rules' settings by rule code (mingjing.compliance); a rule not listed keeps its default.
+    compliance_rules = models.JSONField("合规检查规则", default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
