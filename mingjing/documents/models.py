@@ -50,3 +50,36 @@ class ParagraphOverride(models.Model):
 
     def __str__(self) -> str:
         return self.label or self.key
+
+
+class DocumentSetting(models.Model):
+    """A document's own settings (per meeting, kind and member or the team): the 成文日期 it is
+    signed with, and the optional sections the user left out. See `mingjing.documents.options`."""
+
+    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="document_settings")
+    kind = models.CharField("文书类型", max_length=40)
+    member = models.ForeignKey(
+        "meetings.RosterEntry", null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name="班子成员"
+    )
+    dated_on = models.DateField("成文日期", null=True, blank=True)
+    sections_off = models.JSONField("不印的部分", default=list, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "文书设置"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "kind"], condition=Q(member__isnull=True), name="document_setting_once_team"
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "kind", "member"],
+                condition=Q(member__isnull=False),
+                name="document_setting_once_member",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}设置"

@@ -135,6 +135,10 @@ class ReviewEvent(models.Model):
     version = models.PositiveIntegerField("针对版本", default=0)
     status_after = models.CharField(max_length=12, choices=Status.choices)
     created_at = models.DateTimeField("时间")
+    # The day the approval or review happened (entered, today by default) and the body that gave it
+    # (“局党组会议”, “市委第三督导组”): what the report states, not the click.
+    happened_on = models.DateField("日期", null=True, blank=True)
+    body = models.CharField("审核机关", max_length=200, blank=True, help_text="如“局党组会议”“市民主生活会督导组”")
 
     class Meta:
         verbose_name = "审核记录"
@@ -186,3 +190,19 @@ class UploadedFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class CaseStudy(models.Model):
+    """The typical case the team analysed (典型案例剖析), when the year requires one: which case and
+    what was learned. The material's section and the report's sentence come from it."""
+
+    meeting = models.OneToOneField("meetings.Meeting", on_delete=models.CASCADE, related_name="case_study")
+    case_name = models.CharField("典型案例", max_length=200, help_text="如“某局原局长某某严重违纪违法案”")
+    lessons = models.TextField("剖析和警示", max_length=2000, blank=True, help_text="以案为鉴，班子从中汲取的教训")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "典型案例剖析"
+
+    def __str__(self) -> str:
+        return self.case_name

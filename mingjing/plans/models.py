@@ -124,6 +124,8 @@ class PlanRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     replier_name = models.CharField("答复人", max_length=200, blank=True)
+    # The body that approved, as reports name it (“市民主生活会督导组”, “市委组织部”), not a person.
+    replier_body = models.CharField("答复机关", max_length=200, blank=True, help_text="如“市民主生活会督导组”")
     replied_on = models.DateField("答复日期", null=True, blank=True)
     reply_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
