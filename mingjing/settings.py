@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "mingjing.reports",
     "mingjing.archive",
     "mingjing.ops",
+    "mingjing.compliance",
     "mingjing.todo",
     "mingjing.oversight",
     "mingjing.demo",

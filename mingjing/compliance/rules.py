@@ -1,0 +1,79 @@
+"""The named compliance rules of a meeting: what each checks, its Chinese name, its threshold and
+where the year configuration overrides it.
+
+A configuration's `compliance_rules` is a dict by rule code ({} = every rule on, with its default);
+an entry may turn a rule off (`{"enabled": false}`) or set its threshold (`{"quorum": {"share": "90%"}}`).
+The request's lead days and the report's deadline are the configuration's own fields
+(`plan_lead_days`, `report_deadline_days`): the timeline and the rules read the same numbers.
+
+The judging itself is in `selectors.py` (many meetings at once, a fixed number of queries).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from mingjing.minutes.rules import criticism_warning, parse_share
+
+OK, BROKEN, PENDING, OFF = "ok", "broken", "pending", "off"
+STATUS_LABELS = {OK: "符合", BROKEN: "不符合", PENDING: "尚不能判断", OFF: "未启用"}
+
+
+@dataclass(frozen=True)
+class RuleDef:
+    code: str
+    name: str
+    url_name: str  # where it is fixed (takes the meeting's id)
+    fix_label: str
+    defaults: tuple[tuple[str, Any], ...] = ()
+
+
+RULES: tuple[RuleDef, ...] = (
+    RuleDef("request_lead", "会前按时报送请示", "plans:plan", "方案与请示"),
+    RuleDef("quorum", "到会人数符合要求", "minutes:detail", "会议记录", (("share", "2/3"),)),
+    RuleDef("talk_coverage", "会前谈心谈话全覆盖", "talks:list", "谈心谈话", (("days_before", 0),)),
+    RuleDef("criticism", "相互批评全覆盖且点出问题", "minutes:detail", "会议记录"),
+    RuleDef("problem_examples", "查摆问题均有具体事例", "problems:overview", "查摆问题"),
+    RuleDef(
+        "outline_approval", "发言提纲会前经主要负责同志审核", "materials:list", "对照检查材料", (("days_before", 0),)
+    ),
+    RuleDef("no_placeholders", "材料中没有【待补充】", "materials:list", "对照检查材料"),
+    RuleDef("report_deadline", "按时报送情况报告", "meetings:detail", "会议进度"),
+    RuleDef("rectification_fields", "整改事项明确责任人和时限", "rectification:ledger", "整改台账"),
+)  # fmt: skip
+RULE_BY_CODE = {r.code: r for r in RULES}
+
+
+def rule_settings(config: Any) -> dict[str, dict[str, Any]]:
+    """Every rule's settings for a configuration: its defaults overlaid with the configuration's entry."""
+    stored = getattr(config, "compliance_rules", None) or {}
+    result = {}
+    for rule in RULES:
+        own = stored.get(rule.code) if isinstance(stored.get(rule.code), dict) else {}
+        result[rule.code] = {"enabled": True, **dict(rule.defaults), **own}
+    return result
+
+
+def quorum_share(value: Any) -> tuple[int, int]:
+    """The configured quorum as (numerator, denominator); a value that cannot be read falls back to 2/3."""
+    try:
+        return parse_share(str(value))
+    except ValueError:
+        return 2, 3
+
+
+def days_setting(value: Any) -> int:
+    try:
+        return max(0, int(value))
+    except (TypeError, ValueError):
+        return 0
+
+
+def is_hope_only(text: str) -> bool:
+    """The one classifier for "不以提希望代替点问题": a criticism counts only when it names a concrete
+    problem. It does not when nothing was recorded, when every sentence only wishes or suggests
+    (希望…、建议…、要进一步…), or when no word names a shortcoming (问题、不够、缺乏 …). The wording lists
+    are the meeting record's (`minutes.rules`), so the warning the recorder sees while typing and this
+    rule always agree."""
+    return not (text or "").strip() or criticism_warning(text) is not None
