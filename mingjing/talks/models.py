@@ -1,18 +1,17 @@
 """One-to-one talks (谈心谈话) before the meeting.
 
 A talk is between a team member of the frozen roster and either another team member, the heads
-of one division he supervises, or the party-member representatives of one branch.
+of one division he supervises, the party-member representatives of one branch, or the heads of a
+包保/联系单位 (a unit outside the bureau, named in words). Which kinds a year offers is the year
+configuration's `counterpart_kinds`.
 """
 
 from __future__ import annotations
 
 from django.db import models
 
-
-class Counterpart(models.TextChoices):
-    MEMBER = "member", "班子成员"
-    DIVISION_HEADS = "division_heads", "分管科室负责同志"
-    BRANCH_REPS = "branch_reps", "党支部党员代表"
+# The catalogue lives with the year configuration, which offers some of its kinds.
+from mingjing.yearconfigs.models import CounterpartKind as Counterpart
 
 
 class Talk(models.Model):
@@ -41,6 +40,9 @@ class Talk(models.Model):
         related_name="+",
         verbose_name="党支部",
     )
+    liaison_unit = models.CharField(
+        "包保/联系单位", max_length=100, blank=True, help_text="与包保/联系单位负责同志谈话时填写单位名称，如“青山镇”"
+    )
     participants = models.CharField("参加人员", max_length=300, blank=True, help_text="如“孙丽、周伟”")
     topics = models.TextField("谈话内容", max_length=2000)
     # A division talk is with a division the member supervises; another one needs its reason.
@@ -65,4 +67,6 @@ class Talk(models.Model):
             return f"{self.division.name}负责同志"
         if self.counterpart_kind == Counterpart.BRANCH_REPS and self.branch_id:
             return f"{self.branch.name}党员代表"
+        if self.counterpart_kind == Counterpart.LIAISON_UNITS and self.liaison_unit:
+            return f"{self.liaison_unit}负责同志"
         return "【待补充】"

@@ -28,6 +28,7 @@ TALK_FIELDS = (
     "other_member",
     "division",
     "branch",
+    "liaison_unit",
     "participants",
     "topics",
     "criticism_discussed",
@@ -48,13 +49,20 @@ def supervised_divisions(meeting: Meeting) -> dict[int, set[int]]:
     return result
 
 
-def _check(talk: Talk, supervised: dict[int, set[int]] | None = None) -> None:
-    """The talk is dated before or on the meeting day, has its content, fits its limits, and its
-    counterpart matches its kind and belongs to this meeting's roster or unit; a division talk is
-    with a division the member supervises, or says why not. `supervised` as from
+def _check(talk: Talk, supervised: dict[int, set[int]] | None = None, *, kept: str | None = None) -> None:
+    """The talk is dated before or on the meeting day, has its content, fits its limits, its kind
+    is one the year's configuration offers (`kept`: the kind an edited talk already has stays
+    allowed), and its counterpart matches its kind and belongs to this meeting's roster or unit; a
+    division talk is with a division the member supervises, or says why not. `supervised` as from
     supervised_divisions (looked up when not given)."""
     meeting = talk.meeting
     errors: dict[str, str] = {}
+    offered = meeting.config.counterpart_kind_choices(keep=kept)
+    if talk.counterpart_kind in Counterpart.values and talk.counterpart_kind not in {v for v, _ in offered}:
+        allowed = "、".join(label for _, label in offered)
+        errors["counterpart_kind"] = (
+            f"“{Counterpart(talk.counterpart_kind).label}”不是本次会议年度配置中的谈话对象类型，可选：{allowed}"
+        )
     try:
         check_record_date(meeting, talk.talk_date, phase=Phase.PREPARATION, field="talk_date", label="谈话日期")
     except ValidationError as exc:
@@ -62,6 +70,7 @@ def _check(talk: Talk, supervised: dict[int, set[int]] | None = None) -> None:
     talk.topics = (talk.topics or "").strip()
     talk.participants = (talk.participants or "").strip()
     talk.exception_reason = (talk.exception_reason or "").strip()
+    talk.liaison_unit = (talk.liaison_unit or "").strip()
     if not talk.topics:
         errors["topics"] = "请填写谈话内容"
     if talk.member.meeting_id != meeting.pk:
@@ -96,10 +105,16 @@ def _check(talk: Talk, supervised: dict[int, set[int]] | None = None) -> None:
         elif talk.branch.organization_id != meeting.organization_id:
             errors["branch"] = "只能选择本单位的党支部"
         talk.other_member = talk.division = None
+    elif talk.counterpart_kind == Counterpart.LIAISON_UNITS:
+        if not talk.liaison_unit:
+            errors["liaison_unit"] = "请填写包保/联系单位的名称"
+        talk.other_member = talk.division = talk.branch = None
     else:
         errors["counterpart_kind"] = "请选择谈话对象类型"
     if talk.counterpart_kind != Counterpart.DIVISION_HEADS:
         talk.exception_reason = ""
+    if talk.counterpart_kind != Counterpart.LIAISON_UNITS:
+        talk.liaison_unit = ""
     try:
         check_lengths(talk)
     except ValidationError as exc:
@@ -119,6 +134,7 @@ def talk_record(
     other_member: RosterEntry | None = None,
     division: Division | None = None,
     branch: PartyBranch | None = None,
+    liaison_unit: str = "",
     participants: str = "",
     topics: str = "",
     criticism_discussed: bool = False,
@@ -133,6 +149,7 @@ def talk_record(
         other_member=other_member,
         division=division,
         branch=branch,
+        liaison_unit=liaison_unit,
         participants=participants,
         topics=topics,
         criticism_discussed=criticism_discussed,
@@ -162,8 +179,9 @@ def _sync_step(meeting: Meeting) -> None:
 @transaction.atomic
 def talk_update(*, actor: Any, talk: Talk, data: dict[str, Any]) -> Talk:
     policy_for(user=actor, meeting=talk.meeting).require(Ability.EDIT)
+    kept = talk.counterpart_kind
     changes = apply_changes(talk, {k: v for k, v in data.items() if k in TALK_FIELDS})
-    _check(talk)
+    _check(talk, kept=kept)
     if changes:
         talk.full_clean()
         talk.save()

@@ -32,6 +32,9 @@ KIND_NAMES = {str(label): value for value, label in Counterpart.choices} | {
     "科室负责同志": Counterpart.DIVISION_HEADS,
     "党支部": Counterpart.BRANCH_REPS,
     "党员代表": Counterpart.BRANCH_REPS,
+    "包保/联系单位": Counterpart.LIAISON_UNITS,
+    "包保单位": Counterpart.LIAISON_UNITS,
+    "联系单位": Counterpart.LIAISON_UNITS,
 }
 YES = {"是", "已沟通", "√", "1", "y", "yes", "true"}
 NO = {"", "否", "—", "-", "0", "n", "no", "false"}
@@ -46,13 +49,15 @@ def import_notes(meeting: Meeting) -> list[Any]:
     roster = list(RosterEntry.objects.filter(meeting=meeting).order_by("precedence", "id"))
     divisions = Division.objects.filter(organization=meeting.organization_id).order_by("id")
     branches = PartyBranch.objects.filter(organization=meeting.organization_id).order_by("id")
+    kinds = meeting.config.counterpart_kind_choices()
     return [
         ["列", "填写说明"],
         ["日期", f"必填，如 2026-11-02 或 2026年11月2日；应在会前（{cn_date(meeting.planned_date)}或之前）"],
         ["班子成员", "必填，谈话的班子成员：" + "、".join(e.name for e in roster)],
-        ["谈话对象类型", "可空（按谈话对象的名称判断）：" + "、".join(str(label) for label in Counterpart.labels)],
+        ["谈话对象类型", "可空（按谈话对象的名称判断）：" + "、".join(label for _, label in kinds)],
         ["谈话对象", "必填：班子成员姓名、科室名称（" + "、".join(d.name for d in divisions) + "）或党支部名称（"
-         + "、".join(b.name for b in branches) + "）"],
+         + "、".join(b.name for b in branches) + "）；与包保/联系单位负责同志谈话时填单位名称，并在“谈话对象类型”填“"
+         + str(Counterpart.LIAISON_UNITS.label) + "”"],
         ["参加人员", f"可空，与科室负责同志或党员代表谈话时填写，最多{_limit('participants')}字"],
         ["谈话内容", f"必填，最多{_limit('topics')}字"],
         ["已沟通批评意见", "可空：填“是”表示已沟通拟在会上提出的批评意见"],
@@ -94,6 +99,8 @@ class SheetLookups:
         if not name:
             return kind, {}, [("谈话对象", "不能为空")]
         plain = name.removesuffix("同志").removesuffix("负责").removesuffix("党员代表").strip()
+        if kind == Counterpart.LIAISON_UNITS:  # a unit outside the bureau: named in words
+            return kind, {"liaison_unit": plain}, []
         found = {
             Counterpart.MEMBER: ("other_member", self.roster.get(plain)),
             Counterpart.DIVISION_HEADS: ("division", self.divisions.get(plain)),

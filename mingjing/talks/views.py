@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,7 +18,6 @@ from mingjing.lib.views import form_page
 from mingjing.lib.xlsx import write_sheet
 from mingjing.meetings.selectors import get_meeting_for_user
 from mingjing.talks.forms import BulkTalkForm, TalkForm, bulk_form_kwargs
-from mingjing.talks.models import Counterpart
 from mingjing.talks.selectors import get_talk_for_user, talk_coverage, talks_of_meeting
 from mingjing.talks.services import (
     TALK_FIELDS,
@@ -43,14 +44,27 @@ def talk_list(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 
 def _kinds(form: TalkForm) -> list[tuple[str, str, bool]]:
-    """The kind switcher above the talk form: (value, label, chosen)."""
-    return [(value, label, value == form.kind) for value, label in Counterpart.choices]
+    """The kind switcher above the talk form: the kinds the year offers, as (value, label, chosen)."""
+    return [(value, label, value == form.kind) for value, label in form.offered]
+
+
+# What the kind switcher carries over when it redraws the form for another kind (htmx sends the
+# form's values with the request): the fields every kind has.
+CARRIED = ("talk_date", "member", "topics", "criticism_discussed", "participants")
+
+
+def _carried(request: HttpRequest) -> dict[str, Any]:
+    if request.method != "GET" or not request.headers.get("HX-Request"):
+        return {}
+    carried: dict[str, Any] = {name: request.GET[name] for name in CARRIED if name in request.GET}
+    carried["criticism_discussed"] = "criticism_discussed" in request.GET  # an unticked box is not sent
+    return carried
 
 
 @login_required
 def talk_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.EDIT)
-    form = TalkForm(request.POST or None, meeting=meeting, kind=request.GET.get("kind"))
+    form = TalkForm(request.POST or None, meeting=meeting, kind=request.GET.get("kind"), initial=_carried(request))
     return form_page(
         request,
         form=form,
@@ -65,9 +79,13 @@ def talk_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 def talk_edit(request: HttpRequest, talk_id: int) -> HttpResponse:
     talk = get_talk_for_user(user=request.user, pk=talk_id, ability=Ability.EDIT)
-    initial = {f: getattr(talk, f) for f in TALK_FIELDS}
+    initial = {f: getattr(talk, f) for f in TALK_FIELDS} | _carried(request)
     form = TalkForm(
-        request.POST or None, meeting=talk.meeting, kind=request.GET.get("kind", talk.counterpart_kind), initial=initial
+        request.POST or None,
+        meeting=talk.meeting,
+        kind=request.GET.get("kind", talk.counterpart_kind),
+        keep=talk.counterpart_kind,
+        initial=initial,
     )
     return form_page(
         request,

@@ -3,9 +3,11 @@ from __future__ import annotations
 from django import forms
 
 from mingjing.yearconfigs.models import (
+    DEFAULT_COUNTERPART_KINDS,
     DEFAULT_PROBLEM_SOURCES,
     DEFAULT_STUDY_KINDS,
     Aspect,
+    CounterpartKind,
     MaterialName,
     MeetingKind,
     ProblemSource,
@@ -53,6 +55,14 @@ class ConfigForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="登记学习研讨时可选的形式；已有记录的形式不受影响",
         error_messages={"required": "请至少选择一项学习研讨形式"},
+    )
+    counterpart_kinds = forms.MultipleChoiceField(
+        label="谈话对象类型可选项",
+        choices=CounterpartKind.choices,
+        initial=list(DEFAULT_COUNTERPART_KINDS),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="登记谈心谈话时可选的谈话对象类型（如增加“包保/联系单位负责同志”）；已有谈话记录不受影响",
+        error_messages={"required": "请至少选择一项谈话对象类型"},
     )
 
     def __init__(self, *args, units=None, **kwargs):

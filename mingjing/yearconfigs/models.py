@@ -59,6 +59,18 @@ def default_study_kinds() -> list[str]:
     return list(DEFAULT_STUDY_KINDS)
 
 
+class CounterpartKind(models.TextChoices):
+    """Whom a member talks with (谈话对象类型): the catalogue; a configuration offers some of them.
+
+    包保/联系单位 are units outside the bureau's own divisions and branches (townships, enterprises,
+    villages a member is answerable for), so a talk with their heads names the unit in words."""
+
+    MEMBER = "member", "班子成员"
+    DIVISION_HEADS = "division_heads", "分管科室负责同志"
+    BRANCH_REPS = "branch_reps", "党支部党员代表"
+    LIAISON_UNITS = "liaison_units", "包保/联系单位负责同志"
+
+
 DEFAULT_COUNTERPART_KINDS = ("member", "division_heads", "branch_reps")
 
 
@@ -140,7 +152,7 @@ class YearConfig(models.Model):
     case_analysis_title = models.CharField(
         "案例剖析部分标题", max_length=30, default="典型案例剖析", help_text="如“典型案例剖析”“反面典型案例剖析”"
     )
-    # Codes of talks.models.Counterpart the year's talks may be held with.
+    # Codes of CounterpartKind the year's talks may be held with.
     counterpart_kinds = models.JSONField("谈话对象类型可选项", default=default_counterpart_kinds, blank=True)
     reminder_days = models.JSONField("提醒提前天数", default=default_reminder_days, blank=True)
     # Named compliance rules' settings by rule code (mingjing.compliance); a rule not listed keeps its default.
@@ -172,6 +184,9 @@ class YearConfig(models.Model):
 
     def study_kind_choices(self, keep: str | None = None) -> list[tuple[str, str]]:
         return _choices(self.study_kinds, StudyKind, keep)
+
+    def counterpart_kind_choices(self, keep: str | None = None) -> list[tuple[str, str]]:
+        return _choices(self.counterpart_kinds, CounterpartKind, keep)
 
 
 class Aspect(models.Model):

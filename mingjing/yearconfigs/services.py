@@ -18,7 +18,15 @@ from mingjing.accounts.access import Perm
 from mingjing.accounts.selectors import require
 from mingjing.audit.services import apply_changes, audit_record
 from mingjing.organizations.models import Organization
-from mingjing.yearconfigs.models import CONFIG_FIELDS, Aspect, ProblemSource, StudyKind, TalkRule, YearConfig
+from mingjing.yearconfigs.models import (
+    CONFIG_FIELDS,
+    Aspect,
+    CounterpartKind,
+    ProblemSource,
+    StudyKind,
+    TalkRule,
+    YearConfig,
+)
 from mingjing.yearconfigs.selectors import aspect_usage, may_copy_into, require_config_edit, usage_text
 
 TITLE_MAX = Aspect._meta.get_field("title").max_length
@@ -32,7 +40,11 @@ def _check_talk_rules(rules: list[str]) -> None:
 
 
 # The lists a configuration offers out of a catalogue: (field, catalogue, what an entry is called).
-OFFERED_LISTS = (("problem_sources", ProblemSource, "问题来源"), ("study_kinds", StudyKind, "学习研讨形式"))
+OFFERED_LISTS = (
+    ("problem_sources", ProblemSource, "问题来源"),
+    ("study_kinds", StudyKind, "学习研讨形式"),
+    ("counterpart_kinds", CounterpartKind, "谈话对象类型"),
+)
 
 
 def _check_lists(config: YearConfig) -> None:

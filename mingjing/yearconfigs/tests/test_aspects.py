@@ -69,6 +69,7 @@ class AspectEditTest(BaseTestCase):
             "source_note": config.source_note,
             "problem_sources": config.problem_sources,
             "study_kinds": config.study_kinds,
+            "counterpart_kinds": config.counterpart_kinds,
             "material_name": config.material_name,
             "aspects-TOTAL_FORMS": len(rows),
             "aspects-INITIAL_FORMS": config.aspects.count(),

@@ -1,4 +1,5 @@
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from mingjing.audit.models import AuditEvent
 from mingjing.test import BaseTestCase
@@ -61,6 +62,7 @@ class AdminAddsNextYearTest(BaseTestCase):
             "source_note": "",
             "problem_sources": ["opinion", "self", "charter"],
             "study_kinds": ["collective", "central_group"],
+            "counterpart_kinds": ["member", "division_heads", "liaison_units"],
             "material_name": "examination",
             "aspects-TOTAL_FORMS": 3,
             "aspects-INITIAL_FORMS": 0,
@@ -107,10 +109,15 @@ class AdminAddsNextYearTest(BaseTestCase):
         self.assertContains(self.post_config(problem_sources=[]), "请至少选择一项问题来源")
         self.assertContains(self.post_config(problem_sources=["gossip"]), "gossip")
         self.assertContains(self.post_config(study_kinds=[]), "请至少选择一项学习研讨形式")
+        self.assertContains(self.post_config(counterpart_kinds=[]), "请至少选择一项谈话对象类型")
+        self.assertContains(self.post_config(counterpart_kinds=["neighbours"]), "neighbours")
         self.post_config()
         config = YearConfig.objects.get(name="2026年度民主生活会")
         self.assertEqual(config.problem_sources, ["opinion", "self", "charter"])
         self.assertEqual(config.study_kinds, ["collective", "central_group"])
+        self.assertEqual(config.counterpart_kinds, ["member", "division_heads", "liaison_units"])
+        page = self.client.get(reverse("yearconfigs:detail", args=[config.pk]))
+        self.assertContains(page, "班子成员、分管科室负责同志、包保/联系单位负责同志")
 
     def test_a_configuration_needs_at_least_one_aspect(self):
         self.login("admin")
@@ -146,6 +153,7 @@ class AdminAddsNextYearTest(BaseTestCase):
             "source_note": "",
             "problem_sources": ["opinion", "research"],
             "study_kinds": ["central_group", "seminar"],
+            "counterpart_kinds": ["member", "liaison_units"],
             "material_name": "inspection",
             "aspects-TOTAL_FORMS": 2,
             "aspects-INITIAL_FORMS": 0,
@@ -159,6 +167,7 @@ class AdminAddsNextYearTest(BaseTestCase):
         self.assertEqual(copy.kind, "special")
         self.assertEqual(copy.problem_sources, ["opinion", "research"])
         self.assertEqual(copy.study_kinds, ["central_group", "seminar"])
+        self.assertEqual(copy.counterpart_kinds, ["member", "liaison_units"])
         self.assertEqual(copy.get_material_name_display(), "检视剖析材料")
         self.assertEqual(
             list(copy.aspects.values_list("title", flat=True)), ["对照巡察反馈问题深刻剖析", "对照整改责任查找差距"]
