@@ -11,10 +11,12 @@ The judging itself is in `selectors.py` (many meetings at once, a fixed number o
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
-from mingjing.minutes.rules import criticism_warning, parse_share
+from mingjing.minutes.rules import PROBLEM_WORDS, SUGGESTION_OPENERS, parse_share
+from mingjing.minutes.rules import setting as minutes_setting
 
 OK, BROKEN, PENDING, OFF = "ok", "broken", "pending", "off"
 STATUS_LABELS = {OK: "符合", BROKEN: "不符合", PENDING: "尚不能判断", OFF: "未启用"}
@@ -70,10 +72,18 @@ def days_setting(value: Any) -> int:
         return 0
 
 
+CLAUSE_END = re.compile(r"[。！？；!?;\n，,：:]+")
+
+
 def is_hope_only(text: str) -> bool:
     """The one classifier for "不以提希望代替点问题": a criticism counts only when it names a concrete
-    problem. It does not when nothing was recorded, when every sentence only wishes or suggests
-    (希望…、建议…、要进一步…), or when no word names a shortcoming (问题、不够、缺乏 …). The wording lists
-    are the meeting record's (`minutes.rules`), so the warning the recorder sees while typing and this
-    rule always agree."""
-    return not (text or "").strip() or criticism_warning(text) is not None
+    problem, that is when at least one of its clauses does not open with a wish or a suggestion
+    (希望…、建议…、要进一步…) and holds a word that names a shortcoming (问题、不够、缺乏、少 …).
+    Nothing recorded, only wishes, suggestions or praise: it does not count.
+
+    The word lists are the meeting record's (`minutes.rules`, each replaceable by a setting), read
+    clause by clause here: "要进一步加强学习，目前对新理论学得不深" names a problem in its second clause."""
+    openers = tuple(minutes_setting("SUGGESTION_OPENERS", SUGGESTION_OPENERS))
+    words = tuple(minutes_setting("PROBLEM_WORDS", PROBLEM_WORDS))
+    clauses = [c.strip(" 、“”\"'　") for c in CLAUSE_END.split(text or "")]
+    return not any(c and not c.startswith(openers) and any(w in c for w in words) for c in clauses)
