@@ -61,8 +61,8 @@ def home(request: HttpRequest) -> HttpResponse:
     roles = list(
         Membership.objects.filter(user=request.user).select_related("organization").order_by("organization__path")
     )
-    meetings = list(meetings_for_user(user=request.user)[:20])
-    rows = [(m, meeting_current_step_label(m)) for m in meetings]
+    meetings = list(meetings_for_user(user=request.user)[:21])  # the 21st only says there are more
+    rows = [(m, meeting_current_step_label(m)) for m in meetings[:20]]
     # The administrators' way in: the units whose accounts they manage, the identity controls.
     account_units = list(
         {m.organization.pk: m.organization for m in roles if access.can(Perm.ACCOUNTS_MANAGE, m.organization)}.values()
@@ -70,6 +70,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "roles": roles,
         "rows": rows,
+        "more_meetings": len(meetings) > 20,
         "has_roles": bool(access.held),
         "account_units": account_units,
         "security_admin": access.can_anywhere(Perm.SECURITY_MANAGE),

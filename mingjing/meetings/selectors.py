@@ -13,15 +13,39 @@ from mingjing.accounts.policy import ANY, Ability, policy_for
 from mingjing.accounts.selectors import get_scoped
 from mingjing.audit.services import actor_display_name
 from mingjing.lib.dates import today
+from mingjing.lib.pagination import search_q
 from mingjing.meetings.models import Meeting, RosterEntry, StepCompletion, SupervisorAssignment
 from mingjing.meetings.timeline import StepView, build_timeline, current_step
 from mingjing.organizations.models import Division, TeamRole, team_rank
+from mingjing.yearconfigs.models import MeetingKind
 
 
 def meetings_for_user(*, user: Any) -> QuerySet[Meeting]:
     """The meetings the user may see, for lists and counts: a cancelled meeting is left out (it
     is still reached by its URL, read-only, through `get_meeting_for_user`)."""
     return _reachable_meetings(user=user).filter(cancelled_on__isnull=True)
+
+
+def meeting_filters(params: Any) -> dict[str, Any]:
+    """The meetings list's filters from the query string: `q` (words of the name or the unit's
+    name), `year` (the configuration's year) and `kind`; a value that does not parse is ignored."""
+    year = params.get("year", "").strip()
+    kind = params.get("kind", "")
+    return {
+        "q": params.get("q", "").strip()[:100],
+        "year": int(year) if year.isdigit() and len(year) == 4 else None,
+        "kind": kind if kind in MeetingKind.values else "",
+    }
+
+
+def filter_meetings(meetings: QuerySet[Meeting], *, q: str = "", year: int | None = None, kind: str = "") -> QuerySet:
+    if q:
+        meetings = meetings.filter(search_q(q, ["title", "organization__name", "organization__short_name"]))
+    if year:
+        meetings = meetings.filter(config__year=year)
+    if kind:
+        meetings = meetings.filter(kind=kind)
+    return meetings
 
 
 def _reachable_meetings(*, user: Any) -> QuerySet[Meeting]:

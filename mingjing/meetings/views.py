@@ -13,12 +13,15 @@ from mingjing.accounts.selectors import get_scoped
 from mingjing.audit.selectors import history_for_object
 from mingjing.lib.dates import today
 from mingjing.lib.forms import add_service_errors
+from mingjing.lib.pagination import paginate
 from mingjing.meetings.forms import AssignSupervisorForm, CancelForm, MeetingForm, NextMeetingForm, StepDoneForm
 from mingjing.meetings.models import SupervisorAssignment
 from mingjing.meetings.selectors import (
     assignable_supervisors,
+    filter_meetings,
     get_meeting_for_user,
     meeting_current_step_label,
+    meeting_filters,
     meeting_roster,
     meeting_supervisors,
     meeting_timeline,
@@ -39,19 +42,31 @@ from mingjing.meetings.services import (
 )
 from mingjing.meetings.timeline import PHASE_LABELS
 from mingjing.organizations.selectors import get_unit_for_user, units_for_user
+from mingjing.yearconfigs.models import MeetingKind
 from mingjing.yearconfigs.selectors import configs_for_unit, configs_for_user
 
 
 @login_required
 def meeting_list(request: HttpRequest) -> HttpResponse:
+    """Every meeting the user may see, a page at a time, with search (name or unit), year and kind."""
     meetings = meetings_for_user(user=request.user)
     unit = None
     if request.GET.get("unit"):
         unit = get_unit_for_user(user=request.user, pk=request.GET["unit"])
         meetings = meetings.filter(organization=unit)
-    rows = [(m, meeting_current_step_label(m)) for m in meetings]
+    f = meeting_filters(request.GET)
+    page = paginate(request, filter_meetings(meetings, **f))
+    rows = [(m, meeting_current_step_label(m)) for m in page]
     can_create = units_for_user(user=request.user, perm=Perm.MEETING_WRITE).exists()
-    return render(request, "meetings/list.html", {"rows": rows, "unit": unit, "can_create": can_create})
+    context = {
+        "rows": rows,
+        "page": page,
+        "f": f,
+        "kinds": MeetingKind.choices,
+        "unit": unit,
+        "can_create": can_create,
+    }
+    return render(request, "meetings/list.html", context)
 
 
 @login_required

@@ -8,11 +8,26 @@ from django.db.models import Prefetch, QuerySet
 
 from mingjing.accounts.access import Perm, access_for
 from mingjing.accounts.selectors import get_scoped, require
-from mingjing.organizations.models import Division, Organization, PartyBranch, Person, TeamRole, team_rank
+from mingjing.lib.pagination import search_q
+from mingjing.organizations.models import Division, Organization, OrgKind, PartyBranch, Person, TeamRole, team_rank
 
 
 def units_for_user(*, user: Any, perm: Perm = Perm.UNIT_READ) -> QuerySet[Organization]:
     return Organization.objects.filter(access_for(user).org_q(perm)).select_related("parent")
+
+
+def unit_filters(params: Any) -> dict[str, str]:
+    """The units list's filters: `q` (words of the name or short name) and `kind`."""
+    kind = params.get("kind", "")
+    return {"q": params.get("q", "").strip()[:100], "kind": kind if kind in OrgKind.values else ""}
+
+
+def filter_units(units: QuerySet[Organization], *, q: str = "", kind: str = "") -> QuerySet[Organization]:
+    if q:
+        units = units.filter(search_q(q, ["name", "short_name"]))
+    if kind:
+        units = units.filter(kind=kind)
+    return units.order_by("path")
 
 
 def get_unit_for_user(*, user: Any, pk: Any, perm: Perm = Perm.UNIT_READ) -> Organization:

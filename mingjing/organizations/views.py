@@ -12,14 +12,18 @@ from mingjing.audit.selectors import history_for_object
 from mingjing.audit.services import audit_download
 from mingjing.lib.forms import add_service_errors
 from mingjing.lib.http import xlsx_response
+from mingjing.lib.pagination import paginate
 from mingjing.organizations import roster
 from mingjing.organizations.forms import NamedForm, PersonForm, RosterImportForm, UnitForm
+from mingjing.organizations.models import OrgKind
 from mingjing.organizations.selectors import (
+    filter_units,
     get_branch_for_user,
     get_division_for_user,
     get_person_for_user,
     get_unit_for_user,
     people_of_unit,
+    unit_filters,
     units_for_user,
 )
 from mingjing.organizations.services import (
@@ -33,25 +37,40 @@ from mingjing.organizations.services import (
     person_update,
 )
 
+CHILDREN_SHOWN = 30  # on a unit's page; the rest through the units list (?parent=)
+
 
 @login_required
 def unit_list(request: HttpRequest) -> HttpResponse:
-    units = list(units_for_user(user=request.user))
-    top = min((u.depth for u in units), default=0)
-    rows = [(u, min(u.depth - top, 3)) for u in units]
-    return render(request, "organizations/unit_list.html", {"rows": rows})
+    """The units the user may see in tree order, a page at a time; search by name, filter by kind
+    and by the unit above (`?parent=`: a unit's children, the link from its page)."""
+    units = units_for_user(user=request.user)
+    parent = None
+    if request.GET.get("parent"):
+        parent = get_unit_for_user(user=request.user, pk=request.GET["parent"])
+        units = units.filter(parent=parent)
+    f = unit_filters(request.GET)
+    page = paginate(request, filter_units(units, **f))
+    # Indent by depth below the page's shallowest unit (flat for a search or one unit's children).
+    top = min((u.depth for u in page), default=0)
+    flat = bool(f["q"] or parent)
+    rows = [(u, 0 if flat else min(u.depth - top, 3)) for u in page]
+    context = {"rows": rows, "page": page, "f": f, "kinds": OrgKind.choices, "parent": parent}
+    return render(request, "organizations/unit_list.html", context)
 
 
 @login_required
 def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = get_unit_for_user(user=request.user, pk=unit_id)
     access = access_for(request.user)
+    children = list(unit.children.order_by("path")[: CHILDREN_SHOWN + 1])  # the last one only says there are more
     context = {
         "unit": unit,
         "people": people_of_unit(organization=unit),
         "divisions": unit.divisions.all(),
         "branches": unit.branches.all(),
-        "children": unit.children.all(),
+        "children": children[:CHILDREN_SHOWN],
+        "more_children": len(children) > CHILDREN_SHOWN,
         "can_manage": access.can(Perm.UNIT_MANAGE, unit),
         "can_admin": access.can(Perm.UNIT_ADMIN, unit),
         "can_accounts": access.can(Perm.ACCOUNTS_MANAGE, unit),
