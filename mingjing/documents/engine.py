@@ -26,6 +26,8 @@ until he resets it. `doc.blocks` lists what was written, for the preview page.
 from __future__ import annotations
 
 import io
+import re
+import threading
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -34,12 +36,12 @@ from typing import IO, Any
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from mingjing.documents.fonts import FONTS, LATIN, font_mode
 from mingjing.documents.numbering import heading_prefix, numbered_points
@@ -53,6 +55,7 @@ LINES_PER_PAGE, CHARS_PER_LINE = 22, 28
 BODY_PT = 16  # 3号
 TITLE_PT = 22  # 2号
 PAGE_NUMBER_PT = 14  # 4号
+IMPRINT_PT = 14  # 版记: 4号
 CHAR_SPACING = -5  # twentieths of a point: −0.25 pt, so a 16 pt character advances 15.75 pt
 CHAR_TWIPS = (BODY_PT * 20) + CHAR_SPACING  # 315: one character cell of the body text
 FOOTER_DISTANCE = Mm(21)  # the “— 1 —” line starts about 7 mm under the text block
@@ -152,8 +155,13 @@ _PPR_ORDER = ["w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:w
               "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange"]  # fmt: skip
 
 
+_RANKS: dict[int, dict[str, int]] = {}
+
+
 def _reorder(el, order: list[str]) -> None:
-    rank = {qn(tag): i for i, tag in enumerate(order)}
+    rank = _RANKS.get(id(order))
+    if rank is None:
+        rank = _RANKS[id(order)] = {qn(tag): i for i, tag in enumerate(order)}
     children = list(el)
     for child in children:
         el.remove(child)
@@ -177,9 +185,12 @@ def _ppr_props(
     snap: bool = True,
     outline: int | None = None,
     keep_next: bool = False,
+    page_break: bool = False,
 ) -> None:
     if keep_next:
         _child(ppr, "w:keepNext")
+    if page_break:
+        _child(ppr, "w:pageBreakBefore")
     _child(ppr, "w:widowControl", val="0")  # else a page may hold only 21 lines
     # Punctuation at the end of a full line: Word hangs it in the margin (its default, on); LibreOffice
     # 7.4 reads this same "on" as no hanging and moves the last character down with it (kinsoku), while
@@ -205,11 +216,10 @@ def _ppr_props(
 
 def _add_field(paragraph, instruction: str, placeholder: str, rpr_source) -> None:
     """A field (PAGE, NUMPAGES …) from fldChar runs: python-docx has no field API."""
-    import copy
 
     def run_with(child) -> None:
         run = paragraph.add_run()
-        run._r.insert(0, copy.deepcopy(rpr_source))
+        run._r.insert(0, _clone(rpr_source))
         run._r.append(child)
 
     begin = OxmlElement("w:fldChar")
@@ -230,6 +240,201 @@ def _add_field(paragraph, instruction: str, placeholder: str, rpr_source) -> Non
     run_with(end)
 
 
+# --- the prepared package -------------------------------------------------------------------------
+# Styles, the page set-up, the page-number footers, the font table and the settings are the same for
+# every document of one font mode and orientation: they are built once per process into a .docx
+# package, and each document starts from those bytes (python-docx's own Document() also parses a
+# template, so a document costs no more to start than a bare one).
+
+
+@dataclass(frozen=True)
+class Prepared:
+    blob: bytes
+    style_ids: dict[str, str]
+
+
+_PREPARED: dict[tuple[str, bool], Prepared] = {}
+_PREPARED_LOCK = threading.Lock()
+
+
+def prepared(fonts: str, landscape: bool) -> Prepared:
+    """The prepared package for a font mode and orientation, built on first use."""
+    key = (fonts, landscape)
+    found = _PREPARED.get(key)
+    if found is None:
+        with _PREPARED_LOCK:
+            found = _PREPARED.get(key)
+            if found is None:
+                doc = Document()
+                style_ids = _setup(doc, fonts=fonts, landscape=landscape)
+                buffer = io.BytesIO()
+                doc.save(buffer)
+                found = _PREPARED[key] = Prepared(buffer.getvalue(), style_ids)
+    return found
+
+
+def _setup(doc, *, fonts: str, landscape: bool) -> dict[str, str]:
+    section = doc.sections[0]
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = PAGE_HEIGHT, PAGE_WIDTH
+        section.top_margin, section.bottom_margin = MARGIN_LEFT, MARGIN_RIGHT
+        section.left_margin, section.right_margin = MARGIN_TOP, MARGIN_BOTTOM
+    else:
+        section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
+        section.top_margin, section.bottom_margin = MARGIN_TOP, MARGIN_BOTTOM
+        section.left_margin, section.right_margin = MARGIN_LEFT, MARGIN_RIGHT
+    section.header_distance, section.footer_distance = HEADER_DISTANCE, FOOTER_DISTANCE
+    sect_pr = section._sectPr
+    grid = sect_pr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        sect_pr.append(grid)
+    grid.attrib.clear()
+    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:linePitch"), str(LINE_PITCH_TWIPS))
+
+    def font(role: str) -> str:
+        return FONTS[role].name(fonts)
+
+    fangsong = font("fangsong")
+    styles_el = doc.styles.element
+    defaults = styles_el.find(qn("w:docDefaults"))
+    rpr_default = _child(_child(defaults, "w:rPrDefault"), "w:rPr")
+    _rpr_props(rpr_default, east_asia=fangsong, size_pt=BODY_PT, spacing=CHAR_SPACING)
+    ppr_default = _child(_child(defaults, "w:pPrDefault"), "w:pPr")
+    _ppr_props(ppr_default, align="both")
+
+    normal = doc.styles["Normal"]
+    _rpr_props(normal.element.get_or_add_rPr(), east_asia=fangsong, size_pt=BODY_PT, spacing=CHAR_SPACING)
+    _ppr_props(normal.element.get_or_add_pPr(), align="both")
+
+    def paragraph_style(
+        name: str, *, role: str, size: float, bold: bool = False, spacing: int | None = None, **ppr: Any
+    ):
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = normal
+        style.quick_style = True
+        _rpr_props(style.element.get_or_add_rPr(), east_asia=font(role), size_pt=size, bold=bold, spacing=spacing)
+        _ppr_props(style.element.get_or_add_pPr(), **ppr)
+        return style
+
+    title = FONTS["title"]
+    paragraph_style(STYLE_TITLE, role="title", size=TITLE_PT, bold=title.bold(fonts), align="center", snap=False)
+    paragraph_style(STYLE_BODY, role="fangsong", size=BODY_PT, spacing=CHAR_SPACING, first_line=2 * BODY_PT * 20)
+    for level, style_name in STYLE_HEADING.items():
+        paragraph_style(
+            style_name,
+            role=HEADING_FONT[level],
+            size=BODY_PT,
+            spacing=CHAR_SPACING,
+            first_line=2 * BODY_PT * 20,
+            outline=level - 1,
+            keep_next=True,
+        )
+    paragraph_style(STYLE_TABLE, role="fangsong", size=12, line_twips=None, snap=False, align="left")
+    paragraph_style(STYLE_PAGE, role="songti", size=PAGE_NUMBER_PT, line_twips=400, snap=False)
+
+    doc.settings.odd_and_even_pages_header_footer = True  # w:evenAndOddHeaders
+    settings = doc.settings.element
+    lang = settings.find(qn("w:themeFontLang"))
+    if lang is not None:
+        lang.set(qn("w:eastAsia"), "zh-CN")
+    _page_numbers(doc, fonts)
+    _font_table(doc, fonts)
+    props = doc.core_properties
+    props.language = "zh-CN"
+    # python-docx looks a style up by scanning all styles on every assignment: keep the ids.
+    return {s.name: s.style_id for s in doc.styles if s.type == WD_STYLE_TYPE.PARAGRAPH}
+
+
+def _font_table(doc, fonts: str) -> None:
+    """Declare each East-Asian font with its fallbacks (w:altName) for Word's substitution."""
+    part = doc.part
+    font_part = next((rel.target_part for rel in part.rels.values() if rel.reltype.endswith("/fontTable")), None)
+    if font_part is None:
+        return
+    from lxml import etree
+
+    root = etree.fromstring(font_part.blob)
+    for family in FONTS.values():
+        name = family.name(fonts)
+        if root.find(f"{{*}}font[@{{{root.nsmap['w']}}}name='{name}']") is not None:
+            continue
+        font = etree.SubElement(root, qn("w:font"))
+        font.set(qn("w:name"), name)
+        alternatives = [f for f in (family.official, *family.fallbacks) if f != name]
+        if alternatives:
+            alt = etree.SubElement(font, qn("w:altName"))
+            alt.set(qn("w:val"), alternatives[0])
+        etree.SubElement(font, qn("w:charset")).set(qn("w:val"), "86")  # GB2312
+        etree.SubElement(font, qn("w:family")).set(qn("w:val"), "modern" if family.role != "title" else "script")
+        etree.SubElement(font, qn("w:pitch")).set(qn("w:val"), "fixed" if family.role != "title" else "variable")
+    font_part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _page_numbers(doc, fonts: str) -> None:
+    """“— 1 —” in 4号宋体: odd pages right, even pages left, one character in."""
+    section = doc.sections[0]
+    one_char = PAGE_NUMBER_PT * 20
+    for footer, align, indent in (
+        (section.footer, "right", {"right": one_char}),
+        (section.even_page_footer, "left", {"left": one_char}),
+    ):
+        footer.is_linked_to_previous = False
+        paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+        paragraph.style = doc.styles[STYLE_PAGE]
+        _ppr_props(paragraph._p.get_or_add_pPr(), line_twips=400, snap=False, align=align, **indent)
+        rpr = OxmlElement("w:rPr")
+        songti = FONTS["songti"].name(fonts)
+        _rpr_props(rpr, east_asia=songti, size_pt=PAGE_NUMBER_PT, latin=songti)
+        _append_run(paragraph._p, "— ", rpr)
+        _add_field(paragraph, "PAGE", "1", rpr)
+        _append_run(paragraph._p, " —", rpr)
+
+
+_RPR: dict[tuple, Any] = {}
+_PARAGRAPHS: dict[tuple, Any] = {}  # prototype w:p by (style id, paragraph properties)
+
+
+def _shared_rpr(fonts: str, role: str, size: float, bold: bool, spacing: int | None):
+    """Run properties, built once per process and combination; runs get a copy."""
+    key = (fonts, role, size, bold, spacing)
+    rpr = _RPR.get(key)
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        _rpr_props(rpr, east_asia=FONTS[role].name(fonts), size_pt=size, bold=bold, spacing=spacing)
+        _RPR[key] = rpr
+    return rpr
+
+
+def _clone(el):
+    """A deep copy of an lxml element (what copy.deepcopy does, without its memo bookkeeping)."""
+    return el.__deepcopy__(None)
+
+
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_W_R, _W_T, _W_TAB, _W_BR = qn("w:r"), qn("w:t"), qn("w:tab"), qn("w:br")
+
+
+def _append_run(p, text: str, rpr) -> None:
+    """A run of `text` with a copy of `rpr`, appended to the w:p element (tabs become w:tab and line
+    feeds w:br, as python-docx's run.text does)."""
+    r = etree.SubElement(p, _W_R)
+    r.append(_clone(rpr))
+    for i, line in enumerate(text.split("\n")):
+        if i:
+            etree.SubElement(r, _W_BR)
+        for j, part in enumerate(line.split("\t")):
+            if j:
+                etree.SubElement(r, _W_TAB)
+            if part:
+                t = etree.SubElement(r, _W_T)
+                t.text = part
+                if part[0].isspace() or part[-1].isspace():
+                    t.set(_XML_SPACE, "preserve")
+
+
 # --- the builder ------------------------------------------------------------------------------------
 class OfficialDocument:
     """A GB/T 9704 document under construction. See the module docstring for the API."""
@@ -240,21 +445,34 @@ class OfficialDocument:
         title: str,
         addressee: str | None = None,
         doc_number: str | None = None,
+        signer: str | Sequence[str] | None = None,
         overrides: Mapping[str, str] | None = None,
         fonts: str | None = None,
         author: str = "明镜",
         landscape: bool = False,
     ) -> None:
+        """`doc_number` alone is centred under the top (下行文); with `signer` (the 签发人 of an
+        upward document, 上行文) the number goes left and “签发人：姓名” right on the same line,
+        each one character in, with the red separator line under them (GB/T 9704 §7.2.4–7.2.6)."""
         self.title = title
         self.fonts = fonts or font_mode()
         self.overrides = dict(overrides or {})
         self.blocks: list[Block] = []
         self._keys: set[str] = set()
         self._counters = [0, 0, 0, 0, 0]  # per heading level, 1-based
-        self._rpr_cache: dict[tuple, Any] = {}
-        self._doc = Document()
-        self._setup(author=author, landscape=landscape)
-        if doc_number:
+        self._attached: list[tuple[str, Any]] = []  # appended attachments, written before the 版记
+        self._imprint: tuple | None = None
+        package = prepared(self.fonts, landscape)
+        self._doc = Document(io.BytesIO(package.blob))
+        self._style_ids = package.style_ids
+        self._body = self._doc.element.body
+        self._body_end = self._body.find(qn("w:sectPr"))
+        self._landscape_page = landscape
+        props = self._doc.core_properties
+        props.title, props.author, props.last_modified_by = title, author, author
+        if signer is not None:
+            self._masthead(doc_number, signer)
+        elif doc_number:
             self._line(doc_number, align="center")
             self.blank()
         self._title(title)
@@ -268,160 +486,69 @@ class OfficialDocument:
     def font(self, role: str) -> str:
         return FONTS[role].name(self.fonts)
 
-    def _setup(self, *, author: str, landscape: bool) -> None:
-        doc = self._doc
-        section = doc.sections[0]
-        if landscape:
-            section.orientation = WD_ORIENT.LANDSCAPE
-            section.page_width, section.page_height = PAGE_HEIGHT, PAGE_WIDTH
-            section.top_margin, section.bottom_margin = MARGIN_LEFT, MARGIN_RIGHT
-            section.left_margin, section.right_margin = MARGIN_TOP, MARGIN_BOTTOM
-        else:
-            section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
-            section.top_margin, section.bottom_margin = MARGIN_TOP, MARGIN_BOTTOM
-            section.left_margin, section.right_margin = MARGIN_LEFT, MARGIN_RIGHT
-        section.header_distance, section.footer_distance = HEADER_DISTANCE, FOOTER_DISTANCE
-        sect_pr = section._sectPr
-        grid = sect_pr.find(qn("w:docGrid"))
-        if grid is None:
-            grid = OxmlElement("w:docGrid")
-            sect_pr.append(grid)
-        grid.attrib.clear()
-        grid.set(qn("w:type"), "lines")
-        grid.set(qn("w:linePitch"), str(LINE_PITCH_TWIPS))
-
-        fangsong = self.font("fangsong")
-        styles_el = doc.styles.element
-        defaults = styles_el.find(qn("w:docDefaults"))
-        rpr_default = _child(_child(defaults, "w:rPrDefault"), "w:rPr")
-        _rpr_props(rpr_default, east_asia=fangsong, size_pt=BODY_PT, spacing=CHAR_SPACING)
-        ppr_default = _child(_child(defaults, "w:pPrDefault"), "w:pPr")
-        _ppr_props(ppr_default, align="both")
-
-        normal = doc.styles["Normal"]
-        _rpr_props(normal.element.get_or_add_rPr(), east_asia=fangsong, size_pt=BODY_PT, spacing=CHAR_SPACING)
-        _ppr_props(normal.element.get_or_add_pPr(), align="both")
-
-        def paragraph_style(
-            name: str, *, role: str, size: float, bold: bool = False, spacing: int | None = None, **ppr: Any
-        ):
-            style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-            style.base_style = normal
-            style.quick_style = True
-            _rpr_props(
-                style.element.get_or_add_rPr(), east_asia=self.font(role), size_pt=size, bold=bold, spacing=spacing
-            )
-            _ppr_props(style.element.get_or_add_pPr(), **ppr)
-            return style
-
-        title = FONTS["title"]
-        paragraph_style(
-            STYLE_TITLE, role="title", size=TITLE_PT, bold=title.bold(self.fonts), align="center", snap=False
-        )
-        paragraph_style(STYLE_BODY, role="fangsong", size=BODY_PT, spacing=CHAR_SPACING, first_line=2 * BODY_PT * 20)
-        for level, style_name in STYLE_HEADING.items():
-            paragraph_style(
-                style_name,
-                role=HEADING_FONT[level],
-                size=BODY_PT,
-                spacing=CHAR_SPACING,
-                first_line=2 * BODY_PT * 20,
-                outline=level - 1,
-                keep_next=True,
-            )
-        paragraph_style(STYLE_TABLE, role="fangsong", size=12, line_twips=None, snap=False, align="left")
-        paragraph_style(STYLE_PAGE, role="songti", size=PAGE_NUMBER_PT, line_twips=400, snap=False)
-
-        # python-docx looks a style up by scanning all styles on every assignment: keep the ids.
-        self._style_ids = {s.name: s.style_id for s in doc.styles if s.type == WD_STYLE_TYPE.PARAGRAPH}
-        self._body_end = doc.element.body.find(qn("w:sectPr"))
-        doc.settings.odd_and_even_pages_header_footer = True  # w:evenAndOddHeaders
-        settings = doc.settings.element
-        lang = settings.find(qn("w:themeFontLang"))
-        if lang is not None:
-            lang.set(qn("w:eastAsia"), "zh-CN")
-        self._page_numbers()
-        self._font_table()
-        props = doc.core_properties
-        props.title, props.author, props.last_modified_by, props.language = self.title, author, author, "zh-CN"
-
-    def _font_table(self) -> None:
-        """Declare each East-Asian font with its fallbacks (w:altName) for Word's substitution."""
-        part = self._doc.part
-        font_part = next((rel.target_part for rel in part.rels.values() if rel.reltype.endswith("/fontTable")), None)
-        if font_part is None:
-            return
-        from lxml import etree
-
-        root = etree.fromstring(font_part.blob)
-        for family in FONTS.values():
-            name = family.name(self.fonts)
-            if root.find(f"{{*}}font[@{{{root.nsmap['w']}}}name='{name}']") is not None:
-                continue
-            font = etree.SubElement(root, qn("w:font"))
-            font.set(qn("w:name"), name)
-            alternatives = [f for f in (family.official, *family.fallbacks) if f != name]
-            if alternatives:
-                alt = etree.SubElement(font, qn("w:altName"))
-                alt.set(qn("w:val"), alternatives[0])
-            etree.SubElement(font, qn("w:charset")).set(qn("w:val"), "86")  # GB2312
-            etree.SubElement(font, qn("w:family")).set(qn("w:val"), "modern" if family.role != "title" else "script")
-            etree.SubElement(font, qn("w:pitch")).set(qn("w:val"), "fixed" if family.role != "title" else "variable")
-        font_part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-    def _page_numbers(self) -> None:
-        """“— 1 —” in 4号宋体: odd pages right, even pages left, one character in."""
-        section = self._doc.sections[0]
-        one_char = PAGE_NUMBER_PT * 20
-        for footer, align, indent in (
-            (section.footer, "right", {"right": one_char}),
-            (section.even_page_footer, "left", {"left": one_char}),
-        ):
-            footer.is_linked_to_previous = False
-            paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
-            paragraph.style = self._doc.styles[STYLE_PAGE]
-            _ppr_props(paragraph._p.get_or_add_pPr(), line_twips=400, snap=False, align=align, **indent)
-            rpr = OxmlElement("w:rPr")
-            songti = self.font("songti")
-            _rpr_props(rpr, east_asia=songti, size_pt=PAGE_NUMBER_PT, latin=songti)
-            self._run(paragraph, "— ", rpr)
-            _add_field(paragraph, "PAGE", "1", rpr)
-            self._run(paragraph, " —", rpr)
-
     # --- runs and paragraphs
-    def _new_paragraph(self, style: str) -> Paragraph:
-        """A body paragraph in `style` before the section properties (faster than add_paragraph)."""
-        p = OxmlElement("w:p")
+    def _new_paragraph(self, style: str, **ppr: Any) -> Paragraph:
+        """A paragraph in `style` with these paragraph properties, before the section properties: a
+        copy of a prototype built once per process for each combination (faster than add_paragraph)."""
+        key = (self._style_ids[style], tuple(sorted(ppr.items())))
+        proto = _PARAGRAPHS.get(key)
+        if proto is None:
+            proto = OxmlElement("w:p")
+            _set_style(Paragraph(proto, None), key[0])
+            if ppr:
+                _ppr_props(proto.get_or_add_pPr(), **ppr)
+            _PARAGRAPHS[key] = proto
+        p = _clone(proto)
         self._body_end.addprevious(p)
-        return _set_style(Paragraph(p, self._doc._body), self._style_ids[style])
+        return Paragraph(p, self._doc._body)
 
     @staticmethod
     def _run(paragraph, text: str, rpr) -> None:
-        import copy
-
-        run = paragraph.add_run(text)
-        run._r.insert(0, copy.deepcopy(rpr))
+        _append_run(paragraph._p, text, rpr)
 
     def _rpr(self, role: str, size: float = BODY_PT, bold: bool = False, spacing: int | None = CHAR_SPACING):
-        """Run properties, built once per combination; `_run` copies them into each run."""
-        key = (role, size, bold, spacing)
-        rpr = self._rpr_cache.get(key)
-        if rpr is None:
-            rpr = self._rpr_cache[key] = OxmlElement("w:rPr")
-            _rpr_props(rpr, east_asia=self.font(role), size_pt=size, bold=bold, spacing=spacing)
-        return rpr
+        """Run properties, built once per process and combination; `_run` copies them into each run."""
+        return _shared_rpr(self.fonts, role, size, bold, spacing)
 
     def _paragraph(self, style: str, parts: Sequence[tuple[str, Any]], **ppr: Any):
-        paragraph = self._new_paragraph(style)
-        if ppr:
-            _ppr_props(paragraph._p.get_or_add_pPr(), **ppr)
+        paragraph = self._new_paragraph(style, **ppr)
         for text, rpr in parts:
             if text:
-                self._run(paragraph, text, rpr)
+                _append_run(paragraph._p, text, rpr)
         return paragraph
 
     def _line(self, text: str, *, align: str) -> None:
         self._paragraph(STYLE_BODY, [(text, self._rpr("fangsong"))], first_line=0, align=align)
+
+    def _masthead(self, doc_number: str | None, signer: str | Sequence[str]) -> None:
+        """版头 of an upward document: “文号” left and “签发人：姓名” right on one line, each one
+        character in (签发人 in 3号仿宋, the names in 3号楷体), the red separator line under it."""
+        number = slot_text(doc_number)
+        names = signer if isinstance(signer, str) else "、".join(n for n in signer if n)
+        names = slot_text(names)
+        width = self._text_width()
+        paragraph = self._paragraph(
+            STYLE_BODY,
+            [(number, self._rpr("fangsong")), ("\t签发人：", self._rpr("fangsong")), (names, self._rpr("kaiti"))],
+            first_line=0,
+            left=CHAR_TWIPS,
+            align="left",
+        )
+        ppr = paragraph._p.get_or_add_pPr()
+        tabs = etree.SubElement(ppr, qn("w:tabs"))
+        etree.SubElement(tabs, qn("w:tab"), {qn("w:val"): "right", qn("w:pos"): str(width - CHAR_TWIPS)})
+        border = etree.SubElement(ppr, qn("w:pBdr"))
+        etree.SubElement(border, qn("w:bottom"), {qn("w:val"): "single", qn("w:sz"): "8", qn("w:space"): "6",
+                                                  qn("w:color"): "FF0000"})  # fmt: skip
+        _reorder(ppr, _PPR_ORDER)
+        self.blocks.append(Block("masthead", f"{number}　签发人：{names}"))
+        self.blank()
+
+    def _text_width(self) -> int:
+        """The text block's width in twips (156 mm, 225 mm landscape)."""
+        if self._landscape:
+            return int((PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM) / TWIP)
+        return int((PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT) / TWIP)
 
     def _title(self, title: str) -> None:
         bold = FONTS["title"].bold(self.fonts)
@@ -527,56 +654,86 @@ class OfficialDocument:
         size: float = 12,
         align: Sequence[str] | None = None,
         title: str | None = None,
+        heights: Sequence[float | None] | None = None,
     ) -> None:
-        """A ledger table, 156 mm wide: header row in 黑体, repeated on every page; cells in 仿宋
-        `size` pt (小四 by default). `widths` in mm; `align` per column: "c" centred, "l" left.
-        A cell value None prints 【待补充】 (a fact not recorded); "" stays empty (to be filled by hand)."""
+        """A ledger table as wide as the text block: header row in 黑体, repeated on every page; cells
+        in 仿宋 `size` pt (小四 by default), left-aligned (never justified: a narrow column would
+        spread its characters apart). Column widths follow the content (`fit_widths`): a name of 2–4
+        characters, a date or 【待补充】 is never broken inside a cell; `widths` (mm) are preferred
+        widths, e.g. room to write in an empty column. `align` per column: "c" centred, "l" left.
+        `heights` (mm, header first): rows at least this tall. A cell value None prints 【待补充】
+        (a fact not recorded); "" stays empty (to be filled by hand). Built row by row as XML."""
         rows = [[("" if v == "" else slot_text(v)) for v in row] for row in rows]
+        headers = [str(h) for h in headers]
         columns = len(headers)
         for i, row in enumerate(rows, start=1):
             if len(row) != columns:
                 raise ValueError(f"table row {i} has {len(row)} cells, expected {columns}")
+        if widths is not None and len(widths) != columns:
+            raise ValueError(f"{len(widths)} widths for {columns} columns")
         if title:
             self._paragraph(STYLE_BODY, [(title, self._rpr("heiti"))], first_line=0, align="center")
-        total = (PAGE_HEIGHT if self._landscape else PAGE_WIDTH) - (
-            MARGIN_TOP + MARGIN_BOTTOM if self._landscape else MARGIN_LEFT + MARGIN_RIGHT
-        )
-        widths_emu = _column_widths(widths, columns, total)
+        total = self._text_width()
+        preferred = [int(Mm(w) / TWIP) for w in widths] if widths is not None else None
+        twips = fit_widths([headers, *rows], total=total, size=size, preferred=preferred)
         align = list(align or ["c" if h in {"序号", "序"} else "l" for h in headers])
-        table = self._doc.add_table(rows=1 + len(rows), cols=columns)
-        table.style = self._doc.styles["Table Grid"]
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        table.autofit = False
-        tbl_pr = table._tbl.tblPr
-        _child(tbl_pr, "w:tblLayout", type="fixed")
-        for col, width in zip(table.columns, widths_emu, strict=True):
-            col.width = width
         body_rpr, head_rpr = self._rpr("fangsong", size, spacing=None), self._rpr("heiti", size, spacing=None)
+        style_id = self._style_ids[STYLE_TABLE]
         line = int(size * 20 * 1.5)
-        for r, (row, values) in enumerate(zip(table.rows, [list(headers), *rows], strict=True)):
-            tr_pr = row._tr.get_or_add_trPr()
-            _child(tr_pr, "w:cantSplit")
+        tbl = etree.SubElement(self._body, qn("w:tbl"))
+        self._body_end.addprevious(tbl)
+        tbl_pr = etree.SubElement(tbl, qn("w:tblPr"))
+        etree.SubElement(tbl_pr, qn("w:tblW"), {qn("w:w"): str(sum(twips)), qn("w:type"): "dxa"})
+        etree.SubElement(tbl_pr, qn("w:jc"), {qn("w:val"): "center"})
+        borders = etree.SubElement(tbl_pr, qn("w:tblBorders"))
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+            etree.SubElement(borders, qn(f"w:{side}"), {qn("w:val"): "single", qn("w:sz"): "4", qn("w:space"): "0",
+                                                         qn("w:color"): "000000"})  # fmt: skip
+        etree.SubElement(tbl_pr, qn("w:tblLayout"), {qn("w:type"): "fixed"})
+        margins = etree.SubElement(tbl_pr, qn("w:tblCellMar"))
+        for side in ("left", "right"):
+            etree.SubElement(margins, qn(f"w:{side}"), {qn("w:w"): str(CELL_MARGIN), qn("w:type"): "dxa"})
+        etree.SubElement(tbl_pr, qn("w:tblLook"), {qn("w:val"): "0000", qn("w:firstRow"): "0", qn("w:lastRow"): "0",
+                                                   qn("w:firstColumn"): "0", qn("w:lastColumn"): "0",
+                                                   qn("w:noHBand"): "1", qn("w:noVBand"): "1"})  # fmt: skip
+        grid = etree.SubElement(tbl, qn("w:tblGrid"))
+        for width in twips:
+            etree.SubElement(grid, qn("w:gridCol"), {qn("w:w"): str(width)})
+        # One prototype paragraph per alignment, copied into each cell.
+        protos = {}
+        for jc in ("center", "left"):
+            p = OxmlElement("w:p")
+            _set_style(Paragraph(p, None), style_id)
+            _ppr_props(p.get_or_add_pPr(), line_twips=line, snap=False, align=jc)
+            protos[jc] = p
+        heights = list(heights or [])
+        for r, values in enumerate([headers, *rows]):
+            tr = etree.SubElement(tbl, qn("w:tr"))
+            tr_pr = etree.SubElement(tr, qn("w:trPr"))
+            etree.SubElement(tr_pr, qn("w:cantSplit"))
+            height = heights[r] if r < len(heights) else None
+            if height:
+                etree.SubElement(tr_pr, qn("w:trHeight"), {qn("w:val"): str(int(Mm(height) / TWIP)),
+                                                           qn("w:hRule"): "atLeast"})  # fmt: skip
             if r == 0:
-                _child(tr_pr, "w:tblHeader")  # repeat the header row on every page
-            for c, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
-                cell.width = widths_emu[c]
-                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-                paragraph = cell.paragraphs[0]
-                _set_style(paragraph, self._style_ids[STYLE_TABLE])
-                centred = r == 0 or align[c] == "c"
-                texts = str(value).split("\n")
-                for i, text in enumerate(texts):
-                    p = paragraph if i == 0 else _set_style(cell.add_paragraph(), self._style_ids[STYLE_TABLE])
-                    _ppr_props(
-                        p._p.get_or_add_pPr(), line_twips=line, snap=False, align="center" if centred else "both"
-                    )
-                    self._run(p, text, head_rpr if r == 0 else body_rpr)
-        self.blocks.append(Block("table", title or "", rows=[list(headers), *rows]))
+                etree.SubElement(tr_pr, qn("w:tblHeader"))  # repeat the header row on every page
+            rpr = head_rpr if r == 0 else body_rpr
+            for c, value in enumerate(values):
+                tc = etree.SubElement(tr, qn("w:tc"))
+                tc_pr = etree.SubElement(tc, qn("w:tcPr"))
+                etree.SubElement(tc_pr, qn("w:tcW"), {qn("w:w"): str(twips[c]), qn("w:type"): "dxa"})
+                etree.SubElement(tc_pr, qn("w:vAlign"), {qn("w:val"): "center"})
+                proto = protos["center" if r == 0 or align[c] == "c" else "left"]
+                for text in str(value).split("\n"):
+                    p = _clone(proto)
+                    tc.append(p)
+                    if text:
+                        _append_run(p, text, rpr)
+        self.blocks.append(Block("table", title or "", rows=[headers, *rows]))
 
     @property
     def _landscape(self) -> bool:
-        section = self._doc.sections[0]
-        return section.page_width > section.page_height
+        return self._landscape_page
 
     def attachments(self, names: Sequence[str]) -> None:
         """附件说明: 正文下空一行左空二字 “附件：”; several are numbered “1. ……”, a wrapped name
@@ -607,6 +764,81 @@ class OfficialDocument:
                     hanging=hanging,
                 )
         self.blocks.append(Block("attachments", "附件：" + "；".join(names)))
+
+    def append_document(self, other: OfficialDocument, *, label: str = "附件") -> None:
+        """An attachment printed after the body (GB/T 9704 §8.2): it starts a new page with `label`
+        (“附件1”) in 3号黑体 at the top left and its own title on the third line, then its text.
+        Call it after the signature and 附注 and before `imprint`. `other` is a finished document of
+        the same font mode and orientation, without pictures; its 文号 line is not repeated."""
+        if other.fonts != self.fonts or other._landscape != self._landscape:
+            raise ValueError("an appended attachment needs the same fonts and orientation")
+        elements = [el for el in other._body if el.tag != qn("w:sectPr")]
+        if any(el.find(f".//{qn('w:drawing')}") is not None for el in elements):
+            raise ValueError("an appended attachment cannot carry pictures")
+        title_style = self._style_ids[STYLE_TITLE]
+        start = next((i for i, el in enumerate(elements) if el.find(f"{qn('w:pPr')}/{qn('w:pStyle')}") is not None
+                      and el.find(f"{qn('w:pPr')}/{qn('w:pStyle')}").get(qn("w:val")) == title_style), 0)  # fmt: skip
+        self._paragraph(STYLE_BODY, [(label, self._rpr("heiti"))], first_line=0, align="left", page_break=True)
+        self._new_paragraph(STYLE_BODY)
+        for el in elements[start:]:
+            self._body_end.addprevious(_clone(el))
+        self.blocks.append(Block("attachment", f"{label}　{other.title}"))
+
+    def imprint(self, *, issuer: str | None, date: Any, cc: Sequence[str] = ()) -> None:
+        """版记 (GB/T 9704 §7.4): between black lines as wide as the text block (first and last
+        0.35 mm, the one between 0.25 mm), in 4号仿宋: “抄送：” one character in with the bodies
+        separated by 、 and closed by 。 (left out when nothing is recorded), then 印发机关 one
+        character in and “印发日期印发” one character from the right. Held at the foot of the last
+        page (a table anchored to the bottom margin)."""
+        cc = [c.strip().rstrip("。，、,;；") for c in cc if c and c.strip()]
+        issuer_text, date_text = slot_text(issuer), slot_text(date) + "印发"
+        width = self._text_width()
+        one = IMPRINT_PT * 20
+        tbl = etree.SubElement(self._body, qn("w:tbl"))
+        self._body_end.addprevious(tbl)
+        tbl_pr = etree.SubElement(tbl, qn("w:tblPr"))
+        floating = {"leftFromText": "0", "rightFromText": "0", "vertAnchor": "margin", "horzAnchor": "margin",
+                    "tblpXSpec": "center", "tblpYSpec": "bottom"}  # fmt: skip
+        etree.SubElement(tbl_pr, qn("w:tblpPr"), {qn(f"w:{k}"): v for k, v in floating.items()})
+        etree.SubElement(tbl_pr, qn("w:tblW"), {qn("w:w"): str(width), qn("w:type"): "dxa"})
+        borders = etree.SubElement(tbl_pr, qn("w:tblBorders"))
+        for side, size in (("top", 8), ("bottom", 8), ("insideH", 6)):
+            etree.SubElement(borders, qn(f"w:{side}"), {qn("w:val"): "single", qn("w:sz"): str(size),
+                                                        qn("w:space"): "0", qn("w:color"): "000000"})  # fmt: skip
+        for side in ("left", "right", "insideV"):
+            etree.SubElement(borders, qn(f"w:{side}"), {qn("w:val"): "nil"})
+        etree.SubElement(tbl_pr, qn("w:tblLayout"), {qn("w:type"): "fixed"})
+        margins = etree.SubElement(tbl_pr, qn("w:tblCellMar"))
+        for side in ("left", "right"):
+            etree.SubElement(margins, qn(f"w:{side}"), {qn("w:w"): "0", qn("w:type"): "dxa"})
+        grid = etree.SubElement(tbl, qn("w:tblGrid"))
+        etree.SubElement(grid, qn("w:gridCol"), {qn("w:w"): str(width)})
+        rpr = self._rpr("fangsong", IMPRINT_PT, spacing=None)
+        lines = []
+        if cc:
+            lines.append(("抄送：" + "、".join(cc) + "。", None))
+        lines.append((issuer_text, date_text))
+        for left_text, right_text in lines:
+            tr = etree.SubElement(tbl, qn("w:tr"))
+            etree.SubElement(etree.SubElement(tr, qn("w:trPr")), qn("w:cantSplit"))
+            tc = etree.SubElement(tr, qn("w:tc"))
+            tc_pr = etree.SubElement(tc, qn("w:tcPr"))
+            etree.SubElement(tc_pr, qn("w:tcW"), {qn("w:w"): str(width), qn("w:type"): "dxa"})
+            etree.SubElement(tc_pr, qn("w:vAlign"), {qn("w:val"): "center"})
+            p = OxmlElement("w:p")
+            tc.append(p)
+            paragraph = _set_style(Paragraph(p, None), self._style_ids[STYLE_BODY])
+            ppr = paragraph._p.get_or_add_pPr()
+            hanging = 3 * one if right_text is None else 0  # a wrapped 抄送 line lines up after “抄送：”
+            _ppr_props(ppr, first_line=0, left=one + hanging, hanging=hanging or None, right=one, align="left",
+                       snap=False, line_twips=LINE_PITCH_TWIPS)  # fmt: skip
+            if right_text is not None:
+                tabs = etree.SubElement(ppr, qn("w:tabs"))
+                etree.SubElement(tabs, qn("w:tab"), {qn("w:val"): "right", qn("w:pos"): str(width - one)})
+                _reorder(ppr, _PPR_ORDER)
+            _append_run(p, left_text + ("\t" + right_text if right_text is not None else ""), rpr)
+        self._imprint = (cc, issuer_text, date_text)
+        self.blocks.append(Block("imprint", "\n".join(f"{a}　{b}" if b else a for a, b in lines)))
 
     def signature(self, unit: str | None, date: Any) -> None:
         """发文机关署名和成文日期 without a seal (GB/T 9704 §7.3.5.2): one blank line under the text;
@@ -720,8 +952,6 @@ def balance_title(line: str, cells: int = TITLE_CELLS) -> list[str]:
 
 
 def _finditer(text: str, word: str):
-    import re
-
     return re.finditer(re.escape(word), text)
 
 
@@ -736,13 +966,72 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
 
 
-def _column_widths(widths: Sequence[float] | None, columns: int, total) -> list[int]:
-    if widths is None:
-        return [int(total / columns)] * columns
-    if len(widths) != columns:
-        raise ValueError(f"{len(widths)} widths for {columns} columns")
-    scale = total / sum(Mm(w) for w in widths)
-    return [int(Mm(w) * scale) for w in widths]
+# --- table columns from their content ------------------------------------------------------------
+TWIP = 635  # EMU
+CELL_MARGIN = 85  # twips each side of a cell's text (1.5 mm)
+# What must never break inside a cell: a date (2026年1月5日, 2026年6月30日前, 1月5日, 2026-01-05), a
+# number with its unit, 【待补充】, and any run of 2–4 CJK characters standing alone between
+# punctuation or spaces (a name: 张明、李华; a state: 已销号).
+_UNBREAKABLE = re.compile(
+    r"\d{4}年\d{1,2}月(?:\d{1,2}日)?前?|\d{1,2}月\d{1,2}日前?|\d{4}[-./]\d{1,2}(?:[-./]\d{1,2})?"
+    r"|【待补充】|[0-9A-Za-z.%]+[条项个份人名次天%]?"
+)
+_SEPARATORS = re.compile(r"[\s、，,；;：:。（）()“”\"/]+")
+
+
+def unbreakable_width(text: str) -> float:
+    """Display width of the longest part of `text` that must stay on one line."""
+    widest = 0.0
+    for line in text.split("\n"):
+        for m in _UNBREAKABLE.finditer(line):
+            widest = max(widest, display_width(m.group()))
+        for part in _SEPARATORS.split(line):
+            if 2 <= len(part) <= 4 and all(unicodedata.east_asian_width(ch) in "WF" for ch in part):
+                widest = max(widest, display_width(part))
+    return widest
+
+
+def fit_widths(
+    rows: Sequence[Sequence[str]], *, total: int, size: float, preferred: Sequence[int] | None = None
+) -> list[int]:
+    """Column widths in twips summing to `total`, from the cells' display width at `size` pt (the
+    header row included): a column never narrower than its longest unbreakable part (unless even
+    those do not fit together); columns that fit in their fair share get their natural width, the
+    others share what is left in proportion to what they lack (the CSS automatic table layout).
+    `preferred` widths (twips) raise a column's natural width (room to write in)."""
+    columns = len(rows[0])
+    em = size * 20 * 1.04  # a CJK character in twips, with a little room for the renderer's rounding
+    pad = 2 * CELL_MARGIN + 20
+    lo = [pad + em * max(unbreakable_width(str(row[c])) for row in rows) for c in range(columns)]
+    hi = [
+        pad + em * max(display_width(line) for row in rows for line in str(row[c]).split("\n")) for c in range(columns)
+    ]
+    hi = [max(h, low, preferred[c] if preferred else 0) for c, (h, low) in enumerate(zip(hi, lo, strict=True))]
+    if sum(hi) <= total:
+        scale = total / sum(hi)
+        widths = [h * scale for h in hi]
+    elif sum(lo) >= total:
+        scale = total / sum(lo)
+        widths = [low * scale for low in lo]
+    else:
+        widths = [0.0] * columns
+        left, rest = float(total), list(range(columns))
+        # Narrow columns first: each that fits its share of what is left gets its natural width.
+        for c in sorted(rest, key=lambda c: hi[c]):
+            others_min = sum(lo[o] for o in rest if o != c)
+            if hi[c] <= left / len(rest) and hi[c] <= left - others_min:
+                widths[c] = hi[c]
+                left -= hi[c]
+                rest.remove(c)
+            else:
+                break
+        lack = sum(hi[c] - lo[c] for c in rest)
+        spare = left - sum(lo[c] for c in rest)
+        for c in rest:
+            widths[c] = lo[c] + (spare * (hi[c] - lo[c]) / lack if lack else spare / len(rest))
+    out = [int(w) for w in widths]
+    out[max(range(columns), key=lambda c: out[c])] += total - sum(out)
+    return out
 
 
 __all__ = ["Block", "OfficialDocument", "display_width", "set_fonts"]

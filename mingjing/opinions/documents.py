@@ -16,8 +16,6 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db.models import Prefetch
-from docx.enum.table import WD_ROW_HEIGHT_RULE
-from docx.shared import Mm
 
 from mingjing.accounts.policy import Ability
 from mingjing.documents.engine import OfficialDocument
@@ -88,15 +86,6 @@ def latest_campaign(meeting: Meeting) -> Campaign | None:
     return campaigns_of_meeting(meeting=meeting).last()
 
 
-def _row_heights(doc: OfficialDocument, heights_mm: list[float]) -> None:
-    """Rows of the last table at least this tall (the header row first): boxes to write in."""
-    table = doc.docx.tables[-1]
-    for row, height in zip(table.rows, heights_mm, strict=True):
-        if height:
-            row.height = Mm(height)
-            row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
-
-
 def build_solicitation_form(
     meeting: Meeting, member: RosterEntry | None, overrides: dict[str, str]
 ) -> OfficialDocument:
@@ -139,8 +128,9 @@ def build_solicitation_form(
             doc.paragraph(fill("网上填写地址：{url}", url=None), indent=False, align="center")
     roster = team_roster(meeting)
     rows = [["对领导班子", ""], *([f"对{e.name}同志" + (f"\n（{e.post}）" if e.post else ""), ""] for e in roster)]
-    doc.table(["征求对象", "意见建议"], rows, widths=[50, 106], align=["c", "l"])
-    _row_heights(doc, [0, TEAM_BOX_MM, *(MEMBER_BOX_MM for _ in roster)])
+    # Boxes to write in: the second column as wide as the names leave, rows at least this tall.
+    doc.table(["征求对象", "意见建议"], rows, widths=[30, 126], align=["c", "l"],
+              heights=[0, TEAM_BOX_MM, *(MEMBER_BOX_MM for _ in roster)])  # fmt: skip
     kinds = "　".join(f"□{label}" for value, label in SourceKind.choices)
     doc.paragraph(f"填写单位（可不填）：\n类别：{kinds}", indent=False)
     doc.paragraph(
