@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "mingjing.ops",
     "mingjing.compliance",
     "mingjing.todo",
+    "mingjing.reminders",
     "mingjing.oversight",
     "mingjing.demo",
 ]
@@ -275,6 +276,20 @@ BASE_URL = env("BASE_URL", "").rstrip("/")
 MINGJING_ORIGINALITY_SUSPECT = float(env("ORIGINALITY_SUSPECT", "0.5"))
 MINGJING_ORIGINALITY_HIGH = float(env("ORIGINALITY_HIGH", "0.7"))
 MINGJING_ORIGINALITY_BOILERPLATE = int(env("ORIGINALITY_BOILERPLATE", "10"))
+
+# E-mail for reminders (`mingjing remind`): SMTP when MINGJING_EMAIL_HOST is set, otherwise printed to the console.
+EMAIL_HOST = env("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = envsecret("EMAIL_PASSWORD")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = env("EMAIL_FROM", "mingjing@localhost")
+# The periodic reminder run inside `mingjing serve`, in seconds (0: off, e.g. when cron runs `mingjing remind`).
+REMIND_INTERVAL = int(env("REMIND_INTERVAL", "3600"))
 
 TEST_RUNNER = "mingjing.testrunner.Runner"
 TESTING = len(sys.argv) > 1 and sys.argv[1] == "test"

@@ -32,5 +32,6 @@ urlpatterns = [
     path("", include("mingjing.archive.urls")),
     path("audit/", include("mingjing.audit.urls")),
     path("todo/", include("mingjing.todo.urls")),
+    path("reminders/", include("mingjing.reminders.urls")),
     path("oversight/", include("mingjing.oversight.urls")),
 ]

@@ -140,6 +140,11 @@ ADMIN_EXPECT: dict[str, tuple[int, int, int] | list[tuple[int, int, int]]] = {
     "oversight:export": NONE,
     "todo:list": ALL,
     "todo:count": ALL,
+    # --- reminders (each person's own; none for an administrator) ---
+    "reminders:list": ALL,
+    "reminders:count": ALL,
+    "reminders:read": (302, 302, 302),
+    "reminders:settings": ALL,
 }
 
 

@@ -63,6 +63,9 @@ class Todo:
     meeting: Meeting
     mark: str = ""  # e.g. "已逾期3天"
     css: str = ""  # RED / YELLOW
+    # What the entry is about, stable while it stays the same task (reminders key on it), and its deadline.
+    key: str = ""
+    due: dt.date | None = None
 
 
 RECENT_DAYS = 3 * 366  # older meetings' open items live on as carried copies in later ledgers
@@ -125,7 +128,8 @@ def todos_for_user(*, user: Any, on: dt.date | None = None) -> list[Todo]:
         meeting = by_id[material.meeting_id]
         if policies[meeting.pk].can(Ability.APPROVE_MATERIAL, material.owner):
             url = reverse("materials:edit", args=[meeting.pk, material.slot])
-            todos.append(Todo(REVIEW, f"{meeting.organization.short_name}：{material}待审核", url, meeting))
+            key = f"review:{material.pk}:{material.current_version}"
+            todos.append(Todo(REVIEW, f"{meeting.organization.short_name}：{material}待审核", url, meeting, key=key))
 
     # 销号 requests at the stage I verify; my own open items near or past their deadline.
     policy_ids = [pk for pk, p in policies.items() if p.entry is not None or p.person_id is not None]
@@ -142,14 +146,15 @@ def todos_for_user(*, user: Any, on: dt.date | None = None) -> list[Todo]:
         url = reverse("rectification:item", args=[item.pk])
         label = f"{meeting.organization.short_name}：{item.key} {item.problem_text[:30]}"
         if item.status == ItemStatus.REQUESTED and policy.can(Ability.LEDGER_VERIFY, item):
-            todos.append(Todo(VERIFY, f"{label} 申请销号", url, meeting))
+            key = f"verify:{item.pk}:{policy.verify_stage(item)}"
+            todos.append(Todo(VERIFY, f"{label} 申请销号", url, meeting, key=key))
         elif item.status != ItemStatus.REQUESTED and policy.is_mine(item):
             s = meeting._todo_settings
             mark = deadline_mark(
                 item, today=on, first_days=s["first_warning_days"], second_days=s["second_warning_days"]
             )
             if mark.state in (OVERDUE, URGENT, WARNING):
-                todos.append(Todo(ITEMS, label, url, meeting, mark.label, mark.css))
+                todos.append(Todo(ITEMS, label, url, meeting, mark.label, mark.css, f"item:{item.pk}", item.deadline))
 
     # My outline (and the principal's team material) not yet written, or returned; before the meeting.
     writable = {}
@@ -182,7 +187,8 @@ def todos_for_user(*, user: Any, on: dt.date | None = None) -> list[Todo]:
             what = "领导班子对照检查材料" if owner is None else "个人发言提纲"
             slot = "team" if owner is None else str(owner.pk)
             url = reverse("materials:edit", args=[m.pk, slot])
-            todos.append(Todo(WRITE, f"{m.title}：{what}{state}", url, m, f"会议{cn_date(m.planned_date)}召开"))
+            mark, key = f"会议{cn_date(m.planned_date)}召开", f"write:{m.pk}:{slot}:{state}"
+            todos.append(Todo(WRITE, f"{m.title}：{what}{state}", url, m, mark, key=key, due=m.planned_date))
 
     # Timeline steps whose responsible role is mine in the meeting, late or due within days.
     for m in meetings:
@@ -206,12 +212,13 @@ def todos_for_user(*, user: Any, on: dt.date | None = None) -> list[Todo]:
         url = reverse("meetings:detail", args=[m.pk])
         for v in views:
             if v.state in (LATE, SOON) and mine.get(str(v.step.responsible)):
-                todos.append(Todo(STEPS, f"{m.title}：{v.step.label}", url, m, v.state_label, _late_css(v.late_days)))
+                css, key = _late_css(v.late_days), f"step:{m.pk}:{v.step.key}"
+                todos.append(Todo(STEPS, f"{m.title}：{v.step.label}", url, m, v.state_label, css, key, v.due_on))
         late = [v for v in views if v.state == LATE]
         if policy.superior and late:  # the superior watches the units below: one line per late meeting
             worst = max(late, key=lambda v: v.late_days)
             text = f"{m.organization.short_name}：{len(late)}个步骤逾期，最久为“{worst.step.label}”"
-            todos.append(Todo(UNITS, text, url, m, worst.state_label, RED))
+            todos.append(Todo(UNITS, text, url, m, worst.state_label, RED, f"late:{m.pk}:{worst.step.key}"))
 
     # Campaigns past their closing date and still open, for whoever keeps the records.
     editors = [pk for pk, p in policies.items() if p.can(Ability.EDIT)]
@@ -220,7 +227,7 @@ def todos_for_user(*, user: Any, on: dt.date | None = None) -> list[Todo]:
             m = by_id[c.meeting_id]
             url = reverse("opinions:campaign", args=[c.pk])
             mark = f"截止日期{cn_date(c.closes_on)}已过"
-            todos.append(Todo(CAMPAIGNS, f"{m.title}：{c}", url, m, mark, YELLOW))
+            todos.append(Todo(CAMPAIGNS, f"{m.title}：{c}", url, m, mark, YELLOW, f"campaign:{c.pk}", c.closes_on))
 
     order = list(GROUP_LABELS)
     todos.sort(key=lambda t: order.index(t.group))
