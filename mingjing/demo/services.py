@@ -1,9 +1,16 @@
 """The demo: a fictional 局 shaped like the one in seed 000, its superior with an organization
-department and a 督导组, an unrelated unit, and a 2025年度 meeting part-way through.
+department and a 督导组, an unrelated unit, last year's meeting finished and this year's part-way
+through.
+
+It looks right on the day it is loaded: this year's meeting is held three weeks later, so its year
+follows the day (loaded on 2026-11-02, the tests' day, it is the 2025年度 meeting and last year's
+the 2024年度 one, held on 16 January 2025); the records' dates (requests, campaigns, deadlines) are
+counted from the day too, so nothing is long overdue. A year without a shipped preset gets the
+bureau's own copy of the latest one.
 
 Idempotent: every record is looked up by its natural key first, so running it again (or after
-a partial run) adds only what is missing. Writes go through the services, so the demo's history
-pages read like real use.
+a partial run, or on a later day) adds only what is missing. Writes go through the services, so
+the demo's history pages read like real use.
 """
 
 from __future__ import annotations
@@ -32,10 +39,12 @@ from mingjing.meetings.services import (
 from mingjing.meetings.timeline import STEPS
 from mingjing.organizations.models import Division, Organization, OrgKind, PartyBranch, Person, TeamRole
 from mingjing.organizations.services import branch_create, division_create, organization_create, person_create
-from mingjing.yearconfigs.models import YearConfig
+from mingjing.yearconfigs.models import MeetingKind, YearConfig
 from mingjing.yearconfigs.presets import sync_presets
+from mingjing.yearconfigs.services import yearconfig_copy
 
 DEMO_PASSWORD = "mingjing-demo"
+LEAD = dt.timedelta(days=21)  # this year's meeting is held three weeks after the day the demo is loaded
 
 SUPERIOR = {
     "name": "中共明远市委员会",
@@ -177,11 +186,41 @@ def load_demo(*, on: dt.date | None = None) -> Meeting:
 
     preparer = users["demo-preparer"]
     preparer.refresh_from_db()
-    last_year = _meeting_2024(bureau, preparer)
-    meeting = _meeting_2025(bureau, last_year, preparer, users["demo-supervisor"], on)
+    meeting = _current_meeting(bureau)  # loaded before (on another day, perhaps): completed, not moved
+    if meeting is None:
+        year = demo_year(on)
+        last_year = _last_meeting(bureau, preparer, _config(year - 1, bureau))
+        meeting = _this_meeting(bureau, last_year, preparer, users["demo-supervisor"], on, _config(year, bureau))
     _app_demo_records(meeting=meeting, actor=preparer, on=on)
-    _steps_2024(last_year, preparer)
+    _steps_last_year(meeting.previous, preparer)
     return meeting
+
+
+def demo_year(on: dt.date) -> int:
+    """The year of the meeting held three weeks after `on`: a year's 民主生活会 is held at the turn
+    of the year or in the next one, so it is the year before the meeting day's."""
+    return (on + LEAD).year - 1
+
+
+def _config(year: int, bureau: Organization) -> YearConfig:
+    """The year's shipped annual preset, or the bureau's own copy of the latest preset before it."""
+    preset = YearConfig.objects.filter(preset_code=f"{year}-annual").first()
+    own = YearConfig.objects.filter(organization=bureau, year=year, kind=MeetingKind.ANNUAL).order_by("id").first()
+    if preset or own:
+        return preset or own
+    annual = YearConfig.objects.filter(preset_code__endswith="-annual")
+    source = annual.filter(year__lt=year).order_by("-year").first() or annual.order_by("year").first()
+    return yearconfig_copy(actor=None, source=source, organization=bureau, year=year, name=f"{year}年度民主生活会")
+
+
+def _current_meeting(bureau: Organization) -> Meeting | None:
+    """The demo's meeting of this year, when the demo was loaded before: the bureau's latest annual
+    meeting that follows another."""
+    return (
+        Meeting.objects.filter(organization=bureau, kind=MeetingKind.ANNUAL, previous__isnull=False)
+        .order_by("-config__year", "-id")
+        .first()
+    )
 
 
 def _app_demo_records(*, meeting: Meeting, actor, on: dt.date) -> None:
@@ -194,12 +233,11 @@ def _app_demo_records(*, meeting: Meeting, actor, on: dt.date) -> None:
             import_module(module_name).load_demo_records(meeting=meeting, actor=actor, on=on)
 
 
-def _meeting_2024(bureau: Organization, actor) -> Meeting:
-    config = YearConfig.objects.get(preset_code="2024-annual")
+def _last_meeting(bureau: Organization, actor, config: YearConfig) -> Meeting:
     meeting = Meeting.objects.filter(organization=bureau, config=config).first()
     if meeting:
         return meeting
-    held = dt.date(2025, 1, 16)
+    held = dt.date(config.year + 1, 1, 16)  # at the turn of the year, as most are
     meeting = meeting_create(
         actor=actor,
         organization=bureau,
@@ -212,7 +250,7 @@ def _meeting_2024(bureau: Organization, actor) -> Meeting:
     return meeting
 
 
-def _steps_2024(meeting: Meeting, actor) -> None:
+def _steps_last_year(meeting: Meeting, actor) -> None:
     """Last year's records are mostly not in the demo: its steps stand as done outside it, set the
     way records set them (after the apps' demo records, which would take back what they do not
     complete); it was not boxed here, so it has no archive step."""
@@ -237,14 +275,15 @@ def _steps_2024(meeting: Meeting, actor) -> None:
             meeting_step_sync(meeting=meeting, step=step.key, done_on=on, note="（上年度记录未录入演示）")
 
 
-def _meeting_2025(bureau: Organization, previous: Meeting, actor, supervisor, on: dt.date) -> Meeting:
-    config = YearConfig.objects.get(preset_code="2025-annual")
+def _this_meeting(
+    bureau: Organization, previous: Meeting, actor, supervisor, on: dt.date, config: YearConfig
+) -> Meeting:
     meeting = Meeting.objects.filter(organization=bureau, config=config).first()
     if meeting:
         return meeting
-    # Three weeks ahead, but never past the last day a 2025年度 meeting may be held: the demo
-    # loads on any day (after that day the meeting is simply one entered after the fact).
-    planned = min(on + dt.timedelta(days=21), meeting_date_window(config)[1])
+    # Three weeks ahead (demo_year chose the year whose window holds that day; the bound only
+    # guards a config chosen otherwise).
+    planned = min(on + LEAD, meeting_date_window(config)[1])
     meeting = meeting_create_next(
         actor=actor, previous=previous, config=config, planned_date=planned, half_day="pm", place="局机关三楼会议室"
     )

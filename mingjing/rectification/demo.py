@@ -28,6 +28,10 @@ EVIDENCE_PDF = (
     b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 )
 
+# Deadlines count from the day the demo is loaded (mingjing.demo): days after last year's meeting, or
+# OVERDUE, a few days before the day loaded (the open item carried over is just overdue, not by a year).
+OVERDUE = "overdue"
+
 # (owner name or None for the team, aspect number, problem, measures, division, deadline, long term, outcome)
 PROBLEMS_2024 = [
     (
@@ -36,7 +40,7 @@ PROBLEMS_2024 = [
         "理论学习中心组学习制度执行不够严格，集中学习研讨联系农业农村工作实际不够紧密。",
         "修订局党组理论学习中心组学习制度，每季度至少开展1次联系乡村振兴实际的专题研讨。",
         "办公室",
-        dt.date(2025, 6, 30),
+        165,  # 30 June when the meeting was on 16 January
         False,
         "closed",
     ),
@@ -56,7 +60,7 @@ PROBLEMS_2024 = [
         "深入基层调查研究不够，到分管科室联系的乡镇调研次数偏少、解决实际问题不多。",
         "每季度到联系乡镇调研不少于2次，形成调研报告并推动解决1至2个实际问题。",
         "农村经济科",
-        dt.date(2025, 9, 30),
+        257,
         False,
         "closed",
     ),
@@ -66,7 +70,7 @@ PROBLEMS_2024 = [
         "对分管领域项目资金监管抓得不够细，部分项目资金拨付进度滞后。",
         "建立分管领域项目资金拨付进度月报制度，对滞后项目逐一约谈督办，年底前拨付率达到95%以上。",
         "计划财务科",
-        dt.date(2025, 10, 31),
+        OVERDUE,
         False,
         "in_progress",
     ),
@@ -76,7 +80,7 @@ PROBLEMS_2024 = [
         "对分管科室党员干部日常教育管理偏松，谈心谈话不够经常。",
         "每半年与分管科室党员干部逐一谈心谈话，建立谈话台账。",
         "种植业管理科",
-        dt.date(2025, 6, 30),
+        165,  # 30 June when the meeting was on 16 January
         False,
         "closed",
     ),
@@ -87,13 +91,17 @@ def _user_of(entry: Any) -> Any:
     return entry.person.user if entry is not None and entry.person.user_id else None
 
 
-def _ledger_2024(previous: Meeting, actor: Any) -> None:
+def _ledger_2024(previous: Meeting, actor: Any, on: dt.date) -> None:
     roster = {e.name: e for e in previous.roster.select_related("person__user")}
     principal = next(e for e in roster.values() if e.team_role == "principal")
     principal_user = _user_of(principal)
     aspects = {a.order: a for a in Aspect.objects.filter(config=previous.config)}
     divisions = {d.name: d for d in previous.organization.divisions.all()}
-    for n, (owner_name, aspect, text, measures, division, deadline, long_term, outcome) in enumerate(PROBLEMS_2024):
+    for n, (owner_name, aspect, text, measures, division, due, long_term, outcome) in enumerate(PROBLEMS_2024):
+        if due == OVERDUE:
+            deadline = on - dt.timedelta(days=3)
+        else:
+            deadline = None if due is None else previous.planned_date + dt.timedelta(days=due)
         owner = roster.get(owner_name) if owner_name else None
         problem = Problem.objects.create(
             meeting=previous,
@@ -145,6 +153,6 @@ def load_demo_records(*, meeting: Meeting, actor: Any, on: dt.date) -> None:
     if previous is None:
         return
     if not RectificationItem.objects.filter(meeting=previous).exists():
-        _ledger_2024(previous, actor)
+        _ledger_2024(previous, actor, on)
     if not RectificationItem.objects.filter(meeting=meeting, carried_from__isnull=False).exists():
         carry_over_items(actor=actor, meeting=meeting)

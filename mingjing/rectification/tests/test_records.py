@@ -33,7 +33,8 @@ def docx_lines(content: bytes) -> list[str]:
 
 
 class CarriedOnceTest(RectificationTestCase):
-    """The demo carried 2024's two open items (李华's, due 2025-10-31, and a long-term team item) to 2025."""
+    """The demo carried 2024's two open items (李华's, due three days before the demo day, and a long-term
+    team item) to 2025."""
 
     def originals(self):
         return RectificationItem.objects.filter(meeting=self.last_meeting, carried_to__isnull=False)
@@ -201,14 +202,14 @@ class DatesTest(RectificationTestCase):
 
     def test_a_carried_copy_keeps_last_years_deadline_but_a_new_one_falls_after_the_meeting(self) -> None:
         copy = RectificationItem.objects.get(meeting=self.meeting, owner__name="李华")
-        self.assertEqual(copy.deadline, dt.date(2025, 10, 31))
+        self.assertEqual(copy.deadline, dt.date(2026, 10, 30))
         self.login("preparer")
         url = self.item_url(copy, "edit")
         data = {
             "owner": copy.owner_id,
             "problem_text": copy.problem_text,
             "measures": "新措施",
-            "deadline": "2025-10-31",
+            "deadline": "2026-10-30",
         }
         self.assertEqual(self.client.post(url, data).status_code, 302)
         response = self.client.post(url, data | {"deadline": "2025-12-31"})

@@ -103,7 +103,7 @@ class DemoAndCarryOverTest(RectificationTestCase):
         self.assertContains(response, "上年度整改落实情况")
         self.assertContains(response, "已整改完成3项，正在整改1项，需长期坚持1项")
         self.assertContains(response, "上年度结转")
-        # The carried 2024 item was due 2025-10-31: overdue, with the escalation mark.
+        # The carried 2024 item was due three days before the demo day: overdue, with the escalation mark.
         self.assertContains(response, "督办")
 
 
