@@ -226,3 +226,60 @@ def materials_of_meeting(*, meeting: Meeting) -> list[Material]:
         .select_related("owner")
         .prefetch_related(Prefetch("review_events", queryset=ReviewEvent.objects.order_by("created_at", "id")))
     )
+
+
+@dataclass(frozen=True)
+class Approval:
+    """One approval or review of a material as the report states it: the body and the day."""
+
+    body: str
+    on: dt.date | None
+
+
+@dataclass(frozen=True)
+class ReviewFacts:
+    team_approved: Approval | None  # the team's material approved (局党组会议 / 督导组)
+    team_reviewed: Approval | None  # the team's material reviewed by the 督导组 / superior
+    outline_reviewers: list[str]  # the bodies that approved the members' outlines
+    revised: int  # materials revised after the meeting
+    materials: int  # materials written
+
+
+def _approval(event: ReviewEvent | None) -> Approval | None:
+    if event is None:
+        return None
+    body = event.body.strip() or event.actor_name.strip()
+    return Approval(body=body, on=event.happened_on or event.created_at.date()) if body else None
+
+
+def review_facts(*, meeting: Meeting) -> ReviewFacts:
+    """Who approved and reviewed the materials and when, for the 情况报告 (two queries). An approval
+    later undone (the material returned since) does not count."""
+    materials = list(Material.objects.filter(meeting=meeting).only("id", "owner_id", "status"))
+    events = list(
+        ReviewEvent.objects.filter(material__meeting=meeting, action__in=("approve", "review"))
+        .order_by("created_at", "id")
+        .select_related("material")
+    )
+    team = next((m for m in materials if m.owner_id is None), None)
+    approved_states = {Status.APPROVED, Status.REVIEWED, Status.REVISED}
+
+    def last(action: str, material_ids: set[int]) -> list[ReviewEvent]:
+        return [e for e in events if e.action == action and e.material_id in material_ids]
+
+    team_ids = {team.pk} if team is not None and team.status in approved_states else set()
+    team_approved = (last("approve", team_ids) or [None])[-1]
+    team_reviewed = (last("review", {team.pk} if team else set()) or [None])[-1]
+    outline_ids = {m.pk for m in materials if m.owner_id is not None and m.status in approved_states}
+    reviewers: list[str] = []
+    for event in last("approve", outline_ids):
+        body = event.body.strip()
+        if body and body not in reviewers:
+            reviewers.append(body)
+    return ReviewFacts(
+        team_approved=_approval(team_approved) if team_approved and team_approved.body.strip() else None,
+        team_reviewed=_approval(team_reviewed) if team_reviewed and team_reviewed.body.strip() else None,
+        outline_reviewers=reviewers,
+        revised=sum(1 for m in materials if m.status == Status.REVISED),
+        materials=len(materials),
+    )

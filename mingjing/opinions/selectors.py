@@ -25,6 +25,7 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 
 from mingjing.accounts.policy import Ability, MeetingPolicy
+from mingjing.lib.pagination import search_q
 from mingjing.meetings.models import Meeting, RosterEntry
 from mingjing.meetings.selectors import get_meeting_record_for_user
 from mingjing.opinions.models import (
@@ -211,11 +212,14 @@ def campaign_state_changes(*, campaigns: list[Campaign]) -> list[CampaignStateCh
 
 
 def campaign_opinions(
-    *, campaign: Campaign, policy: MeetingPolicy, target: str = "", aspect: str = "", channel: str = ""
+    *, campaign: Campaign, policy: MeetingPolicy, target: str = "", aspect: str = "", channel: str = "", q: str = ""
 ) -> QuerySet[Opinion]:
     """The opinion list of a campaign for this reader, with the page's filters
-    (target: "team" or a roster entry id; aspect: an aspect id or "none"; channel: a Channel value)."""
+    (target: "team" or a roster entry id; aspect: an aspect id or "none"; channel: a Channel value;
+    q: words the text contains)."""
     qs = visible_opinions(campaigns=[campaign]).filter(reader_scope_q(policy))
+    if q:
+        qs = qs.filter(search_q(q, ["text"]))
     if target == TEAM:
         qs = qs.filter(target__isnull=True)
     elif target.isdigit():
@@ -235,14 +239,34 @@ def campaign_units(*, campaign: Campaign) -> list[CampaignUnit]:
 
 def campaign_items(*, campaign: Campaign, policy: MeetingPolicy) -> list[OpinionItem]:
     """Grouped items with the number of (visible) opinions each came from, by aspect order."""
+    return list(campaign_items_qs(campaign=campaign, policy=policy))
+
+
+def campaign_items_qs(*, campaign: Campaign, policy: MeetingPolicy, q: str = "") -> QuerySet[OpinionItem]:
+    """As `campaign_items`, a queryset to page through; `q`: words the grouped text contains."""
     visible_ids = visible_opinions(campaigns=[campaign]).values("pk")
-    return list(
-        OpinionItem.objects.filter(campaign=campaign)
-        .filter(reader_scope_q(policy))
-        .select_related("aspect", "target")
+    items = OpinionItem.objects.filter(campaign=campaign).filter(reader_scope_q(policy))
+    if q:
+        items = items.filter(search_q(q, ["text"]))
+    return (
+        items.select_related("aspect", "target")
         .annotate(opinion_count=Count("opinions", filter=Q(opinions__in=visible_ids)))
         .order_by("aspect__order", "order", "id")
     )
+
+
+def grouping_counts(*, campaign: Campaign, policy: MeetingPolicy) -> str:
+    """`grouping_summary` from one aggregate query (the grouping page shows a page of the items)."""
+    counts = (
+        OpinionItem.objects.filter(campaign=campaign)
+        .filter(reader_scope_q(policy))
+        .aggregate(items=Count("id"), aspects=Count("aspect", distinct=True))
+    )
+    if not counts["items"]:
+        return "尚未归纳整理"
+    if not counts["aspects"]:
+        return f"归纳整理为{counts['items']}项"
+    return f"归纳整理为{counts['aspects']}个方面{counts['items']}项"
 
 
 @dataclass
@@ -415,3 +439,16 @@ def targets_for_meeting(*, meeting: Meeting) -> list[tuple[str, str]]:
     """(value, label) for target choices: the team first, then the roster in its order."""
     roster = RosterEntry.objects.filter(meeting=meeting).order_by(team_rank(), "precedence", "id")
     return [(TEAM, TEAM_LABEL), *((str(e.pk), e.name) for e in roster)]
+
+
+def campaign_unit_names(meeting: Meeting) -> list[str]:
+    """The names of the units the forms went to, over the meeting's campaigns, in entry order."""
+    names: list[str] = []
+    for name in (
+        CampaignUnit.objects.filter(campaign__meeting=meeting)
+        .order_by("campaign_id", "id")
+        .values_list("name", flat=True)
+    ):
+        if name.strip() and name not in names:
+            names.append(name.strip())
+    return names

@@ -313,3 +313,17 @@ def _target_q(member: RosterEntry | None) -> Q:
 def problem_choices(*, meeting: Meeting, member: RosterEntry | None) -> list[Problem]:
     """The owner's problems, labelled （一）一是 as on his page, for linking a measure."""
     return [p for g in problems_by_aspect(meeting, member, include_empty=False) for p in g.problems]
+
+
+def problem_sources(meeting: Meeting) -> list[str]:
+    """The labels of the sources the meeting's problems came from, in the catalogue's order (the
+    report's “问题来源于征求意见、谈心谈话…”). One query."""
+    used = set(Problem.objects.filter(meeting=meeting).order_by().values_list("source", flat=True).distinct())
+    return [str(label) for value, label in Problem._meta.get_field("source").choices if value in used]
+
+
+def measure_counts(meeting: Meeting) -> tuple[int, int]:
+    """(the team's measures, the members' measures), one query."""
+    owners = list(Measure.objects.filter(meeting=meeting).values_list("member_id", flat=True))
+    team = sum(1 for o in owners if o is None)
+    return team, len(owners) - team

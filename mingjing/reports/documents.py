@@ -33,21 +33,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mingjing.documents.engine import OfficialDocument
-from mingjing.documents.numbering import numbered_points
+from mingjing.documents.numbering import cn_number, numbered_points
+from mingjing.documents.options import dated_on, emptied, section_on
 from mingjing.documents.registry import register
-from mingjing.documents.slots import MISSING, fill
-from mingjing.lib.dates import today
-from mingjing.materials.models import Status as MaterialStatus
-from mingjing.materials.selectors import material_rows
+from mingjing.documents.slots import fill
+from mingjing.lib.dates import cn_date, today
+from mingjing.materials.models import CaseStudy
+from mingjing.materials.selectors import review_facts
 from mingjing.meetings.models import Meeting, RosterEntry, StepCompletion
 from mingjing.meetings.selectors import meeting_roster
 from mingjing.minutes.selectors import Minutes, minutes_for_meeting
-from mingjing.opinions.selectors import OpinionTallies, opinion_tallies
+from mingjing.opinions.selectors import OpinionTallies, campaign_unit_names, opinion_tallies
 from mingjing.organizations.models import TeamRole
 from mingjing.plans.models import RequestStatus
-from mingjing.plans.selectors import approved_request, plan_for_meeting, request_rounds, superior_notice
-from mingjing.problems.selectors import problem_counts
-from mingjing.studies.selectors import session_counts, sessions_of_meeting
+from mingjing.plans.selectors import plan_for_meeting, request_rounds, superior_notice
+from mingjing.problems.selectors import measure_counts, measures_of, problem_counts, problem_sources
+from mingjing.reports.facts import Facts
+from mingjing.reports.models import MeetingOutcome
+from mingjing.studies.selectors import sessions_of_meeting
 from mingjing.talks.selectors import talk_coverage, talks_of_meeting
 
 try:  # the rectification app is being finished: code against what is committed, degrade to 【待补充】
@@ -113,8 +116,7 @@ class Held:
 def _held(meeting: Meeting, minutes: Minutes | None, steps: dict[str, dt.date], on: dt.date) -> Held:
     if minutes is not None:
         record = minutes.record
-        return Held(record.held_on, record.get_half_day_display(), record.place or meeting.place,
-                    record.held_on <= on)  # fmt: skip
+        return Held(record.held_on, record.get_half_day_display(), record.place or meeting.place, record.held_on <= on)
     held_on = steps.get("meeting")
     date = held_on or meeting.planned_date
     return Held(date, meeting.get_half_day_display(), meeting.place, held_on is not None and held_on <= on)
@@ -125,6 +127,45 @@ def _steps(meeting: Meeting) -> dict[str, dt.date]:
 
 
 # --- the 情况报告 --------------------------------------------------------------------------------------
+SECTIONS = {
+    "case": "典型案例剖析",
+    "achievements": "会议取得的成效",
+    "inquiry": "谈话函询情况",
+    "supervisors": "督导组点评",
+    "notice": "公示通报",
+    "next": "下一步整改方向",
+}
+
+
+@dataclass
+class Context:
+    meeting: Meeting
+    short: str
+    on: dt.date  # the report's “截至”: its own date, else today
+    facts: Facts
+    overrides: dict[str, str]
+
+    def show(self, key: str, recorded: bool) -> bool:
+        """An optional section: printed when recorded and not switched off for this document."""
+        return recorded and section_on(self.overrides, key)
+
+
+def _sub(doc: OfficialDocument, ctx: Context, title: str, body: str, key: str, label: str) -> None:
+    """A （一）-level paragraph with its run-in heading; emptied by the user, it is left out whole
+    (its block stays for the preview, so it can be restored)."""
+    if not body:
+        return
+    if emptied(ctx.overrides, key):
+        doc.paragraph(body, key=key, label=label)
+        return
+    doc.heading(2, title, body=body, key=key, label=label)
+
+
+def _para(doc: OfficialDocument, text: str, key: str, label: str) -> None:
+    if text:
+        doc.paragraph(text, key=key, label=label)
+
+
 def build_report(meeting: Meeting, member: RosterEntry | None, overrides: dict[str, str]) -> OfficialDocument:
     on = today()
     unit, short, config = meeting.organization, unit_short(meeting), meeting.config
@@ -135,7 +176,11 @@ def build_report(meeting: Meeting, member: RosterEntry | None, overrides: dict[s
     steps = _steps(meeting)
     held = _held(meeting, minutes, steps, on)
     plan = plan_for_meeting(meeting=meeting)
-    approved = approved_request(meeting=meeting)
+    rounds = request_rounds(meeting=meeting)
+    approved = next((r for r in reversed(rounds) if r.status == RequestStatus.APPROVED), None)
+    dated = dated_on(overrides) or _report_date(steps, held, on)
+    ctx = Context(meeting=meeting, short=short, on=dated or on, facts=Facts(), overrides=overrides)
+    f = ctx.facts
 
     doc = OfficialDocument(
         title=f"关于{meeting.title}召开情况的报告",
@@ -143,93 +188,130 @@ def build_report(meeting: Meeting, member: RosterEntry | None, overrides: dict[s
         overrides=overrides,
         author=short,
     )
-    approval = fill("并报{who}审核同意", who=approved.approved_by) if approved else fill("并报{who}审核同意", who=None)
+    approval = f.say("request_approval", "并报{body}审核同意", body=_reply_body(approved))
     doc.paragraph(
-        fill(
-            "按照{notice}要求，经{short}研究{approval}，{date}{half}，{short}在{place}召开了"
-            "{meeting}。现将有关情况报告如下：",
-            notice=superior_notice(plan),
-            short=short,
-            approval=approval,
-            date=held.date,
-            half=held.half_day,
-            place=held.place,
-            meeting=config.name,
-        ),
+        "按照"
+        + superior_notice(plan)
+        + f"要求，经{short}研究{approval}，"
+        + fill("{date}{half}，", date=held.date, half=held.half_day)
+        + short
+        + f.say("meeting_place", "在{place}", place=held.place)
+        + f"召开了{config.name}。现将有关情况报告如下：",
         key="opening",
         label="开头（上级通知、请示批复、会议时间地点）",
     )
+    aspects = _aspects(config)
     doc.paragraph(
-        fill(
-            "会议聚焦“{theme}”这一主题，对照{aspect_count}个方面开展批评和自我批评，深刻检视问题，剖析原因，"
-            "明确努力方向，制定整改措施。",
-            theme=config.theme.strip().rstrip("。"),
-            aspect_count=len(_aspects(config)) or None,
-        ),
+        f"会议聚焦“{config.theme.strip().rstrip('。')}”这一主题，"
+        + (f"对照{len(aspects)}个方面" if aspects else "")
+        + "开展批评和自我批评，深刻检视问题，剖析原因，明确努力方向，制定整改措施。",
         key="theme",
         label="会议主题",
     )
 
     # 一、会前准备
     doc.heading(1, "认真做好会前准备，筑牢开好会议的思想基础")
-    plan_text = _plan_text(meeting, short, plan, approved)
-    doc.heading(2, "认真制订方案。", body=plan_text, key="plan", label="（一）制订方案")
-    doc.heading(2, "深入学习研讨。", body=_study_text(meeting, short), key="study", label="（二）学习研讨")
+    _sub(doc, ctx, "认真制订方案。", _plan_text(ctx, plan, rounds, approved), "plan", "（一）制订方案")
+    _sub(doc, ctx, "深入学习研讨。", _study_text(ctx), "study", "（二）学习研讨")
     tallies = opinion_tallies(meeting)
-    doc.heading(2, "广泛征求意见。", body=_opinions_text(tallies, roster), key="opinions", label="（三）征求意见")
-    doc.heading(2, "深入谈心谈话。", body=_talks_text(meeting, short), key="talks", label="（四）谈心谈话")
+    _sub(doc, ctx, "广泛征求意见。", _opinions_text(ctx, tallies, roster), "opinions", "（三）征求意见")
+    _sub(doc, ctx, "深入谈心谈话。", _talks_text(ctx), "talks", "（四）谈心谈话")
     counts = problem_counts(meeting)
-    doc.heading(
-        2,
-        "认真撰写对照检查材料。",
-        body=_materials_text(meeting, principal, counts),
-        key="materials",
-        label="（五）撰写对照检查材料",
+    material = f"{config.get_material_name_display()}"
+    _sub(
+        doc, ctx, f"认真撰写{material}。", _materials_text(ctx, principal, counts), "materials", f"（五）撰写{material}"
     )
-    aspects = _aspects(config)
+    case = CaseStudy.objects.filter(meeting=meeting).first()
+    if (config.requires_case_analysis or ctx.show("case", case is not None)) and section_on(overrides, "case"):
+        _sub(doc, ctx, f"{config.case_analysis_title}。", _case_text(ctx, case), "case", config.case_analysis_title)
     if aspects:
         doc.paragraph(
-            fill(
-                "领导班子和班子成员聚焦会议主题，把自己摆进去、把职责摆进去、把工作摆进去，重点从以下{n}个方面"
-                "进行对照检查：{points}",
-                n=len(aspects),
-                points=numbered_points(aspects),
-            ),
+            f"领导班子和班子成员聚焦会议主题，把自己摆进去、把职责摆进去、把工作摆进去，重点从以下{len(aspects)}个方面"
+            f"进行对照检查：{numbered_points(aspects)}",
             key="aspects",
             label="对照检查的重点方面",
         )
 
     # 二、会议召开
     doc.heading(1, "严肃开好民主生活会，认真开展批评和自我批评")
-    doc.paragraph(_attendance_text(meeting, short, held, minutes, plan, team), key="attendance", label="会议召开概况")
+    doc.paragraph(_attendance_text(ctx, held, minutes, plan), key="attendance", label="会议召开概况")
     agenda = [a.text for a in minutes.agenda if a.text.strip()] if minutes else []
     doc.paragraph(
-        fill("会议共有{n}项议程：{points}", n=len(agenda) or None, points=numbered_points(agenda) or None),
+        f.say("agenda", "会议共有{n}项议程：{points}", n=len(agenda) or None, points=numbered_points(agenda) or None),
         key="agenda",
         label="会议议程",
     )
-    doc.paragraph(_briefing_text(meeting, tallies), key="briefing", label="会上通报的情况")
-    doc.paragraph(_examination_text(short, principal, minutes, counts), key="examination", label="对照检查")
-    doc.paragraph(_criticism_text(minutes), key="criticism", label="批评和自我批评")
-    doc.paragraph(_personal_text(minutes), key="personal", label="个人有关事项和谈话函询")
-    doc.paragraph(_supervisor_text(short, minutes), key="supervisors", label="督导组点评")
-    doc.paragraph(_summary_text(principal, minutes), key="summary", label="总结讲话")
+    _para(doc, _briefing_text(ctx, tallies), "briefing", "会上通报的情况")
+    doc.paragraph(_examination_text(ctx, principal, minutes, counts), key="examination", label="对照检查")
+    doc.paragraph(_criticism_text(ctx, minutes), key="criticism", label="批评和自我批评")
+    _para(doc, _personal_text(ctx, minutes), "personal", "个人有关事项")
+    inquiry = minutes.record.inquiry_report.strip() if minutes else ""
+    if ctx.show("inquiry", bool(inquiry)):
+        text = f.say("inquiry", "主要负责同志通报了班子成员受到谈话函询等情况：{inquiry}", inquiry=_sentence(inquiry))
+        _para(doc, text, "inquiry", "谈话函询情况")
+    comments = " ".join(minutes.record.supervisor_comments.split()) if minutes else ""
+    if ctx.show("supervisors", bool(comments)):
+        _para(doc, _supervisor_text(ctx, minutes), "supervisors", "督导组点评")
+    doc.paragraph(_summary_text(ctx, principal, minutes), key="summary", label="总结讲话")
 
-    # 三、会后工作
+    # 三、会议成效 (seed 001)
+    outcome = MeetingOutcome.objects.filter(meeting=meeting).first()
+    points = outcome.points if outcome is not None else []
+    if ctx.show("achievements", bool(points)) and not emptied(overrides, "achievements"):
+        doc.heading(1, "会议取得的成效")
+    if ctx.show("achievements", bool(points)):
+        f.say("achievements", "{points}", points=points)
+        doc.paragraph("\n".join(_achievement_lines(points)), key="achievements", label="会议取得的成效")
+
+    # 四、会后工作
     doc.heading(1, "抓实会后各项工作，巩固和运用会议成果")
-    doc.heading(2, "修改完善相关材料。", body=_revision_text(meeting, held), key="revision", label="（一）修改材料")
-    doc.heading(
-        2,
+    _sub(doc, ctx, "修改完善相关材料。", _revision_text(ctx, material), "revision", "修改材料")
+    _sub(
+        doc,
+        ctx,
         "制订整改方案和整改清单。",
-        body=_rectification_text(meeting, short, config.name, held, on),
-        key="rectification",
-        label="（二）整改方案和整改清单",
+        _rectification_text(ctx, config.name),
+        "rectification",
+        "整改方案和整改清单",
     )
-    doc.heading(2, "做好公示通报。", body=_notice_text(meeting, short), key="notice", label="（三）公示通报")
-    doc.heading(2, "做好材料归档和上报。", body=_archive_text(meeting, config), key="archive", label="（四）归档上报")
+    notices_of_meeting = _rectification("notices_of_meeting")
+    notices = list(notices_of_meeting(meeting=meeting)) if notices_of_meeting is not None else []
+    if ctx.show("notice", bool(notices)):
+        _sub(doc, ctx, "做好公示通报。", _notice_text(ctx, notices), "notice", "公示通报")
+    _sub(doc, ctx, "做好材料归档和上报。", _archive_text(ctx, config), "archive", "归档上报")
 
-    doc.signature(unit.name, _report_date(steps, held, on))
+    # 五、下一步整改方向 (seed 004): the team's directions and measures
+    directions = measures_of(meeting, None)
+    if ctx.show("next", bool(directions)):
+        f.say("next_directions", "{d}", d=[m.heading for m in directions])
+        if not emptied(overrides, "next"):
+            doc.heading(1, "明确整改方向，抓好整改落实")
+        doc.paragraph(
+            f"针对查摆出来的问题，{short}领导班子坚持即知即改、立行立改，逐项抓好整改落实：",
+            key="next",
+            label="下一步整改方向（引言）",
+        )
+        if not emptied(overrides, "next"):
+            for m in directions:
+                _sub(
+                    doc,
+                    ctx,
+                    _sentence(m.heading),
+                    " ".join(m.text.split()),
+                    f"direction-{m.pk}",
+                    f"整改方向：{m.heading}",
+                )
+
+    doc.signature(unit.name, dated)
     return doc
+
+
+def _reply_body(request) -> str | None:
+    """The body that approved the request, as the seeds name it (“市民主生活会督导组”); a reply
+    recorded from paper names whoever replied (a body, usually)."""
+    if request is None:
+        return None
+    return request.replier_body.strip() or (request.replier_name.strip() if request.reply_on_paper else "") or None
 
 
 def _aspects(config) -> list[str]:
@@ -242,399 +324,434 @@ def _report_date(steps: dict[str, dt.date], held: Held, on: dt.date) -> dt.date 
     return on if held.held else None
 
 
-def _plan_text(meeting: Meeting, short: str, plan, approved) -> str:
-    config = meeting.config
-    if plan is not None:
-        number = f"（{plan.document_number}）" if plan.document_number.strip() else ""
-        text = fill(
-            "根据上级{notice}精神，结合实际认真制订了《{title}》" + number + "，明确了会议主题、主要议程、"
-            "参会人员和方法步骤，经{short}于{agreed}研究通过。",
-            notice=superior_notice(plan),
-            title=plan.title,
-            short=short,
-            agreed=plan.agreed_on,
-        )
-        tasks = list(plan.tasks.all())
-        if tasks:
-            done = sum(1 for t in tasks if t.done_on)
-            text += fill(
-                "方案细化了{n}项工作任务，逐项明确责任人和完成时限，截至目前已完成{done}项。", n=len(tasks), done=done
-            )
-    else:
-        text = fill("根据上级{notice}精神，结合实际认真制订了《{title}》。", notice=superior_notice(None), title=None)
-    if approved is not None:
-        number = f"（{approved.document_number}）" if approved.document_number.strip() else ""
-        text += fill(
-            "按照至少提前{lead}天报送请示的要求，于{sent}形成《{title}》" + number + "报{to}，距会议召开{days}天，"
-            "{who}于{approved_on}审核同意。",
-            lead=approved.lead_days,
-            sent=approved.sent_on,
-            title=approved.title,
-            to=approved.addressees,
-            days=approved.days_before,
-            who=approved.approved_by,
-            approved_on=approved.approved_on,
-        )
-    else:
-        rounds = request_rounds(meeting=meeting)
-        latest = rounds[-1] if rounds else None
-        text += fill(
-            "按照至少提前{lead}天报送请示的要求，于{sent}形成《{title}》报{to}，{who}于{approved_on}审核同意。",
-            lead=config.plan_lead_days,
-            sent=latest.sent_on if latest else None,
-            title=latest.title if latest else None,
-            to=latest.addressees if latest else None,
-            who=latest.replier_name if latest and latest.status == RequestStatus.APPROVED else None,
-            approved_on=None,
-        )
-    return text
+def _plan_text(ctx: Context, plan, rounds, approved) -> str:
+    f, short = ctx.facts, ctx.short
+    number = f"（{plan.document_number}）" if plan is not None and plan.document_number.strip() else ""
+    text = f.say(
+        "plan",
+        "根据上级{notice}精神，结合实际认真制订了《{title}》"
+        + number
+        + "，明确了会议主题、主要议程、参会人员和方法步骤，"
+        "经{short}于{agreed}研究通过。",
+        notice=superior_notice(plan),
+        title=plan.title if plan else None,
+        short=short,
+        agreed=plan.agreed_on if plan else None,
+    )
+    tasks = list(plan.tasks.all()) if plan is not None else []
+    done = sum(1 for t in tasks if t.done_on and t.done_on <= ctx.on)
+    text += f.say("plan_tasks", "方案细化了{n}项工作任务，逐项明确责任人和完成时限", n=len(tasks) or None)
+    if tasks:
+        text += fill("，截至{on}已完成{done}项。", on=ctx.on, done=done) if done else "。"
+    request = approved or (rounds[-1] if rounds else None)
+    number = f"（{request.document_number}）" if request is not None and request.document_number.strip() else ""
+    text += f.say(
+        "request",
+        "按照至少提前{lead}天报送请示的要求，于{sent}形成《{title}》" + number + "报{to}",
+        lead=ctx.meeting.config.plan_lead_days,
+        sent=request.sent_on if request else None,
+        title=request.title if request else None,
+        to=request.addressees if request else None,
+    )
+    text += f.say(
+        "request_reply",
+        "，{body}于{on}审核同意",
+        body=_reply_body(approved),
+        on=approved.replied_on if approved else None,
+    )
+    return text + "。"
 
 
-def _study_text(meeting: Meeting, short: str) -> str:
-    sessions = list(sessions_of_meeting(meeting=meeting))
+def _study_text(ctx: Context) -> str:
+    f = ctx.facts
+    sessions = list(sessions_of_meeting(meeting=ctx.meeting))
     if not sessions:
-        return fill(
-            "会前，{short}围绕会议主题开展了个人自学和{n}次集中学习研讨，学习了{materials}，"
-            "为开好民主生活会打牢思想基础。",
-            short=short,
-            n=None,
-            materials=None,
+        return (
+            f"会前，{ctx.short}围绕会议主题"
+            + f.say("study", "于{when}开展{what}", when=None, what=None)
+            + ("，为开好民主生活会打牢思想基础。")
         )
-    counts = session_counts(sessions)
-    kinds = [f"{label}{n}次" for label, n in counts.items() if n]
+    by_form: dict[str, list[dt.date]] = {}
+    for s in sorted(sessions, key=lambda s: s.session_date):
+        by_form.setdefault(s.get_form_display(), []).append(s.session_date)
+    parts = [
+        f.say("study", "于{dates}开展{form}{n}次", dates=_dates(days), form=form, n=len(days))
+        for form, days in by_form.items()
+    ]
     materials: list[str] = []
     for session in sessions:
         for item in session.material_list:
             item = item.rstrip("。；;，,")
             if item not in materials:
                 materials.append(item)
-    dates = sorted(s.session_date for s in sessions)
-    span = fill("{first}", first=dates[0]) if dates[0] == dates[-1] else fill("{a}至{b}", a=dates[0], b=dates[-1])
-    people = sum(s.participants.count() for s in sessions)
-    return fill(
-        "会前，{short}围绕会议主题，于{span}开展学习研讨{n}次（{kinds}），班子成员参加{people}人次，"
-        "重点学习了{materials}，进一步统一思想、深化认识，为开好民主生活会打牢思想基础。",
-        short=short,
-        span=span,
-        n=len(sessions),
-        kinds="、".join(kinds),
-        people=people,
-        materials="；".join(materials) or None,
+    people = sum(len(s.participants.all()) for s in sessions)
+    return (
+        f"会前，{ctx.short}围绕会议主题，"
+        + "，".join(parts)
+        + (f"，班子成员参加{people}人次" if people else "")
+        + f.say("study_materials", "，重点学习了{materials}", materials="；".join(materials))
+        + "，进一步统一思想、深化认识，为开好民主生活会打牢思想基础。"
     )
 
 
-def _opinions_text(tallies: OpinionTallies, roster: list[RosterEntry]) -> str:
+def _dates(days: list[dt.date]) -> str:
+    """2026年11月2日、11月4日 (the year said once)."""
+    out, year = [], None
+    for d in days:
+        out.append(cn_date(d) if d.year != year else f"{d.month}月{d.day}日")
+        year = d.year
+    return "、".join(out)
+
+
+def _opinions_text(ctx: Context, tallies: OpinionTallies, roster: list[RosterEntry]) -> str:
+    f = ctx.facts
+    channels = f.say("opinion_channels", "通过{channels}等方式", channels=tallies.channels)
+    text = f"会前，{channels}广泛征求意见建议"
+    units = campaign_unit_names(ctx.meeting)
+    if units:
+        listed = "、".join(units) if len(units) <= 6 else "、".join(units[:5]) + f"等{len(units)}个单位"
+        forms = fill("征求意见表{sent}份、收回{returned}份", sent=tallies.forms_sent, returned=tallies.forms_returned)
+        text += f.say(
+            "opinion_units", "，向{units}发放{forms}", units=listed, forms=forms if tallies.forms_sent else "征求意见表"
+        )
     if not tallies.campaigns:
-        return fill(
-            "会前通过{channels}等方式广泛征求意见建议，共收到意见建议{total}条，{per_target}；经梳理，{summary}。",
-            channels=None,
-            total=None,
-            per_target=None,
-            summary=None,
-        )
+        text += f.say("opinion_total", "，共收到意见建议{total}条", total=None)
+        text += f.say("opinion_targets", "，其中{targets}", targets=None)
+        return text + "。"
+    if not tallies.total:
+        f.stated.add("opinion_total")
+        return text + "，未收到意见建议。"
+    text += f.say("opinion_total", "，共收到意见建议{total}条", total=tallies.total)
     posts = {e.pk: e.post for e in roster}
-    parts = []
-    for t in tallies.targets:
-        if t.entry_id is None:
-            parts.append(f"对领导班子意见建议{t.count}条")
-        elif t.count:
-            post = posts.get(t.entry_id, "")
-            parts.append(f"对{post}{t.label}{'意见建议' if not parts else ''}{t.count}条")
-    forms = ""
-    if tallies.units:
-        forms = fill(
-            "向{units}个单位发放征求意见表{sent}份、收回{returned}份，",
-            units=tallies.units,
-            sent=tallies.forms_sent,
-            returned=tallies.forms_returned,
+    team = tallies.targets[0]
+    parts = [f"对领导班子意见建议{team.count}条" if team.count else "对领导班子未提出意见建议"]
+    members = tallies.targets[1:]
+    named = [t for t in members if t.count]
+    if not named:
+        parts.append("对班子成员未提出意见建议")
+    else:
+        parts += [f"对{posts.get(t.entry_id, '')}{t.label}{t.count}条" for t in named]
+        silent = [t.name for t in members if not t.count]
+        if silent:
+            parts.append(f"对{'、'.join(silent)}同志未提出意见建议")
+    text += f.say("opinion_targets", "，其中{targets}", targets="，".join(parts))
+    if tallies.items:
+        summary = (
+            f"归纳整理为{tallies.aspects}个方面{tallies.items}项" if tallies.aspects else f"归纳整理为{tallies.items}项"
         )
-    text = fill(
-        "会前通过{channels}等方式广泛征求意见建议，{forms}共收到意见建议{total}条，其中{per_target}",
-        channels=tallies.channels,
-        forms=forms,
-        total=tallies.total,
-        per_target="，".join(parts),
-    )
-    if tallies.withheld:
-        text += fill("；另有网上意见{n}条待征求结束后汇总", n=tallies.withheld)
-    summary = tallies.summary if tallies.items else None
-    return text + fill("。经梳理，{summary}，作为查摆问题的重要依据。", summary=summary)
+        text += f.say("opinion_items", "。经梳理，{summary}，作为查摆问题的重要依据", summary=summary)
+    return text + "。"
 
 
-def _talks_text(meeting: Meeting, short: str) -> str:
+def _talks_text(ctx: Context) -> str:
+    f, meeting = ctx.facts, ctx.meeting
     talks = list(talks_of_meeting(meeting=meeting))
-    coverage = talk_coverage(meeting=meeting, talks=talks)
-    rules = "；".join(meeting.config.talk_rule_labels()) or None
+    rules = "；".join(meeting.config.talk_rule_labels())
+    lead = f"按照“四个必谈”要求（{rules}），" if rules else "按照谈心谈话要求，"
     if not talks:
-        return fill(
-            "按照“四个必谈”要求（{rules}），班子成员一对一、面对面开展谈心谈话，共谈话{n}次，{coverage}。",
-            rules=rules,
-            n=None,
-            coverage=None,
-        )
+        return lead + f.say("talks", "班子成员一对一、面对面开展谈心谈话，共谈话{n}次。", n=None)
+    coverage = talk_coverage(meeting=meeting, talks=talks)
     dates = sorted(t.talk_date for t in talks)
-    if coverage.required and coverage.complete:
-        cover = f"按班子名单应谈{coverage.required}项、已谈{coverage.done}项，实现全覆盖"
-    elif coverage.required:
-        cover = (
-            f"按班子名单应谈{coverage.required}项、已谈{coverage.done}项，尚有{coverage.required - coverage.done}项未谈"
-        )
-    else:
-        cover = None
-    discussed = sum(1 for t in talks if t.criticism_discussed)
-    return fill(
-        "按照“四个必谈”要求（{rules}），{short}班子成员于{first}至{last}一对一、面对面开展谈心谈话，"
-        "共谈话{n}次，{coverage}；其中{discussed}次谈话沟通了拟在会上提出的批评意见。谈话既谈工作问题、"
-        "也谈思想问题，既谈自身差距、也提醒对方不足。",
-        rules=rules,
-        short=short,
-        first=dates[0],
-        last=dates[-1],
+    span = cn_date(dates[0]) if dates[0] == dates[-1] else f"{cn_date(dates[0])}至{cn_date(dates[-1])}"
+    text = lead + f.say(
+        "talks",
+        "{short}班子成员于{span}一对一、面对面开展谈心谈话，共谈话{n}次",
+        short=ctx.short,
+        span=span,
         n=len(talks),
-        coverage=cover,
-        discussed=discussed,
     )
+    if coverage.required and coverage.complete:
+        text += "，实现全覆盖"
+    discussed = sum(1 for t in talks if t.criticism_discussed)
+    if discussed:
+        text += f"，其中{discussed}次谈话沟通了拟在会上提出的批评意见"
+    return text + "。谈话既谈工作问题、也谈思想问题，既谈自身差距、也提醒对方不足。"
 
 
-def _materials_text(meeting: Meeting, principal: RosterEntry | None, counts) -> str:
-    rows = material_rows(meeting=meeting)
-    team_row = rows[0]
-    outlines = [r for r in rows[1:] if r.owner is not None and r.owner.team_role != TeamRole.NONE]
-    statuses = Counter(r.status_label for r in outlines)
-    order = [label for _, label in MaterialStatus.choices] + ["尚未撰写"]
-    status_text = "、".join(f"{label}{statuses[label]}份" for label in order if statuses.get(label))
-    team_problems = counts.by_owner.get(None)
-    text = fill(
-        "领导班子对照检查材料由{principal}主持起草（{team_status}），班子成员个人发言提纲均由本人亲自撰写，"
-        "{n}份个人发言提纲中{statuses}。",
-        principal=_post_name(principal),
-        team_status=team_row.status_label,
-        n=len(outlines) or None,
-        statuses=status_text or None,
+def _materials_text(ctx: Context, principal: RosterEntry | None, counts) -> str:
+    f, meeting = ctx.facts, ctx.meeting
+    material = meeting.config.get_material_name_display()
+    review = review_facts(meeting=meeting)
+    text = f.say(
+        "team_material", "领导班子{material}由{principal}主持起草", material=material, principal=_post_name(principal)
     )
+    approved, reviewed = review.team_approved, review.team_reviewed
+    if approved is not None:
+        text += f.say("team_review", "，{on}经{body}审议通过", on=_on(approved.on), body=approved.body)
+    if reviewed is not None:
+        text += f.say("team_review", "，{on}报{body}审阅", on=_on(reviewed.on), body=reviewed.body)
+    text += "；班子成员个人发言提纲均由本人亲自撰写"
+    text += f.say("outline_review", "，并由{bodies}审核把关", bodies="、".join(review.outline_reviewers))
+    text += "。"
+    team_row = counts.by_owner.get(None)
+    team_n = team_row.total if team_row else 0
+    sources = problem_sources(meeting)
+    text += f.say("problem_sources", "对{sources}等渠道发现的问题进行了系统梳理，", sources="、".join(sources))
+    team_measures, member_measures = measure_counts(meeting)
     if counts.total:
-        text += fill(
-            "在征求意见、谈心谈话的基础上，领导班子查摆问题{team}个，班子成员查摆问题{members}个",
-            team=team_problems.total if team_problems else 0,
-            members=counts.members_total,
-        )
-        text += "。"
+        text += f.say("problems", "领导班子查摆问题{team}个", team=team_n)
+        text += f.say("measures", "，制定整改措施{n}条", n=team_measures or None)
+        text += f.say("problems", "；班子成员查摆问题{members}个", members=counts.members_total)
+        text += f.say("measures", "，制定整改措施{n}条", n=member_measures or None)
     else:
-        text += fill("领导班子查摆问题{team}个，班子成员查摆问题{members}个。", team=None, members=None)
-    return text
+        text += f.say("problems", "领导班子查摆问题{team}个；班子成员查摆问题{members}个", team=None, members=None)
+    directions = [m.heading.strip().rstrip("。") for m in measures_of(meeting, None) if m.heading.strip()]
+    text += f.say("directions", "，明确了{points}等努力方向", points="".join(f"“{d}”" for d in directions))
+    return text + "。"
 
 
-def _attendance_text(meeting, short, held: Held, minutes: Minutes | None, plan, team) -> str:
+def _on(day: dt.date | None) -> str:
+    return f"于{cn_date(day)}" if day else ""
+
+
+def _case_text(ctx: Context, case) -> str:
+    """The case analysis: required (【待补充】) when the year asks for it, else printed when recorded."""
+    who = f"{ctx.short}领导班子"
+    if case is None:
+        return fill("{who}结合{case}，以案为鉴、以案促改，{lessons}", who=who, case=None, lessons=None)
+    lessons = _sentence(case.lessons) or "深入剖析班子和个人在思想、作风、纪律等方面存在的差距。"
+    return ctx.facts.say(
+        "case", "{who}结合{case}，以案为鉴、以案促改，{lessons}", who=who, case=case.case_name, lessons=lessons
+    )
+
+
+def _attendance_text(ctx: Context, held: Held, minutes: Minutes | None, plan) -> str:
+    f, short = ctx.facts, ctx.short
     chair = minutes.record.chair if minutes and minutes.record.chair_id else None
-    if minutes is not None:
-        quorum = minutes.quorum
+    text = fill("{date}{half}，", date=held.date, half=held.half_day)
+    text += ctx.meeting.title + f.say("meeting_place", "在{place}", place=held.place) + "召开。"
+    text += f.say("chair", "会议由{chair}主持，", chair=_post_name(chair) if chair else None)
+    if minutes is not None and minutes.quorum.expected:
+        present = [a.entry.name for a in minutes.attendances if a.present]
         leave = minutes.on_leave
-        if quorum.expected and not leave:
-            presence = f"{short}领导班子{quorum.expected}名同志全部参加会议"
-        elif quorum.expected:
+        if not leave:
+            text += f.say(
+                "present",
+                "{short}领导班子{names}{n}名同志全部参加会议",
+                short=short,
+                names="、".join(present),
+                n=len(present),
+            )
+        else:
             reasons = "；".join(
                 f"{a.entry.name}同志" + (f"因{a.leave_reason.strip()}" if a.leave_reason.strip() else "") + "请假"
                 for a in leave
             )
-            presence = f"{short}领导班子{quorum.statement}，{reasons}"
-        else:
-            presence = fill("{short}领导班子{who}参加会议", short=short, who=None)
-        supervisors = [f"{s.body}{s.title}{s.name}同志" for s in minutes.supervisors if (s.body + s.title + s.name)]
-        observers = [f"{o.post}{o.name}".strip() for o in minutes.observers if (o.post + o.name).strip()]
+            text += f.say(
+                "present",
+                "{short}领导班子{names}同志参加会议，{reasons}",
+                short=short,
+                names="、".join(present),
+                reasons=reasons,
+            )
     else:
-        presence = fill("{short}领导班子{who}参加会议", short=short, who=None)
-        supervisors, observers = [], []
-    observer_text = "、".join(observers) or (plan.observers.strip() if plan and plan.observers.strip() else "")
-    text = fill(
-        "{date}{half}，{meeting}在{place}召开。会议由{chair}主持，{presence}，{supervisors}到会指导",
-        date=held.date,
-        half=held.half_day,
-        meeting=meeting.title,
-        place=held.place,
-        chair=_post_name(chair) if chair else None,
-        presence=presence,
-        supervisors="、".join(supervisors) or None,
+        text += f.say("present", "{short}领导班子{names}参加会议", short=short, names=None)
+    supervisors = (
+        [f"{s.body}{s.title}{s.name}同志" for s in minutes.supervisors if (s.body + s.title + s.name)]
+        if minutes
+        else []
     )
-    if observer_text:
-        text += f"，{observer_text}列席会议"
-    elif minutes is None:
-        text += fill("，{observers}列席会议", observers=None)
+    text += f.say("supervisors_present", "，{who}到会指导", who="、".join(supervisors))
+    observers = [f"{o.post}{o.name}".strip() for o in minutes.observers if (o.post + o.name).strip()] if minutes else []
+    observer_text = "、".join(observers) or (plan.observers.strip() if plan and plan.observers.strip() else "")
+    text += f.say("observers", "，{who}列席会议", who=observer_text)
     return text + "。"
 
 
-def _briefing_text(meeting: Meeting, tallies: OpinionTallies) -> str:
+def _briefing_text(ctx: Context, tallies: OpinionTallies) -> str:
     carry_over = _rectification("carry_over")
-    summary, previous = MISSING, meeting.previous.config.name if meeting.previous_id else None
-    if carry_over is not None:  # last year's ledger, or what the unit recorded of a year held on paper
-        data = carry_over(meeting)
-        summary, previous = data.summary or MISSING, data.previous_name or previous
-    return fill(
-        "会上，书面通报了{previous}整改措施落实情况：{summary}同时通报了本次民主生活会征求意见情况，"
-        "共收到意见建议{total}条。",
-        previous=previous,
-        summary=summary if summary.endswith("。") or summary == MISSING else summary + "。",
-        total=tallies.total if tallies.campaigns else None,
+    data = carry_over(ctx.meeting) if carry_over is not None else None
+    summary, previous = None, None
+    if data is not None and data.lines and data.previous_name:
+        previous = data.previous_name
+        parts = [
+            f"已整改完成{data.done}项" if data.done else "",
+            f"正在整改{data.in_progress}项" if data.in_progress else "",
+            f"需长期坚持{data.long_term}项" if data.long_term else "",
+        ]
+        summary = f"{previous}查摆问题确定的{data.total}项整改事项，" + "，".join(p for p in parts if p)
+    text = ctx.facts.say(
+        "carry_over", "会上，书面通报了{previous}整改措施落实情况：{summary}。", previous=previous, summary=summary
     )
+    if tallies.campaigns:
+        text += ("同时" if text else "会上，") + "通报了本次民主生活会征求意见情况。"
+    return text
 
 
-def _examination_text(short, principal, minutes: Minutes | None, counts) -> str:
+def _examination_text(ctx: Context, principal, minutes: Minutes | None, counts) -> str:
     record = minutes.record if minutes else None
     given = bool(record and record.team_examination_given)
     team = counts.by_owner.get(None)
     aspects_used = sum(1 for n in (team.by_aspect if team else []) if n)
-    text = fill(
-        "{principal}代表{short}领导班子作对照检查，领导班子对照{aspects}个方面查摆问题{team}个，"
-        "并深入剖析根源、明确整改措施。",
+    text = ctx.facts.say(
+        "examination",
+        "{principal}代表{short}领导班子作对照检查",
         principal=_name(principal) if given else None,
-        short=short,
-        aspects=aspects_used or None,
-        team=team.total if team and team.total else None,
+        short=ctx.short,
     )
+    if team and team.total:
+        text += (f"，领导班子对照{aspects_used}个方面" if aspects_used else "，领导班子") + f"查摆问题{team.total}个"
+    text += "，并深入剖析根源、明确整改措施。"
     if record and record.team_examination_note.strip():
         text += _sentence(record.team_examination_note)
     return text
 
 
-def _criticism_text(minutes: Minutes | None) -> str:
+def _criticism_text(ctx: Context, minutes: Minutes | None) -> str:
+    f = ctx.facts
     if minutes is None:
-        return fill(
-            "班子成员依次作个人对照检查发言，开展批评和自我批评，共查摆问题{problems}个，相互提出批评意见{points}条。",
-            problems=None,
-            points=None,
+        return "班子成员依次作个人对照检查发言，开展批评和自我批评" + f.say(
+            "criticism", "，相互提出批评意见{points}条。", points=None
         )
     totals = minutes.totals
     per_member = []
     for turn in minutes.present_turns:
         c = turn.counts
-        per_member.append(f"{turn.entry.name}同志查摆问题{c.problems}个、听取批评意见{c.received_points}条")
-    text = fill(
-        "班子成员依次作个人对照检查发言，开展批评和自我批评。班子成员共查摆问题{problems}个，"
-        "相互提出批评意见{points}条（{times}人次）",
-        problems=totals.member_problems,
-        points=totals.criticism_points,
-        times=totals.criticisms,
-    )
-    if per_member:
-        text += "，其中" + "，".join(per_member)
-    text += "。被批评的同志均作了表态发言，表示虚心接受、认真整改。" if totals.criticisms else "。"
-    return text
-
-
-def _personal_text(minutes: Minutes | None) -> str:
-    explained = [t for t in minutes.present_turns if t.speech.personal_matters.strip()] if minutes else []
-    inquiry = minutes.record.inquiry_report.strip() if minutes else ""
-    return fill(
-        "{n}名班子成员按要求说明了个人有关事项；主要负责同志通报了班子成员受到谈话函询等情况：{inquiry}",
-        n=len(explained) or None,
-        inquiry=_sentence(inquiry) or None,
-    )
-
-
-def _supervisor_text(short: str, minutes: Minutes | None) -> str:
-    record = minutes.record if minutes else None
-    present = minutes.supervisors if minutes else []
-    names = [f"{s.body}{s.title}{s.name}同志" for s in present if s.body + s.title + s.name]
-    comments = " ".join(record.supervisor_comments.split()).rstrip("。；") if record else ""
-    text = fill("{who}对民主生活会作了点评：{comments}", who="、".join(names) or None, comments=comments or None)
-    if record and record.supervisor_requirements:
-        return text + fill("，并对{short}领导班子提出要求：{points}", short=short,
-                           points=_points(record.supervisor_requirements, "要"))  # fmt: skip
+        said = [
+            f"查摆问题{c.problems}个" if c.problems else "",
+            f"听取批评意见{c.received_points}条" if c.received_points else "",
+        ]
+        if any(said):
+            per_member.append(f"{turn.entry.name}同志" + "、".join(s for s in said if s))
+    text = "班子成员依次作个人对照检查发言，开展批评和自我批评"
+    if totals.member_problems:
+        text += f"，共查摆问题{totals.member_problems}个"
+    if totals.criticisms:
+        text += f.say(
+            "criticism",
+            "，相互提出批评意见{points}条（{times}人次）",
+            points=totals.criticism_points,
+            times=totals.criticisms,
+        )
+        if per_member:
+            text += "，其中" + "，".join(per_member)
+        return text + "。被批评的同志均作了表态发言，表示虚心接受、认真整改。"
     return text + "。"
 
 
-def _summary_text(principal: RosterEntry | None, minutes: Minutes | None) -> str:
+def _personal_text(ctx: Context, minutes: Minutes | None) -> str:
+    explained = [t for t in minutes.present_turns if t.speech.personal_matters.strip()] if minutes else []
+    return ctx.facts.say("personal_matters", "{n}名班子成员按要求说明了个人有关事项。", n=len(explained) or None)
+
+
+def _supervisor_text(ctx: Context, minutes: Minutes) -> str:
+    record = minutes.record
+    names = [f"{s.body}{s.title}{s.name}同志" for s in minutes.supervisors if s.body + s.title + s.name]
+    comments = " ".join(record.supervisor_comments.split()).rstrip("。；")
+    who = "、".join(names) or "督导组"
+    text = ctx.facts.say("supervisor_comments", "{who}对民主生活会作了点评：{comments}", who=who, comments=comments)
+    if record.supervisor_requirements:
+        return text + f"，并对{ctx.short}领导班子提出要求：" + _points(record.supervisor_requirements, "要")
+    return text + "。"
+
+
+def _summary_text(ctx: Context, principal: RosterEntry | None, minutes: Minutes | None) -> str:
     record = minutes.record if minutes else None
     summary = " ".join(record.principal_summary.split()).rstrip("。；") if record else ""
-    text = fill("会议最后，{principal}作总结讲话：{summary}", principal=_name(principal), summary=summary or None)
+    text = ctx.facts.say(
+        "summary", "会议最后，{principal}作总结讲话：{summary}", principal=_name(principal), summary=summary or None
+    )
     if record and record.principal_requirements:
         return text + "，并就做好后续工作提出要求：" + _points(record.principal_requirements, "要")
     return text + "。"
 
 
-def _revision_text(meeting: Meeting, held: Held) -> str:
-    rows = [r for r in material_rows(meeting=meeting) if r.material is not None]
-    revised = sum(1 for r in rows if r.status == MaterialStatus.REVISED)
-    return fill(
-        "会后，按照督导组点评和会上批评意见，领导班子和班子成员对对照检查材料和个人发言提纲进行了修改完善，"
-        "已修改完善{revised}份（共{total}份）。",
-        revised=revised if held.held and revised else None,
-        total=len(rows) or None,
+def _achievement_lines(points: list[str]) -> list[str]:
+    """“（一）经历了严格严肃的政治淬炼。……” per line; lines already numbered keep their number."""
+    out = []
+    for i, point in enumerate(points, start=1):
+        point = point.strip()
+        out.append(point if point.startswith("（") else f"（{cn_number(i)}）{_sentence(point)}")
+    return out
+
+
+def _revision_text(ctx: Context, material: str) -> str:
+    review = review_facts(meeting=ctx.meeting)
+    return ctx.facts.say(
+        "revision",
+        "会后，按照督导组点评和会上批评意见，领导班子和班子成员对{material}和个人发言提纲进行了修改完善，共修改完善{n}份。",
+        material=material,
+        n=review.revised or None,
     )
 
 
-def _rectification_text(meeting: Meeting, short: str, name: str, held: Held, on: dt.date) -> str:
+def _rectification_text(ctx: Context, name: str) -> str:
+    f, short = ctx.facts, ctx.short
     rollup = _rectification("rollup")
-    ledger = rollup(meeting, on=on) if rollup is not None else None
+    ledger = rollup(ctx.meeting, on=ctx.on) if rollup is not None else None
     if ledger is None or not ledger.rows:
-        return fill(
-            "结合会上批评和自我批评情况和督导组点评意见，制订了《{short}{name}整改方案》，列出整改事项{team}项；"
-            "班子成员各自制订整改清单，列出整改事项{members}项，逐项明确整改措施、责任人和整改时限。",
+        return f.say(
+            "rectification",
+            "结合会上批评和自我批评情况，制订了《{short}{name}整改方案》，列出整改事项{team}项。",
             short=short,
             name=name,
             team=None,
-            members=None,
         )
     team = ledger.team
+    team_rows = team.rows if team else []
     members = [g for g in ledger.members if g.total]
-    total = ledger.total
-    text = fill(
-        "结合会上批评和自我批评情况和督导组点评意见，制订了《{short}{name}整改方案》，列出整改事项{team}项，"
-        "逐项明确整改措施、责任领导、责任科室、责任人和整改时限；{n}名班子成员制订了个人整改清单，"
-        "列出整改事项{members}项。",
-        short=short,
-        name=name,
-        team=team.total if team else 0,
-        n=len(members),
-        members=sum(g.total for g in members),
-    )
+    text = f.say("rectification", "结合会上批评和自我批评情况，制订了《{short}{name}整改方案》", short=short, name=name)
+    if team_rows:
+        text += f"，列出整改事项{len(team_rows)}项"
+        text += _specified([r.item for r in team_rows])
+    if members:
+        text += f"；{len(members)}名班子成员制订了个人整改清单，列出整改事项{sum(g.total for g in members)}项"
+    text += "。"
     carried = sum(1 for r in ledger.rows if r.item.carried_from_id)
     if carried:
-        text += fill("上述事项中，结转上年度未完成事项{n}项。", n=carried)
-    text += fill(
-        "截至{on}，已销号{closed}项，正在整改{open}项（其中需长期坚持{long_term}项）",
-        on=on,
-        closed=total.closed,
-        open=total.open,
-        long_term=total.long_term,
-    )
-    carried_on = getattr(total, "carried", 0)  # carried to next year's ledger: counted there
-    text += fill("，已结转到下一年度整改台账{n}项。", n=carried_on) if carried_on else "。"
+        text += f"上述事项中，结转上年度未完成事项{carried}项。"
+    total = ledger.total
+    parts = [
+        f"已销号{total.closed}项" if total.closed else "",
+        f"正在整改{total.open - total.long_term}项" if total.open - total.long_term else "",
+        f"需长期坚持{total.long_term}项" if total.long_term else "",
+        f"已结转到下一年度整改台账{total.carried}项" if total.carried else "",
+    ]
+    parts = [p for p in parts if p]
+    if parts:
+        text += f"截至{cn_date(ctx.on)}，" + "，".join(parts)
+        text += f"（其中{total.overdue}项已超过整改时限）。" if total.overdue else "。"
     return text
 
 
-def _notice_text(meeting: Meeting, short: str) -> str:
-    notices_of_meeting = _rectification("notices_of_meeting")
-    notices = list(notices_of_meeting(meeting=meeting)) if notices_of_meeting is not None else []
-    if not notices:
-        return fill(
-            "将{short}召开民主生活会情况及整改方案、整改清单通过{channel}在{scope}范围内进行公示，接受党员干部群众监督。",
-            short=short,
-            channel=None,
-            scope=None,
-        )
+def _specified(items) -> str:
+    """“，逐项明确整改措施、责任领导、责任人和整改时限” with only what every item has; what only some
+    have is counted (“其中3项明确了责任人”); nothing is claimed that no item has."""
+    fields = [
+        ("整改措施", lambda i: bool(i.measures.strip())),
+        ("责任领导", lambda i: bool(i.responsible_leader_id)),
+        ("责任科室", lambda i: bool(i.responsible_division_id)),
+        ("责任人", lambda i: bool(i.responsible_person_id)),
+        ("整改时限", lambda i: bool(i.deadline) or i.long_term),
+    ]
+    every = [label for label, has in fields if all(has(i) for i in items)]
+    some = [(label, sum(1 for i in items if has(i))) for label, has in fields if label not in every]
+    text = f"，逐项明确{_and(every)}" if every else ""
+    text += "".join(f"，其中{n}项明确了{label}" for label, n in some if n)
+    return text
+
+
+def _and(labels: list[str]) -> str:
+    """“整改措施、责任领导和整改时限”."""
+    return labels[0] if len(labels) == 1 else "、".join(labels[:-1]) + "和" + labels[-1]
+
+
+def _notice_text(ctx: Context, notices) -> str:
     parts = []
     for n in notices:
         until = fill("至{until}", until=n.until) if n.until else ""
         where = f"（{n.place}）" if n.place.strip() else ""
-        parts.append(
-            fill(
-                "于{on}{until}通过{channel}{where}在{scope}范围内进行{kind}",
-                on=n.published_on,
-                until=until,
-                channel=n.channel,
-                where=where,
-                scope=n.scope,
-                kind=n.get_kind_display(),
-            )
-        )
-    return f"将{short}召开民主生活会情况及整改方案、整改清单" + "；".join(parts) + "，接受党员干部群众监督。"
+        scope = f"在{n.scope}范围内" if n.scope.strip() else ""
+        parts.append(f"于{cn_date(n.published_on)}{until}通过{n.channel}{where}{scope}进行{n.get_kind_display()}")
+    ctx.facts.say("publicity", "{parts}", parts=parts)
+    return f"将{ctx.short}召开民主生活会情况及整改方案、整改清单" + "；".join(parts) + "，接受党员干部群众监督。"
 
 
-def _archive_text(meeting: Meeting, config) -> str:
-    return fill(
-        "会后对民主生活会材料进行全面梳理，于{archived}进行专盒归档，并按照会后{days}天内报送的要求上报本报告和相关材料。",
-        archived=meeting.archived_on,
-        days=config.report_deadline_days,
+def _archive_text(ctx: Context, config) -> str:
+    archived = ctx.facts.say("archived", "，于{on}进行专盒归档", on=ctx.meeting.archived_on)
+    return (
+        f"会后对民主生活会材料进行全面梳理{archived}，并按照会后{config.report_deadline_days}天内报送的要求"
+        "上报本报告和相关材料。"
     )
 
 
@@ -684,10 +801,12 @@ def _item_text(item) -> str:
 def build_rectification_report(
     meeting: Meeting, member: RosterEntry | None, overrides: dict[str, str]
 ) -> OfficialDocument:
-    on = today()
+    today_ = today()
     unit, short, config = meeting.organization, unit_short(meeting), meeting.config
     minutes = minutes_for_meeting(meeting)
-    held = _held(meeting, minutes, _steps(meeting), on)
+    held = _held(meeting, minutes, _steps(meeting), today_)
+    dated = dated_on(overrides)
+    on = dated or today_  # the ledger is counted as of the report's own date
     rollup = _rectification("rollup")
     ledger = rollup(meeting, on=on) if rollup is not None else None
     rows = ledger.rows if ledger is not None else []
@@ -711,21 +830,17 @@ def build_rectification_report(
     )
     doc.heading(1, "整改工作总体情况")
     overdue = sum(1 for r in rows if r.mark.state == "overdue") if rows else 0
-    overall = fill(
-        "{name}共确定整改事项{total}项，其中领导班子整改方案{team}项、班子成员整改清单{members}项。"
-        "截至{on}，已完成{done}项，正在整改{progress}项，需长期坚持{long}项",
-        name=config.name,
-        total=len(rows) or None,
-        team=len(team_rows) if rows else None,
-        members=sum(g.total for g in member_groups) if rows else None,
-        on=on,
-        done=states[DONE] if rows else None,
-        progress=states[IN_PROGRESS] if rows else None,
-        long=states[LONG_TERM] if rows else None,
-    )
-    if states[CARRIED]:
-        overall += fill("，已结转到下一年度整改台账{n}项", n=states[CARRIED])
-    overall += fill("，其中{n}项已超过整改时限。", n=overdue) if overdue else "。"
+    if rows:
+        member_total = sum(g.total for g in member_groups)
+        split = [
+            f"领导班子整改方案{len(team_rows)}项" if team_rows else "",
+            f"班子成员整改清单{member_total}项" if member_total else "",
+        ]
+        overall = f"{config.name}共确定整改事项{len(rows)}项，其中" + "、".join(p for p in split if p) + "。"
+        overall += f"截至{cn_date(on)}，" + _state_counts(states)
+        overall += f"，其中{overdue}项已超过整改时限。" if overdue else "。"
+    else:
+        overall = fill("{name}共确定整改事项{total}项。", name=config.name, total=None)
     doc.paragraph(overall, key="overall", label="总体情况")
     if rows:
         table_rows = []
@@ -762,15 +877,9 @@ def build_rectification_report(
         points = [f"{_first_sentence(r.item.problem_text)[0].rstrip('。')}，{_item_status(r.item)}" for r in group.rows]
         doc.paragraph(
             fill(
-                "{name}同志整改清单列出整改事项{n}项，已完成{done}项，正在整改{progress}项，需长期坚持{long}项"
-                + ("，已结转到下一年度{carried}项" if counted[CARRIED] else "")
-                + "。{points}",
+                "{name}同志整改清单列出整改事项{n}项，" + _state_counts(counted) + "。{points}",
                 name=group.owner.name,
                 n=group.total,
-                done=counted[DONE],
-                progress=counted[IN_PROGRESS],
-                long=counted[LONG_TERM],
-                carried=counted[CARRIED],
                 points=numbered_points(points),
             ),
             key=f"member-{group.owner.pk}",
@@ -780,18 +889,30 @@ def build_rectification_report(
     doc.heading(1, "下一步工作打算")
     open_rows = [r for r in rows if _state(r.item) not in (DONE, CARRIED)]
     deadlines = sorted(r.item.deadline for r in open_rows if r.item.deadline and not r.item.long_term)
-    nxt = fill(
-        "对正在整改的{progress}项事项，逐项盯紧整改时限，确保按期销号；对需长期坚持的{long}项事项，"
-        "建立健全长效机制，持续抓好落实。",
-        progress=states[IN_PROGRESS] if rows else None,
-        long=states[LONG_TERM] if rows else None,
-    )
-    if deadlines:
-        nxt += fill("尚未完成事项中最近的整改时限为{d}。", d=deadlines[0])
+    nxt = ""
+    on_time = states[IN_PROGRESS] - overdue
+    if overdue:
+        nxt += f"对已超过整改时限的{overdue}项事项，逐项查明原因，明确新的完成时间，加快推进整改；"
+    if on_time > 0:
+        nxt += f"对正在整改的{on_time}项事项，逐项盯紧整改时限，确保按期销号；"
+    if states[LONG_TERM]:
+        nxt += f"对需长期坚持的{states[LONG_TERM]}项事项，建立健全长效机制，持续抓好落实；"
+    nxt = nxt.rstrip("；") + "。" if nxt else ""
+    if deadlines and on_time > 0:
+        upcoming = [d for d in deadlines if d >= on]
+        if upcoming:
+            nxt += fill("尚未完成事项中最近的整改时限为{d}。", d=upcoming[0])
     nxt += "坚持把整改落实同推动本单位中心工作结合起来，以整改实效检验民主生活会成果。"
     doc.paragraph(nxt, key="next", label="下一步打算")
-    doc.signature(unit.name, on if rows else None)
+    doc.signature(unit.name, dated or (today_ if rows else None))
     return doc
+
+
+def _state_counts(counted: Counter) -> str:
+    """“已完成3项，需长期坚持1项”: only the states some item is in (never “正在整改0项”)."""
+    labels = {DONE: "已完成", IN_PROGRESS: "正在整改", LONG_TERM: "需长期坚持", CARRIED: "已结转到下一年度整改台账"}
+    parts = [f"{labels[s]}{counted[s]}项" for s in (DONE, IN_PROGRESS, LONG_TERM, CARRIED) if counted[s]]
+    return "，".join(parts)
 
 
 def _item_status(item) -> str:
@@ -805,7 +926,17 @@ def _item_status(item) -> str:
     return fill("正在整改，已完成{p}%，整改时限为{d}", p=item.progress, d=item.deadline)
 
 
-register(REPORT_KIND, "民主生活会情况报告", build_report, order=1,
-         description="向上级报送的召开情况报告：会前准备、会议召开、会后工作，数字全部取自记录。")  # fmt: skip
-register(RECTIFICATION_KIND, "整改落实情况报告", build_rectification_report, order=2,
-         description="会后数月向上级报告整改进展：已完成、正在整改、需长期坚持的事项数取自整改台账。")  # fmt: skip
+register(
+    REPORT_KIND,
+    "民主生活会情况报告",
+    build_report,
+    order=1,
+    description="向上级报送的召开情况报告：会前准备、会议召开、会后工作，数字全部取自记录。",
+)
+register(
+    RECTIFICATION_KIND,
+    "整改落实情况报告",
+    build_rectification_report,
+    order=2,
+    description="会后数月向上级报告整改进展：已完成、正在整改、需长期坚持的事项数取自整改台账。",
+)

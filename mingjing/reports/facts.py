@@ -38,6 +38,7 @@ class Fact:
         return self.when_missing == REQUIRED
 
 
+# fmt: off
 FACTS: tuple[Fact, ...] = (
     Fact("notice", "opening", "按照《…通知》（…号）要求", "plans: Plan.basis_title, basis_number", REQUIRED),
     Fact("request_approval", "opening", "经…研究并报市民主生活会督导组审核同意",
@@ -94,6 +95,7 @@ FACTS: tuple[Fact, ...] = (
     Fact("achievements", "achievements", "会议取得的成效", "reports: MeetingOutcome.achievements", SECTION),
     Fact("next_directions", "next", "明确整改方向，抓好整改落实", "problems: Measure (team)", SECTION),
 )
+# fmt: on
 BY_KEY: dict[str, Fact] = {f.key: f for f in FACTS}
 assert len(BY_KEY) == len(FACTS), "fact keys must be unique"
 
