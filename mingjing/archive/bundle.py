@@ -31,6 +31,7 @@ whole bundle has been checked.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import json
@@ -49,6 +50,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DataError, IntegrityError, models, transaction
+from django.utils import timezone
 
 from mingjing.accounts.policy import COPY
 from mingjing.archive.models import ImportedEvent, WithheldOpinions
@@ -63,11 +65,16 @@ from mingjing.yearconfigs.models import CONFIG_FIELDS, Aspect, YearConfig
 FORMAT, VERSION = "mingjing-bundle", 1
 BUNDLE_JSON = "bundle.json"
 # History travels as "history", withheld opinions as "withheld_opinions"; the box holds a bundle.
-NOT_CARRIED = {"audit.auditevent", "archive.archivebox", "archive.importedevent", "archive.withheldopinions"}
+NOT_CARRIED = {
+    "audit.auditevent",
+    "archive.archivebox",
+    "archive.importedevent",
+    "archive.withheldopinions",
+    "rectification.ledgertally",  # a roll-up, recounted from the items wherever they are written
+}
 OPINION = "opinions.opinion"
 CAMPAIGN = "opinions.campaign"
 ROSTER = "meetings.rosterentry"
-ZIP_DATE = (2000, 1, 1, 0, 0, 0)  # fixed entry dates: the same content gives the same zip
 MEETING_FIELDS = ("kind", "title", "planned_date", "half_day", "place", "created_at", "archived_on")
 UNIT_FIELDS = ("name", "short_name", "kind", "addressees", "doc_number_prefix")
 PERSON_FIELDS = ("name", "post", "team_role", "precedence", "is_active")
@@ -145,23 +152,51 @@ def _is_owned(model: type) -> bool:
 
 @dataclass
 class _Export:
+    """Encodes the bundle's rows. `load` fetches, for every model, the rows each foreign key and each
+    many-to-many link points to outside the bundle (people, accounts, divisions …) with one query per
+    target model, and each many-to-many field's links with one query: the export runs the same
+    number of queries whatever the number of records."""
+
     meeting: Meeting
     refs: dict[tuple[str, int], str] = field(default_factory=dict)
-    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # sha256 → (name, content)
+    files: dict[str, tuple[str, bytes, Any]] = field(default_factory=dict)  # sha256 → (name, content, when)
     people: dict[int, Person] = field(default_factory=dict)
+    targets: dict[type, dict[Any, models.Model]] = field(default_factory=dict)  # model → pk → row
+    links: dict[tuple[str, str], dict[Any, list]] = field(default_factory=dict)  # (label, m2m) → pk → target pks
+
+    def load(self, rows: dict[str, list[models.Model]]) -> None:
+        wanted: dict[type, set] = {}
+        for owned in owned_models():
+            objs = rows.get(owned.label)
+            if not objs:
+                continue
+            for f in owned.model._meta.concrete_fields:
+                if f.is_relation and not _is_owned(f.related_model):
+                    ids = {getattr(obj, f.attname) for obj in objs} - {None}
+                    if ids:
+                        wanted.setdefault(f.related_model, set()).update(ids)
+            for f in owned.model._meta.many_to_many:
+                through = f.remote_field.through
+                source, target = f.m2m_field_name(), f.m2m_reverse_field_name()
+                pairs = through.objects.filter(**{f"{source}__{owned.path}": self.meeting}).values_list(
+                    f"{source}_id", f"{target}_id"
+                )
+                by_row: dict[Any, list] = {}
+                for own, other in sorted(pairs, key=lambda pair: pair[1]):
+                    by_row.setdefault(own, []).append(other)
+                    if not _is_owned(f.related_model):
+                        wanted.setdefault(f.related_model, set()).add(other)
+                self.links[(owned.label, f.name)] = by_row
+        for model, ids in wanted.items():
+            self.targets[model] = model._default_manager.in_bulk(sorted(ids))
 
     def person_key(self, person: Person) -> str:
         self.people[person.pk] = person
         return person.name
 
-    def encode_fk(self, f: models.Field, obj: models.Model) -> Any:
-        target_id = getattr(obj, f.attname)
-        if target_id is None:
-            return None
-        target = f.related_model
-        if _is_owned(target):
-            return self.refs.get((target._meta.label_lower, target_id))  # outside this meeting: dropped
-        related = getattr(obj, f.name)
+    def encode_target(self, target: type[models.Model], pk: Any) -> Any:
+        """A row outside the bundle by its natural key."""
+        related = self.targets[target][pk]
         if target is Meeting:
             return str(related.uid)
         if target is get_user_model():
@@ -178,46 +213,78 @@ class _Export:
             return related.preset_code or related.name
         raise TypeError(f"bundle: no encoding for a foreign key to {target._meta.label}")
 
-    def encode_file(self, value: models.fields.files.FieldFile) -> Any:
+    def encode_fk(self, f: models.Field, obj: models.Model) -> Any:
+        target_id = getattr(obj, f.attname)
+        if target_id is None:
+            return None
+        target = f.related_model
+        if _is_owned(target):
+            return self.refs.get((target._meta.label_lower, target_id))  # outside this meeting: dropped
+        return self.encode_target(target, target_id)
+
+    def encode_file(self, value: models.fields.files.FieldFile, when: Any) -> Any:
         if not value:
             return None
         with value.open("rb") as fh:
             content = fh.read()
         digest = hashlib.sha256(content).hexdigest()
         name = value.name.rsplit("/", 1)[-1]
-        self.files[digest] = (name, content)
+        self.files[digest] = (name, content, when)
         return {"sha256": digest, "name": name}
 
     def encode_row(self, obj: models.Model) -> dict:
         fields: dict[str, Any] = {}
         m2m: dict[str, list] = {}
+        label = obj._meta.label_lower
         for f in obj._meta.concrete_fields:
             if f.primary_key:
                 continue
             if f.is_relation:
                 fields[f.name] = self.encode_fk(f, obj)
             elif isinstance(f, models.FileField):
-                fields[f.name] = self.encode_file(getattr(obj, f.name))
+                fields[f.name] = self.encode_file(getattr(obj, f.name), row_time(obj))
             else:
                 fields[f.name] = f.value_from_object(obj)
         for f in obj._meta.many_to_many:
             target = f.related_model
             values = []
-            for related in getattr(obj, f.name).order_by("pk"):
+            for pk in self.links[(label, f.name)].get(obj.pk, []):
                 if _is_owned(target):
-                    ref = self.refs.get((target._meta.label_lower, related.pk))
+                    ref = self.refs.get((target._meta.label_lower, pk))
                     if ref:
                         values.append(ref)
-                elif target is Person:
-                    values.append(self.person_key(related))
-                elif target in (Division, PartyBranch):
-                    values.append(related.name)
-                elif target is get_user_model():
-                    values.append(related.get_username())
+                elif target in (Person, Division, PartyBranch, get_user_model()):
+                    values.append(self.encode_target(target, pk))
                 else:
                     raise TypeError(f"bundle: no encoding for a many-to-many to {target._meta.label}")
             m2m[f.name] = values
         return {"fields": fields, "m2m": m2m} if m2m else {"fields": fields}
+
+
+def row_time(obj: models.Model) -> dt.datetime | None:
+    """When a row was made, for the date of its file in a zip: its first date-time field that has a
+    value (uploaded_at, created_at …)."""
+    for f in obj._meta.concrete_fields:
+        if isinstance(f, models.DateTimeField) and (value := getattr(obj, f.attname)) is not None:
+            return value
+    return None
+
+
+def _aware(when: dt.datetime) -> dt.datetime:
+    return timezone.make_aware(when) if timezone.is_naive(when) else when
+
+
+def zip_info(name: str, when: dt.datetime | dt.date | None) -> zipfile.ZipInfo:
+    """A zip entry dated in local time (zip dates have no zone; 1980 is the earliest they hold)."""
+    if isinstance(when, dt.datetime):
+        when = timezone.localtime(when) if timezone.is_aware(when) else when
+    elif isinstance(when, dt.date):
+        when = dt.datetime.combine(when, dt.time())
+    else:
+        when = timezone.localtime()
+    info = zipfile.ZipInfo(name, max(when.timetuple()[:6], (1980, 1, 1, 0, 0, 0)))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
 
 
 HISTORY_FIELDS = ("event_type", "event_time", "actor_name", "actor_role", "object_repr", "changes", "extra")
@@ -317,6 +384,7 @@ def export_bundle(*, meeting: Meeting) -> bytes:
         rows[owned.label] = objs
         for n, obj in enumerate(objs, start=1):
             exp.refs[(owned.label, obj.pk)] = f"{owned.label}:{n}"
+    exp.load(rows)
     records = {}
     for label, objs in rows.items():
         if objs:
@@ -350,14 +418,16 @@ def export_bundle(*, meeting: Meeting) -> bytes:
         "records": records,
         "withheld_opinions": _export_withheld(meeting, hidden, exp.refs),
         "history": _export_history(meeting, exp.refs),
-        "files": [{"sha256": h, "size": len(c), "name": n} for h, (n, c) in sorted(exp.files.items())],
+        "files": [{"sha256": h, "size": len(c), "name": n} for h, (n, c, _) in sorted(exp.files.items())],
     }
+    # Dated as what it holds: the JSON by the latest event of its history, each file by its row.
+    written = max([meeting.created_at, *(event["event_time"] for event in data["history"])], key=_aware)
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1, sort_keys=True)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr(zipfile.ZipInfo(BUNDLE_JSON, ZIP_DATE), text.encode("utf-8"))
-        for digest, (_, content) in sorted(exp.files.items()):
-            zf.writestr(zipfile.ZipInfo(f"files/{digest}", ZIP_DATE), content)
+        zf.writestr(zip_info(BUNDLE_JSON, written), text.encode("utf-8"))
+        for digest, (_, content, when) in sorted(exp.files.items()):
+            zf.writestr(zip_info(f"files/{digest}", when or written), content)
     return buffer.getvalue()
 
 
