@@ -147,7 +147,7 @@ def _rpr_props(
 # CT_RPr children must appear in schema order or Word refuses the file.
 _RPR_ORDER = ["w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:color", "w:spacing", "w:w", "w:kern",
               "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:lang", "w:eastAsianLayout"]  # fmt: skip
-_PPR_ORDER = ["w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:widowControl", "w:numPr",
+_PPR_ORDER = ["w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl", "w:numPr",
               "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
               "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
               "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
@@ -461,7 +461,7 @@ class OfficialDocument:
         self._keys: set[str] = set()
         self._counters = [0, 0, 0, 0, 0]  # per heading level, 1-based
         self._attached: list[tuple[str, Any]] = []  # appended attachments, written before the 版记
-        self._imprint: tuple | None = None
+        self._imprint = None  # the 版记's table: not copied when this document is appended to another
         package = prepared(self.fonts, landscape)
         self._doc = Document(io.BytesIO(package.blob))
         self._style_ids = package.style_ids
@@ -773,6 +773,9 @@ class OfficialDocument:
         if other.fonts != self.fonts or other._landscape != self._landscape:
             raise ValueError("an appended attachment needs the same fonts and orientation")
         elements = [el for el in other._body if el.tag != qn("w:sectPr")]
+        if other._imprint is not None:  # the attachment's own 版记 is not repeated
+            at = elements.index(other._imprint)
+            del elements[at : at + other._imprint_lines]
         if any(el.find(f".//{qn('w:drawing')}") is not None for el in elements):
             raise ValueError("an appended attachment cannot carry pictures")
         title_style = self._style_ids[STYLE_TITLE]
@@ -789,55 +792,44 @@ class OfficialDocument:
         0.35 mm, the one between 0.25 mm), in 4号仿宋: “抄送：” one character in with the bodies
         separated by 、 and closed by 。 (left out when nothing is recorded), then 印发机关 one
         character in and “印发日期印发” one character from the right. Held at the foot of the last
-        page (a table anchored to the bottom margin)."""
+        page: its paragraphs share a frame aligned to the bottom of the text block."""
         cc = [c.strip().rstrip("。，、,;；") for c in cc if c and c.strip()]
         issuer_text, date_text = slot_text(issuer), slot_text(date) + "印发"
         width = self._text_width()
         one = IMPRINT_PT * 20
-        tbl = etree.SubElement(self._body, qn("w:tbl"))
-        self._body_end.addprevious(tbl)
-        tbl_pr = etree.SubElement(tbl, qn("w:tblPr"))
-        floating = {"leftFromText": "0", "rightFromText": "0", "vertAnchor": "margin", "horzAnchor": "margin",
-                    "tblpXSpec": "center", "tblpYSpec": "bottom"}  # fmt: skip
-        etree.SubElement(tbl_pr, qn("w:tblpPr"), {qn(f"w:{k}"): v for k, v in floating.items()})
-        etree.SubElement(tbl_pr, qn("w:tblW"), {qn("w:w"): str(width), qn("w:type"): "dxa"})
-        borders = etree.SubElement(tbl_pr, qn("w:tblBorders"))
-        for side, size in (("top", 8), ("bottom", 8), ("insideH", 6)):
-            etree.SubElement(borders, qn(f"w:{side}"), {qn("w:val"): "single", qn("w:sz"): str(size),
-                                                        qn("w:space"): "0", qn("w:color"): "000000"})  # fmt: skip
-        for side in ("left", "right", "insideV"):
-            etree.SubElement(borders, qn(f"w:{side}"), {qn("w:val"): "nil"})
-        etree.SubElement(tbl_pr, qn("w:tblLayout"), {qn("w:type"): "fixed"})
-        margins = etree.SubElement(tbl_pr, qn("w:tblCellMar"))
-        for side in ("left", "right"):
-            etree.SubElement(margins, qn(f"w:{side}"), {qn("w:w"): "0", qn("w:type"): "dxa"})
-        grid = etree.SubElement(tbl, qn("w:tblGrid"))
-        etree.SubElement(grid, qn("w:gridCol"), {qn("w:w"): str(width)})
         rpr = self._rpr("fangsong", IMPRINT_PT, spacing=None)
         lines = []
         if cc:
             lines.append(("抄送：" + "、".join(cc) + "。", None))
         lines.append((issuer_text, date_text))
+        first = None
         for left_text, right_text in lines:
-            tr = etree.SubElement(tbl, qn("w:tr"))
-            etree.SubElement(etree.SubElement(tr, qn("w:trPr")), qn("w:cantSplit"))
-            tc = etree.SubElement(tr, qn("w:tc"))
-            tc_pr = etree.SubElement(tc, qn("w:tcPr"))
-            etree.SubElement(tc_pr, qn("w:tcW"), {qn("w:w"): str(width), qn("w:type"): "dxa"})
-            etree.SubElement(tc_pr, qn("w:vAlign"), {qn("w:val"): "center"})
-            p = OxmlElement("w:p")
-            tc.append(p)
-            paragraph = _set_style(Paragraph(p, None), self._style_ids[STYLE_BODY])
-            ppr = paragraph._p.get_or_add_pPr()
             hanging = 3 * one if right_text is None else 0  # a wrapped 抄送 line lines up after “抄送：”
-            _ppr_props(ppr, first_line=0, left=one + hanging, hanging=hanging or None, right=one, align="left",
-                       snap=False, line_twips=LINE_PITCH_TWIPS)  # fmt: skip
+            paragraph = self._paragraph(
+                STYLE_BODY,
+                [(left_text + ("\t" + right_text if right_text is not None else ""), rpr)],
+                first_line=0,
+                left=one + hanging,
+                hanging=hanging or None,
+                right=one,
+                align="left",
+                snap=False,
+            )
+            ppr = paragraph._p.get_or_add_pPr()
+            frame = {"w": str(width), "hAnchor": "margin", "vAnchor": "margin", "xAlign": "center",
+                     "yAlign": "bottom", "wrap": "notBeside", "hSpace": "0", "vSpace": "0"}  # fmt: skip
+            etree.SubElement(ppr, qn("w:framePr"), {qn(f"w:{k}"): v for k, v in frame.items()})
+            border = etree.SubElement(ppr, qn("w:pBdr"))
+            for side, size in (("top", 8), ("bottom", 8), ("between", 6)):
+                etree.SubElement(border, qn(f"w:{side}"), {qn("w:val"): "single", qn("w:sz"): str(size),
+                                                          qn("w:space"): "1", qn("w:color"): "000000"})  # fmt: skip
             if right_text is not None:
                 tabs = etree.SubElement(ppr, qn("w:tabs"))
                 etree.SubElement(tabs, qn("w:tab"), {qn("w:val"): "right", qn("w:pos"): str(width - one)})
-                _reorder(ppr, _PPR_ORDER)
-            _append_run(p, left_text + ("\t" + right_text if right_text is not None else ""), rpr)
-        self._imprint = (cc, issuer_text, date_text)
+            _reorder(ppr, _PPR_ORDER)
+            first = first if first is not None else paragraph._p
+        self._imprint = first
+        self._imprint_lines = len(lines)
         self.blocks.append(Block("imprint", "\n".join(f"{a}　{b}" if b else a for a, b in lines)))
 
     def signature(self, unit: str | None, date: Any) -> None:
@@ -979,12 +971,21 @@ _UNBREAKABLE = re.compile(
 _SEPARATORS = re.compile(r"[\s、，,；;：:。（）()“”\"/]+")
 
 
+_SCRIPT_CHANGE = re.compile(r"(?<=[0-9A-Za-z])(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])(?=[0-9A-Za-z])")
+
+
+def cell_width(text: str) -> float:
+    """Display width as Word and LibreOffice set it in a cell: a quarter character more wherever
+    digits or Latin letters meet CJK (their automatic spacing, “2026 年 1 月”)."""
+    return display_width(text) + 0.25 * len(_SCRIPT_CHANGE.findall(text))
+
+
 def unbreakable_width(text: str) -> float:
-    """Display width of the longest part of `text` that must stay on one line."""
+    """Width (`cell_width`) of the longest part of `text` that must stay on one line."""
     widest = 0.0
     for line in text.split("\n"):
         for m in _UNBREAKABLE.finditer(line):
-            widest = max(widest, display_width(m.group()))
+            widest = max(widest, cell_width(m.group()))
         for part in _SEPARATORS.split(line):
             if 2 <= len(part) <= 4 and all(unicodedata.east_asian_width(ch) in "WF" for ch in part):
                 widest = max(widest, display_width(part))

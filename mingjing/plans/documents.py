@@ -6,6 +6,12 @@ Both are written from the meeting's records through `mingjing.plans.selectors`: 
 addressees and number prefix), the plan as its attachment, the unit's signature and the date it
 was sent. Both cite the superior's notice recorded on the plan (issuer, title, 文号); a part not
 recorded prints 【待补充】, like every other fact the records do not hold.
+
+Layout (GB/T 9704): the 请示 is an upward document — its 版头 puts the 文号 left and “签发人：” with
+the principal's name right on one line, above the red separator line; the plan follows the body as
+its attachment (a new page headed “附件”), unless the user switches the section “attachment” off,
+then it is only listed (sent separately); both documents close with the 版记 (印发机关 and 印发日期;
+抄送 is not recorded, so left out).
 """
 
 from __future__ import annotations
@@ -14,14 +20,17 @@ from collections.abc import Iterable
 
 from mingjing.documents.engine import OfficialDocument
 from mingjing.documents.numbering import doc_date, doc_number, numbered_points
+from mingjing.documents.options import section_on
 from mingjing.documents.registry import register
 from mingjing.documents.slots import MISSING, fill
 from mingjing.meetings.models import Meeting, RosterEntry
+from mingjing.organizations.models import TeamRole
 from mingjing.plans.models import Plan, PlanRequest, PlanStage
 from mingjing.plans.selectors import plan_for_meeting, request_rounds, superior_notice
 from mingjing.yearconfigs.models import Aspect
 
 CLOSING = "妥否，请批示。"
+ATTACHMENT_SECTION = "attachment"  # on: the plan printed after the 请示; off: listed, sent separately
 
 
 def unit_short(meeting: Meeting) -> str:
@@ -159,6 +168,7 @@ def build_plan(meeting: Meeting, member: RosterEntry | None, overrides: dict[str
             align=["c", "l", "c", "c", "c"],
         )
     doc.signature(unit.name, plan.agreed_on)
+    doc.imprint(issuer=unit.name, date=plan.agreed_on)
     return doc
 
 
@@ -180,6 +190,7 @@ def build_request(meeting: Meeting, member: RosterEntry | None, overrides: dict[
     doc = OfficialDocument(
         title=title,
         doc_number=number,
+        signer=signer_of(meeting),
         addressee=(sent.addressees if sent else "") or unit.addressees,
         overrides=overrides,
         author=unit_short(meeting),
@@ -232,7 +243,23 @@ def build_request(meeting: Meeting, member: RosterEntry | None, overrides: dict[
     doc.paragraph(
         fill("（联系人：{name}；联系电话：{phone}）", name=None, phone=None), key="contact", label="联系人和电话"
     )
+    if plan is not None and section_on(overrides, ATTACHMENT_SECTION):
+        doc.append_document(build_plan(meeting, None, plan_overrides(meeting)), label="附件")
+    doc.imprint(issuer=unit.name, date=sent.sent_on if sent else None)
     return doc
+
+
+def signer_of(meeting: Meeting) -> str | None:
+    """签发人: the principal on the meeting's roster (the 书记 signs the unit's 请示)."""
+    entry = meeting.roster.filter(team_role=TeamRole.PRINCIPAL).order_by("precedence", "id").first()
+    return entry.name if entry else None
+
+
+def plan_overrides(meeting: Meeting) -> dict[str, str]:
+    """The plan's own paragraph edits, for the copy appended to the 请示."""
+    from mingjing.documents.selectors import overrides_for
+
+    return overrides_for(meeting=meeting, kind="plan", member=None)
 
 
 register("plan", "民主生活会实施方案", build_plan, order=10,

@@ -262,3 +262,115 @@ class NumberingAndSlotsTest(SimpleTestCase):
 
     def test_display_width(self):
         self.assertEqual(display_width("2026年1月5日"), 6)
+
+
+class UpwardDocumentTest(SimpleTestCase):
+    """GB/T 9704 §7.2: the 版头 of a 请示 (上行文), 附件 appended after the body, the 版记."""
+
+    def request(self, **kwargs) -> OfficialDocument:
+        doc = OfficialDocument(title="关于召开2025年度民主生活会的请示", doc_number="明农党组〔2026〕3号",
+                               signer="张明", addressee="市委组织部", **kwargs)  # fmt: skip
+        doc.paragraph("现将有关事项请示如下：")
+        doc.attachments(["实施方案"])
+        doc.signature("中共明远市农业农村局党组", dt.date(2026, 1, 5))
+        return doc
+
+    def test_the_number_left_and_the_signer_right_on_one_line_over_the_red_line(self):
+        document = reopen(self.request())
+        head = document.paragraphs[0]
+        self.assertEqual(head.text, "明农党组〔2026〕3号\t签发人：张明")
+        ppr = head._p.pPr
+        self.assertEqual(ppr.find(qn("w:ind")).get(qn("w:left")), str(CHAR_TWIPS))  # 居左空一字
+        tab = ppr.find(qn("w:tabs")).find(qn("w:tab"))
+        self.assertEqual(tab.get(qn("w:val")), "right")
+        self.assertEqual(int(tab.get(qn("w:pos"))), int(Mm(156) / 635) - CHAR_TWIPS)  # 居右空一字
+        fonts = [r._r.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) for r in head.runs]
+        self.assertEqual(fonts, ["仿宋_GB2312", "仿宋_GB2312", "楷体_GB2312"])  # the names in 楷体
+        line = ppr.find(qn("w:pBdr")).find(qn("w:bottom"))
+        self.assertEqual(line.get(qn("w:color")), "FF0000")
+        self.assertEqual(document.paragraphs[2].text, "关于召开2025年度民主生活会的请示")
+        # A 下行文 centres its number and has no 签发人.
+        plain = reopen(OfficialDocument(title="通知", doc_number="明农党组〔2026〕3号")).paragraphs[0]
+        self.assertEqual(
+            (plain.text, plain._p.pPr.find(qn("w:jc")).get(qn("w:val"))), ("明农党组〔2026〕3号", "center")
+        )
+
+    def test_an_attachment_starts_a_new_page_with_its_label_and_keeps_its_title(self):
+        plan = OfficialDocument(title="实施方案", doc_number="明农党组〔2026〕2号")
+        plan.paragraph("方案正文。")
+        plan.imprint(issuer="中共明远市农业农村局党组", date=dt.date(2026, 1, 4))
+        doc = self.request()
+        doc.append_document(plan, label="附件")
+        doc.imprint(issuer="中共明远市农业农村局党组", date=dt.date(2026, 1, 5))
+        document = reopen(doc)
+        texts = [p.text for p in document.paragraphs]
+        at = texts.index("附件")
+        self.assertIsNotNone(document.paragraphs[at]._p.pPr.find(qn("w:pageBreakBefore")))
+        self.assertEqual(texts[at + 1 : at + 4], ["", "实施方案", ""])  # the title on the third line
+        self.assertIn("方案正文。", texts[at:])
+        self.assertNotIn("明农党组〔2026〕2号", texts)  # the attachment's own 文号 is not repeated
+        imprints = [t for t in texts if t.endswith("印发")]
+        self.assertEqual(imprints, ["中共明远市农业农村局党组\t2026年1月5日印发"])  # one 版记, the 请示's, last
+        self.assertEqual(texts[-1], imprints[0])
+        self.assertEqual(doc.blocks[-2].kind, "attachment")
+
+    def test_imprint_at_the_foot_between_lines_with_cc_only_when_recorded(self):
+        doc = OfficialDocument(title="通知")
+        doc.imprint(issuer="中共明远市农业农村局党组", date=None)
+        paragraph = reopen(doc).paragraphs[-1]
+        self.assertEqual(paragraph.text, f"中共明远市农业农村局党组\t{MISSING}印发")
+        frame = paragraph._p.pPr.find(qn("w:framePr"))
+        self.assertEqual((frame.get(qn("w:yAlign")), frame.get(qn("w:vAnchor"))), ("bottom", "margin"))
+        border = paragraph._p.pPr.find(qn("w:pBdr"))
+        self.assertEqual([border.find(qn(f"w:{s}")).get(qn("w:sz")) for s in ("top", "between", "bottom")],
+                         ["8", "6", "8"])  # fmt: skip
+        self.assertEqual(paragraph.runs[0]._r.rPr.find(qn("w:sz")).get(qn("w:val")), "28")  # 4号
+        doc = OfficialDocument(title="通知")
+        doc.imprint(issuer="中共明远市农业农村局党组", date=dt.date(2026, 1, 5), cc=["市纪委监委", "市委组织部。"])
+        texts = [p.text for p in reopen(doc).paragraphs]
+        self.assertEqual(texts[-2:], ["抄送：市纪委监委、市委组织部。", "中共明远市农业农村局党组\t2026年1月5日印发"])
+
+
+class TableColumnsTest(SimpleTestCase):
+    def widths(self, document) -> list[int]:
+        return [int(c.get(qn("w:w"))) for c in document.tables[0]._tbl.tblGrid.findall(qn("w:gridCol"))]
+
+    def test_columns_fit_names_and_dates_and_fill_the_text_block(self):
+        from mingjing.documents.engine import CELL_MARGIN, cell_width, fit_widths
+
+        long = "落实中央八项规定精神的长效机制还不健全，公务接待、公车使用管理存在薄弱环节。" * 3
+        rows = [["序号", "问题", "责任领导", "整改时限", "进展情况"],
+                ["1", long, "欧阳明华", "2026年12月31日前", "已于2026年11月28日销号。" + long]]  # fmt: skip
+        widths = fit_widths(rows, total=8844, size=10.5)
+        self.assertEqual(sum(widths), 8844)
+        one = 10.5 * 20
+        for column, token in ((2, "欧阳明华"), (3, "2026年12月31日前"), (4, "2026年11月28日")):
+            with self.subTest(token=token):
+                self.assertGreaterEqual(widths[column] - 2 * CELL_MARGIN, cell_width(token) * one)
+        self.assertGreater(widths[1], widths[2])  # the long text takes what is left
+        self.assertLess(widths[0], widths[2])  # 序号 stays narrow
+
+    def test_cells_are_never_justified_and_the_table_is_built_as_xml(self):
+        doc = OfficialDocument(title="整改清单", landscape=True)
+        rows = [[1, "问题", "已修订办法"]]
+        doc.table(["序号", "问题", "进展情况"], rows, widths=[12, 100, 40], align=["c", "l", "l"], heights=[None, 20])
+        document = reopen(doc)
+        table = document.tables[0]
+        self.assertEqual(sum(self.widths(document)), int(Mm(225) / 635))
+        jcs = {p._p.pPr.find(qn("w:jc")).get(qn("w:val")) for c in table._cells for p in c.paragraphs}
+        self.assertEqual(jcs, {"center", "left"})
+        self.assertEqual(table.rows[1]._tr.trPr.find(qn("w:trHeight")).get(qn("w:hRule")), "atLeast")
+
+
+class PreparedPackageTest(SimpleTestCase):
+    def test_documents_start_from_one_prepared_package_and_stay_apart(self):
+        from mingjing.documents import engine
+
+        first = OfficialDocument(title="第一份")
+        first.paragraph("只在第一份里。")
+        second = OfficialDocument(title="第二份")
+        self.assertIs(engine.prepared(first.fonts, False), engine.prepared(second.fonts, False))
+        texts = [p.text for p in reopen(second).paragraphs]
+        self.assertNotIn("只在第一份里。", texts)
+        self.assertEqual(reopen(second).core_properties.title, "第二份")
+        self.assertEqual(reopen(first).core_properties.title, "第一份")

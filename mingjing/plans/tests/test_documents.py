@@ -113,7 +113,7 @@ class RequestDocumentTest(PlanDocumentsTestCase):
         content = self.download("request")
         self.assert_gb_page(content)
         lines = paragraphs(content)
-        self.assertEqual(lines[0], "明农党组〔2026〕21号")
+        self.assertEqual(lines[0], "明农党组〔2026〕21号\t签发人：张明")  # 上行文: 签发人 beside the 文号
         self.assertIn("关于召开市农业农村局党组领导班子", lines[2])
         self.assertIn("市纪委监委、市委组织部：", lines)
         text = "\n".join(lines)
@@ -136,13 +136,13 @@ class RequestDocumentTest(PlanDocumentsTestCase):
         self.login("preparer")
         lines = paragraphs(self.download("request"))
         self.assertIn("市委组织部：", lines)
-        self.assertEqual(lines[0], "明农党组〔2026〕【待补充】号")  # the round has no number yet
+        self.assertEqual(lines[0], "明农党组〔2026〕【待补充】号\t签发人：张明")  # the round has no number yet
         self.assertIn("2026年11月2日", lines)
 
         PlanRequest.objects.filter(meeting=self.meeting).delete()
         lines = paragraphs(self.download("request"))
         self.assertIn("市纪委监委、市委组织部：", lines)  # the unit's addressees
-        self.assertEqual(lines[0], "明农党组〔【待补充】〕【待补充】号")  # nothing sent: no year, no serial
+        self.assertEqual(lines[0], "明农党组〔【待补充】〕【待补充】号\t签发人：张明")  # nothing sent: no serial
         at = lines.index("中共明远市农业农村局党组")
         self.assertEqual(lines[at + 1], MISSING)
 
