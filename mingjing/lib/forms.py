@@ -9,7 +9,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from mingjing.lib.xlsx import XlsxError, read_sheet
+from mingjing.lib.xlsx import MAX_IMPORT_ROWS, XlsxError, read_sheet
 
 
 def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -65,7 +65,9 @@ def filled_rows(formset: forms.BaseFormSet) -> list[tuple[int, dict]]:
     return [(i, f.cleaned_data) for i, f in enumerate(formset.forms, start=1) if f.has_changed()]
 
 
-def read_upload(fileobj: Any, *, required: Sequence[str], max_rows: int, empty: str) -> list[tuple[int, dict]]:
+def read_upload(
+    fileobj: Any, *, required: Sequence[str], max_rows: int | None = MAX_IMPORT_ROWS, empty: str
+) -> list[tuple[int, dict]]:
     """An uploaded sheet's rows (lib.xlsx.read_sheet); what makes it unreadable, or `empty` when it
     has no rows, is a ValidationError on the upload form's file field."""
     try:

@@ -25,6 +25,10 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 MIN_WIDTH, MAX_WIDTH, MAX_NOTES_WIDTH = 8, 50, 80
 # A small .xlsx can unpack to gigabytes of XML; refuse that before parsing.
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+# Rows a filled-in template may have (opinions, problems, talks, criticisms). Sheets that 明镜
+# exports for editing and importing back (the roster, the ledger) take max_rows=None: an export
+# imports back whatever its size, bounded only by the upload's bytes.
+MAX_IMPORT_ROWS = 20_000
 
 Row = Sequence[Any]
 
@@ -132,12 +136,13 @@ def read_sheet(
     fileobj: IO[bytes] | bytes,
     *,
     required: Sequence[str] = (),
-    max_rows: int = 5000,
+    max_rows: int | None = MAX_IMPORT_ROWS,
 ) -> list[tuple[int, dict[str, str]]]:
     """The first sheet's data rows as (row number in the sheet, {header: text}).
 
-    Row 1 is the header; blank rows are skipped; every header in `required` must be present.
-    Raises XlsxError with a message for the user."""
+    Row 1 is the header; blank rows are skipped; every header in `required` must be present; more
+    than `max_rows` data rows (None: no limit) is refused. The workbook is read in openpyxl's
+    read-only mode, row by row. Raises XlsxError with a message for the user."""
     data = fileobj if isinstance(fileobj, bytes) else fileobj.read()
     _check_unpacked_size(data)
     try:
@@ -154,7 +159,7 @@ def read_sheet(
         wb.close()
 
 
-def _read_rows(wb: Any, *, required: Sequence[str], max_rows: int) -> list[tuple[int, dict[str, str]]]:
+def _read_rows(wb: Any, *, required: Sequence[str], max_rows: int | None) -> list[tuple[int, dict[str, str]]]:
     if not wb.worksheets:
         raise XlsxError("文件不是有效的 .xlsx 表格")
     ws = wb.worksheets[0]
@@ -177,7 +182,7 @@ def _read_rows(wb: Any, *, required: Sequence[str], max_rows: int) -> list[tuple
         record = {h: cell_text(values[i]) if i < len(values) else "" for i, h in columns}
         if not any(record.values()):
             continue
-        if len(result) >= max_rows:
+        if max_rows is not None and len(result) >= max_rows:
             raise XlsxError(f"表格超过{max_rows}行，请拆分后分批上传")
         result.append((number, record))
     return result

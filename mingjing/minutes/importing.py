@@ -13,14 +13,14 @@ from django.db import transaction
 
 from mingjing.lib.forms import on_file_field, read_upload
 from mingjing.lib.limits import text_limit
-from mingjing.lib.xlsx import cell_error, write_sheet
+from mingjing.lib.xlsx import MAX_IMPORT_ROWS, cell_error, write_sheet
 from mingjing.meetings.models import RosterEntry
 from mingjing.minutes.models import Criticism, MeetingRecord
 from mingjing.minutes.services import CRITICISM_COLUMNS, CriticismRow, criticisms_add_many
 
 FROM, TO, POINTS, TEXT = COLUMNS = tuple(CRITICISM_COLUMNS.values())
 SHEET_TITLE = "批评意见"
-MAX_ROWS = 5000
+MAX_ROWS = MAX_IMPORT_ROWS
 MAX_POINTS = 50
 
 

@@ -29,7 +29,7 @@ from mingjing.accounts.policy import Ability, policy_for
 from mingjing.audit.services import apply_changes, audit_record
 from mingjing.lib.dates import cn_date, today
 from mingjing.lib.limits import check_lengths, length_error, text_limit
-from mingjing.lib.xlsx import XlsxError, cell_error, read_sheet, shown_errors
+from mingjing.lib.xlsx import MAX_IMPORT_ROWS, XlsxError, cell_error, read_sheet, shown_errors
 from mingjing.meetings.dates import Phase, check_record_date, date_window
 from mingjing.meetings.models import Meeting, RosterEntry
 from mingjing.meetings.services import meeting_step_sync
@@ -649,7 +649,7 @@ def opinions_import(*, actor: Any, campaign: Campaign, fileobj: IO[bytes] | byte
     "第3行「对象」：…". Returns the number of opinions imported."""
     _require_edit(actor, campaign.meeting)
     try:
-        rows = read_sheet(fileobj, required=("意见内容", "对象"), max_rows=5000)
+        rows = read_sheet(fileobj, required=("意见内容", "对象"), max_rows=MAX_IMPORT_ROWS)
     except XlsxError as exc:
         raise ValidationError({"file": exc.message}) from exc
     if not rows:

@@ -15,7 +15,7 @@ from django.db import transaction
 
 from mingjing.lib.forms import on_file_field, read_upload
 from mingjing.lib.limits import text_limit
-from mingjing.lib.xlsx import cell_error, write_sheet
+from mingjing.lib.xlsx import MAX_IMPORT_ROWS, cell_error, write_sheet
 from mingjing.meetings.models import Meeting, RosterEntry
 from mingjing.problems.models import Problem, Source
 from mingjing.problems.services import PROBLEM_COLUMNS, ProblemRow, problems_create_many
@@ -25,7 +25,7 @@ from mingjing.yearconfigs.selectors import active_aspects
 OWNER, ASPECT, DESCRIPTION, EXAMPLE, SOURCE = COLUMNS = tuple(PROBLEM_COLUMNS.values())
 REQUIRED = (OWNER, ASPECT, DESCRIPTION)
 SHEET_TITLE = "查摆问题"
-MAX_ROWS = 5000
+MAX_ROWS = MAX_IMPORT_ROWS
 TEAM_NAMES = ("领导班子", "班子")
 
 

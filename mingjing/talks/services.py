@@ -13,7 +13,7 @@ from django.db import transaction
 from mingjing.accounts.policy import Ability, policy_for
 from mingjing.audit.services import apply_changes, audit_record
 from mingjing.lib.limits import check_lengths
-from mingjing.lib.xlsx import XlsxError, cell_error, read_sheet, shown_errors
+from mingjing.lib.xlsx import MAX_IMPORT_ROWS, XlsxError, cell_error, read_sheet, shown_errors
 from mingjing.meetings.dates import Phase, check_record_date, meeting_day
 from mingjing.meetings.models import Meeting, RosterEntry
 from mingjing.meetings.services import meeting_step_sync
@@ -217,7 +217,7 @@ COLUMNS = {
     "criticism_discussed": "已沟通批评意见",
     "exception_reason": "非分管科室谈话说明",
 }
-MAX_ROWS = 5000
+MAX_ROWS = MAX_IMPORT_ROWS
 
 
 def check_talk_rows(meeting: Meeting, rows: list[tuple[int, dict[str, Any], list[tuple[str, str]]]]) -> list[Talk]:
