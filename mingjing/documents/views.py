@@ -24,6 +24,7 @@ from mingjing.documents.selectors import (
 from mingjing.documents.services import check_member, paragraph_override_reset, paragraph_override_save
 from mingjing.lib.http import XLSX, attachment
 from mingjing.meetings.selectors import get_meeting_for_user, meeting_roster
+from mingjing.opinions.address import request_address
 
 CONTENT_TYPES = {"docx": DOCX, "pdf": PDF, "xlsx": XLSX}
 
@@ -69,7 +70,8 @@ def document_download(request: HttpRequest, meeting_id: int, kind: str) -> HttpR
         raise Http404(f"《{kind_obj.label}》没有 {fmt} 格式")
     overrides = overrides_for(meeting=meeting, kind=kind_obj.kind, member=member)
     try:
-        content = render_document(kind=kind_obj, meeting=meeting, member=member, overrides=overrides, fmt=fmt)
+        with request_address(request):  # the printed 征求意见表's QR code: this page's address
+            content = render_document(kind=kind_obj, meeting=meeting, member=member, overrides=overrides, fmt=fmt)
     except PdfError as exc:
         messages.error(request, str(exc))
         return redirect("documents:list", meeting_id=meeting.pk)

@@ -5,8 +5,10 @@ Anonymity: every opinion text printed here comes from `visible_opinions` (online
 hidden until the campaign is closed and reach its threshold); what is withheld is only counted.
 The counts (对领导班子N条, 归纳整理为X个方面Y项) come from `opinion_tallies`.
 
-The QR code needs the site's absolute address: `settings.BASE_URL` (MINGJING_BASE_URL). When it
-is not configured, the form prints 【待补充】 where the address and the code would be.
+The QR code needs the site's absolute address (`mingjing.opinions.address`): MINGJING_BASE_URL, else
+the address the page that asks for the document was opened on — the same code as on the campaign
+page. Built without either (the CLI without MINGJING_BASE_URL), the form prints 【待补充】 for the
+address, no code, and does not tell the reader to scan one.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.db.models import Prefetch
 
 from mingjing.accounts.policy import Ability
@@ -23,6 +24,7 @@ from mingjing.documents.numbering import doc_date
 from mingjing.documents.registry import register
 from mingjing.documents.slots import MISSING, fill
 from mingjing.meetings.models import Meeting, RosterEntry
+from mingjing.opinions.address import public_form_url
 from mingjing.opinions.models import Campaign, CampaignStateChange, OpinionItem, SourceKind, StateChange
 from mingjing.opinions.selectors import (
     AspectGroup,
@@ -33,7 +35,6 @@ from mingjing.opinions.selectors import (
     feedback_for_member,
     items_by_aspect,
     opinion_tallies,
-    solicitation_form_url,
     visible_opinions,
 )
 from mingjing.organizations.models import TeamRole, team_rank
@@ -74,9 +75,8 @@ def qr_png(url: str) -> bytes:
 
 
 def form_url(campaign: Campaign) -> str | None:
-    """The anonymous form's absolute address, or None when the site's address is not configured."""
-    base = (getattr(settings, "BASE_URL", "") or "").strip()
-    return solicitation_form_url(campaign, base) if base else None
+    """The anonymous form's absolute address, or None when no address is known."""
+    return public_form_url(campaign)
 
 
 # --- 征求意见表 ---------------------------------------------------------------------------------------
@@ -103,7 +103,7 @@ def build_solicitation_form(
     url = form_url(campaign) if online else None
     how = "填写后交回"
     if online:
-        how += "，也可扫描下方二维码在网上匿名填写" + (
+        how += ("，也可扫描下方二维码在网上匿名填写" if url else "，也可通过下方网址在网上匿名填写") + (
             "（凭发放的一次性填写码提交）" if campaign.requires_ballot else ""
         )
     doc.paragraph(

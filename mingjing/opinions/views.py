@@ -21,6 +21,7 @@ from mingjing.lib.xlsx import write_sheet
 from mingjing.meetings.models import RosterEntry
 from mingjing.meetings.selectors import get_meeting_for_user
 from mingjing.opinions import selectors as sel
+from mingjing.opinions.address import public_form_url
 from mingjing.opinions.forms import (
     BallotForm,
     CampaignForm,
@@ -118,7 +119,7 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
     edit = policy.can(Ability.EDIT)
     units = sel.campaign_units(campaign=campaign)
     items = sel.campaign_items(campaign=campaign, policy=policy)
-    form_url = sel.solicitation_form_url(campaign, request)
+    form_url = public_form_url(campaign, request)
     context = {
         "meeting": meeting,
         "campaign": campaign,
@@ -409,7 +410,7 @@ def ballots(request: HttpRequest, campaign_id: int) -> HttpResponse:
                 content = write_sheet(["序号", "填写码", "发放范围"], rows, title="填写码")
                 response = xlsx_response(content, f"一次性填写码-{campaign.title}.xlsx")
             else:
-                form_url = sel.solicitation_form_url(campaign, request)
+                form_url = public_form_url(campaign, request)
                 context = {"campaign": campaign, "meeting": campaign.meeting, "codes": codes, "group": group}
                 context["form_url"] = form_url
                 response = render(request, "opinions/ballots_issued.html", context)
@@ -424,7 +425,7 @@ def printable_form(request: HttpRequest, campaign_id: int) -> HttpResponse:
     """The printable 征求意见表 with the QR code of the anonymous form."""
     campaign = sel.get_campaign_for_user(user=request.user, pk=campaign_id)
     meeting = campaign.meeting
-    form_url = sel.solicitation_form_url(campaign, request)
+    form_url = public_form_url(campaign, request)
     roster = list(RosterEntry.objects.filter(meeting=meeting).order_by("precedence", "id"))
     context = {
         "meeting": meeting,

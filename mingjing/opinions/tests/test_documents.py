@@ -104,11 +104,16 @@ class SolicitationFormTest(OpinionDocumentsTestCase):
         self.assertIn("2026年10月30日", lines)  # the campaign opened
 
     @override_settings(BASE_URL="")
-    def test_without_the_sites_address_the_link_is_to_be_completed_and_no_code_is_drawn(self):
-        self.login("preparer")
-        content = self.download("solicitation-form")
+    def test_without_any_address_the_link_is_to_be_completed_and_no_code_is_drawn_or_announced(self):
+        # The CLI has no request to take the address from (the pages do: see test_form_address).
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "form.docx"
+            call_command("document", "solicitation-form", "--meeting", str(self.meeting.pk), "-o", str(path),
+                         stdout=io.StringIO())  # fmt: skip
+            content = path.read_bytes()
         self.assertIn(f"网上填写地址：{MISSING}", paragraphs(content))
         self.assertEqual(len(Document(io.BytesIO(content)).inline_shapes), 0)
+        self.assertNotIn("二维码", every_text(content))
 
     def test_paper_round_prints_no_code_and_no_campaign_says_so(self):
         self.online.delete()
