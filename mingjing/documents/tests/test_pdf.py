@@ -10,9 +10,12 @@ import subprocess
 import tempfile
 import unittest
 from pathlib import Path
+from unittest import mock
 
+from mingjing.documents import fonts
 from mingjing.documents.engine import display_width
 from mingjing.documents.pdf import pdf_available
+from mingjing.documents.tests.test_fonts import MISSING as MISSING_FONTS
 from mingjing.organizations.models import Division, PartyBranch
 from mingjing.talks.selectors import talk_coverage
 from mingjing.talks.services import talk_record
@@ -113,9 +116,12 @@ class PdfLayoutTest(BaseTestCase):
 
         with tempfile.TemporaryDirectory() as tmp:
             target = Path(tmp) / "catalogue.pdf"
-            call_command("document", "catalogue", "--meeting", str(self.meeting.pk), "--pdf", "-o", str(target),
-                         stdout=StringIO())  # fmt: skip
+            err = StringIO()
+            with mock.patch.object(fonts, "font_checks", side_effect=lambda mode: MISSING_FONTS):
+                call_command("document", "catalogue", "--meeting", str(self.meeting.pk), "--pdf", "-o", str(target),
+                             stdout=StringIO(), stderr=err)  # fmt: skip
             self.assertEqual(target.read_bytes()[:5], b"%PDF-")
+            self.assertIn("注意：本服务器缺少公文字体：仿宋_GB2312（以“Noto Serif CJK SC”代替）", err.getvalue())
             text = "\n".join(line for page in pdf_pages(target.read_bytes()) for line in page)
         self.assertIn("材料归档目录", text)
         self.assertIn("谈心谈话记录", text)

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import CommandError
 
 from mingjing.accounts.policy import policy_for
+from mingjing.documents.fonts import font_warning
 from mingjing.documents.pdf import PdfError
 from mingjing.documents.registry import get_kind, kinds
 from mingjing.documents.render import filename_for, render_document
@@ -71,3 +72,5 @@ class Command(MingjingCommand):
         except OSError as exc:
             raise CommandError(f"无法写入 {path}：{exc.strerror}") from exc
         self.stdout.write(f"已生成：{path}（{len(content) // 1024 + 1} KB）")
+        if fmt == "pdf" and (warning := font_warning()):
+            self.stderr.write(f"注意：{warning}")
