@@ -6,6 +6,12 @@ class ReopenForm(forms.Form):
     reason = forms.CharField(label="撤销归档的原因", max_length=300, widget=forms.TextInput)
 
 
+class ArchiveConfirmForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="我已核对以上清单，确认归档", error_messages={"required": "请勾选“确认归档”：归档后会议材料只读"}
+    )
+
+
 class BundleUploadForm(forms.Form):
     file = forms.FileField(label="会议数据包（.zip）")
 

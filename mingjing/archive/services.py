@@ -15,6 +15,7 @@ from mingjing.archive.bundle import ImportResult, bundle_unit, import_bundle_dat
 from mingjing.archive.guard import unguarded
 from mingjing.archive.models import ArchiveBox
 from mingjing.audit.services import audit_record
+from mingjing.compliance.checklist import archive_checklist
 from mingjing.lib.dates import cn_date, today
 from mingjing.meetings.models import Meeting
 from mingjing.meetings.services import meeting_step_sync
@@ -46,11 +47,22 @@ def bundle_import(*, actor: Any, content: bytes) -> ImportResult:
     return result
 
 
-def meeting_archive(*, actor: Any, meeting: Meeting, with_pdf: bool | None = None) -> ArchiveBox:
-    """Box every material of the meeting and make the meeting read-only."""
+def meeting_archive(*, actor: Any, meeting: Meeting, with_pdf: bool | None = None, force: bool = False) -> ArchiveBox:
+    """Box every material of the meeting and make the meeting read-only: a decision taken on the
+    checklist (compliance.checklist). A meeting never held is never archived; one with open points
+    (steps not done, rules broken, 【待补充】 left in its documents) only with `force`, and the audit
+    line of a forced archive lists the points left open."""
     if meeting.archived_on is not None:
         raise ValidationError({"meeting": f"本次会议已于{cn_date(meeting.archived_on)}归档"})
     policy_for(user=actor, meeting=meeting).require(Ability.ARCHIVE)
+    checklist = archive_checklist(meeting=meeting)
+    if checklist.blocked:
+        raise ValidationError({"meeting": checklist.blocked})
+    open_points = checklist.open_points
+    if open_points and not force:
+        raise ValidationError(
+            {"force": f"尚有{len(open_points)}项未完成或不符合（见归档前核对清单），确认仍然归档后才能归档"}
+        )
     content, entries = build_box(meeting=meeting, with_pdf=with_pdf)
     on = today()
     with transaction.atomic(), unguarded(meeting.pk):
@@ -68,12 +80,15 @@ def meeting_archive(*, actor: Any, meeting: Meeting, with_pdf: bool | None = Non
         Meeting.objects.filter(pk=meeting.pk).update(archived_on=on)
         meeting.archived_on = on
         forget_policies(meeting)
+        extra: dict[str, Any] = {"entries": entries, "sha256": box.sha256[:16]}
+        if open_points:
+            extra |= {"open_count": len(open_points), "open_points": "；".join(open_points)}
         audit_record(
             actor=actor,
-            event_type="meeting.archived",
+            event_type="meeting.archived_forced" if open_points else "meeting.archived",
             obj=meeting,
             organization=meeting.organization,
-            extra={"entries": entries, "sha256": box.sha256[:16]},
+            extra=extra,
         )
     return box
 

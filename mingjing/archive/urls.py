@@ -5,6 +5,7 @@ from mingjing.archive import views
 app_name = "archive"
 urlpatterns = [
     path("meetings/<int:meeting_id>/archive/", views.archive_page, name="meeting"),
+    path("meetings/<int:meeting_id>/archive/check/", views.archive_check, name="check"),
     path("meetings/<int:meeting_id>/archive/create/", views.archive_create, name="create"),
     path("meetings/<int:meeting_id>/archive/reopen/", views.archive_reopen, name="reopen"),
     path("meetings/<int:meeting_id>/bundle/", views.bundle_download, name="bundle"),

@@ -9,10 +9,11 @@ from django.views.decorators.http import require_POST
 
 from mingjing.accounts.policy import Ability, may_import_bundles, policy_for
 from mingjing.archive.bundle import BundleError, export_bundle
-from mingjing.archive.forms import BundleUploadForm, ReopenForm
+from mingjing.archive.forms import ArchiveConfirmForm, BundleUploadForm, ReopenForm
 from mingjing.archive.selectors import boxes_of_meeting, get_box_for_user, imported_history, withheld_opinions
 from mingjing.archive.services import bundle_import, meeting_archive, meeting_reopen
 from mingjing.audit.services import audit_download
+from mingjing.compliance.checklist import archive_checklist
 from mingjing.lib.forms import add_service_errors
 from mingjing.lib.http import attachment
 from mingjing.meetings.selectors import get_meeting_for_user
@@ -35,15 +36,28 @@ def archive_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 
 @login_required
+def archive_check(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """归档前核对: the checklist (steps, rules, 【待补充】 per document) and the confirmation."""
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.ARCHIVE)
+    context = {"meeting": meeting, "checklist": archive_checklist(meeting=meeting), "form": ArchiveConfirmForm()}
+    return render(request, "archive/check.html", context)
+
+
+@login_required
 @require_POST
 def archive_create(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.ARCHIVE)
+    form = ArchiveConfirmForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(form.errors["confirm"]))
+        return redirect("archive:check", meeting_id=meeting.pk)
     try:
-        box = meeting_archive(actor=request.user, meeting=meeting)
+        # The user confirmed the checklist he was shown: what it listed as open is archived as it is.
+        box = meeting_archive(actor=request.user, meeting=meeting, force=True)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, f"已归档：{box.entries}个文件，材料转为只读")
+        return redirect("archive:check", meeting_id=meeting.pk)
+    messages.success(request, f"已归档：{box.entries}个文件，材料转为只读")
     return redirect("archive:meeting", meeting_id=meeting.pk)
 
 

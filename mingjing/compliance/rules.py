@@ -49,7 +49,12 @@ RULE_BY_CODE = {r.code: r for r in RULES}
 
 def rule_settings(config: Any) -> dict[str, dict[str, Any]]:
     """Every rule's settings for a configuration: its defaults overlaid with the configuration's entry."""
-    stored = getattr(config, "compliance_rules", None) or {}
+    return settings_of(getattr(config, "compliance_rules", None) or {})
+
+
+def settings_of(stored: dict) -> dict[str, dict[str, Any]]:
+    """Every rule's settings from a stored `compliance_rules` dict ({} = all defaults)."""
+    stored = stored if isinstance(stored, dict) else {}
     result = {}
     for rule in RULES:
         own = stored.get(rule.code) if isinstance(stored.get(rule.code), dict) else {}

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from mingjing.compliance.forms import add_compliance_fields, compliance_rules_from
 from mingjing.yearconfigs.models import (
     DEFAULT_COUNTERPART_KINDS,
     DEFAULT_PROBLEM_SOURCES,
@@ -71,6 +72,12 @@ class ConfigForm(forms.Form):
             del self.fields["organization"]
         else:
             self.fields["organization"].queryset = units
+        add_compliance_fields(self)  # the named compliance rules' thresholds, at the end
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        cleaned["compliance_rules"] = compliance_rules_from(self)
+        return cleaned
 
     def clean_extra_agenda_items(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["extra_agenda_items"].splitlines() if line.strip()]

@@ -1,6 +1,6 @@
-from mingjing.archive.services import meeting_archive
+from mingjing.archive.testing import archive_held
 from mingjing.meetings.services import meeting_create
-from mingjing.tests.matrix import GET, MEETING_READ, MEETING_WRITE_POST, OTHER_MANAGE, OTHER_READ, POST
+from mingjing.tests.matrix import GET, MEETING_READ, MEETING_WRITE, MEETING_WRITE_POST, OTHER_MANAGE, OTHER_READ, POST
 from mingjing.yearconfigs.models import YearConfig
 
 # The box and bundle: the unit's preparer and admin, the assigned 督导组, the superior.
@@ -17,12 +17,16 @@ def fixtures(cls) -> dict:
         extra_reason="权限测试",  # the plans rows add a 专题 meeting too
         planned_date=cls.meeting.planned_date,
     )
-    box = meeting_archive(actor=None, meeting=archived, with_pdf=False)
+    box = archive_held(actor=None, meeting=archived)
     return {"archived_meeting": archived, "box": box}
 
 
 ROWS = {
     "archive:meeting": [GET(MEETING_READ, meeting_id="meeting"), GET(OTHER_READ, meeting_id="outsider_meeting")],
+    "archive:check": [
+        GET(MEETING_WRITE, meeting_id="meeting"),
+        GET((403, 403, 403, 403, 404, 403, 404, 302), "already archived", meeting_id="archived_meeting"),
+    ],
     "archive:create": [
         POST(MEETING_WRITE_POST, meeting_id="meeting"),
         POST((403, 403, 403, 403, 404, 403, 404, 302), "already archived", meeting_id="archived_meeting"),

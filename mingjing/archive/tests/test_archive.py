@@ -17,6 +17,7 @@ from mingjing.archive.tests.test_bundle import elsewhere, with_json
 from mingjing.audit.selectors import history_for_object
 from mingjing.documents.pdf import pdf_available
 from mingjing.meetings.models import Meeting
+from mingjing.meetings.services import meeting_step_sync
 from mingjing.talks.services import talk_record
 from mingjing.test import DEMO_DAY, BaseTestCase
 
@@ -28,8 +29,10 @@ def entries(content: bytes) -> dict[str, bytes]:
 
 class ArchiveTest(BaseTestCase):
     def archive_as_preparer(self) -> ArchiveBox:
+        meeting_step_sync(meeting=self.meeting, step="meeting", done_on=self.meeting.planned_date)  # held
         self.login("preparer")
-        response = self.client.post(reverse("archive:create", args=[self.meeting.pk]), follow=True)
+        url = reverse("archive:create", args=[self.meeting.pk])
+        response = self.client.post(url, {"confirm": "on"}, follow=True)
         self.assertContains(response, "已归档")
         return ArchiveBox.objects.get(meeting=self.meeting)
 
@@ -89,7 +92,8 @@ class ArchiveTest(BaseTestCase):
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "box.zip"
             out = io.StringIO()
-            call_command("archive", "--meeting", str(self.last_meeting.pk), "-o", str(path), "--no-pdf", stdout=out)
+            args = ["--meeting", str(self.last_meeting.pk), "-o", str(path), "--no-pdf", "--force"]
+            call_command("archive", *args, stdout=out)
             self.assertIn("已归档", out.getvalue())
             self.assertIn("MANIFEST.sha256", entries(path.read_bytes()))
         self.assertIsNotNone(Meeting.objects.get(pk=self.last_meeting.pk).archived_on)

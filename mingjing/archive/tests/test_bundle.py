@@ -24,6 +24,7 @@ from mingjing.archive.bundle import BUNDLE_JSON, BundleError, export_bundle, own
 from mingjing.archive.models import ImportedEvent
 from mingjing.archive.selectors import imported_history
 from mingjing.archive.services import bundle_import, meeting_archive
+from mingjing.archive.testing import archive_held
 from mingjing.audit.models import AuditEvent
 from mingjing.audit.selectors import history_for_object
 from mingjing.materials.models import UploadedFile
@@ -267,7 +268,7 @@ class BundleTest(IsolatedMediaTestCase):
         self.assertNotContains(meeting_page, "伪造的人")  # not in the meeting's own history
 
     def test_an_edited_archive_flag_unarchives_nothing(self):
-        meeting_archive(actor=None, meeting=self.meeting, with_pdf=False)
+        archive_held(actor=None, meeting=self.meeting)
         self.meeting.refresh_from_db()
         on = self.meeting.archived_on
         content = export_bundle(meeting=self.meeting)

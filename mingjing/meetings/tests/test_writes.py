@@ -11,7 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from mingjing.accounts.policy import COPY_MESSAGE, FROZEN_MESSAGE, MESSAGES, Ability
-from mingjing.archive.services import meeting_archive, meeting_reopen
+from mingjing.archive.services import meeting_reopen
+from mingjing.archive.testing import archive_held
 from mingjing.audit.models import AuditEvent
 from mingjing.meetings.models import Meeting, StepCompletion, SupervisorAssignment
 from mingjing.meetings.services import (
@@ -162,7 +163,7 @@ class FrozenMeetingTest(BaseTestCase):
         self.assertEqual(self.client.post(reverse("meetings:roster_refreeze", args=[self.meeting.pk])).status_code, 403)
 
     def test_archived_meeting_refuses_writes_and_its_timeline_stays_frozen(self):
-        meeting_archive(actor=self.preparer, meeting=self.meeting, with_pdf=False)
+        archive_held(actor=self.preparer, meeting=self.meeting)
         archived = Meeting.objects.select_related("organization", "config").get(pk=self.meeting.pk)
         for actor in (self.preparer, None):
             with self.assertRaisesMessage(PermissionDenied, FROZEN_MESSAGE):

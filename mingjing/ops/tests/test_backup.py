@@ -89,7 +89,7 @@ class RestoreDrillTest(TransactionTestCase):
         )
 
     def test_demo_archived_meeting_and_evidence_come_back_identical(self):
-        meeting_archive(actor=self.admin, meeting=self.last_meeting)
+        meeting_archive(actor=self.admin, meeting=self.last_meeting, force=True)
         self.add_evidence("整改佐证一.pdf", PDF)
         self.add_evidence("整改佐证二.pdf", PDF + b"% second\n")
         backup = self.work / "backup.zip"

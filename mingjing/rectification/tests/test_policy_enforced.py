@@ -267,10 +267,10 @@ class FrozenCopyLiveArchiveTest(LedgerServicesTestCase):
         self.assertEqual(item.progress, 0)
 
     def test_an_archived_meetings_ledger_still_accepts_writes(self) -> None:
-        from mingjing.archive.services import meeting_archive
+        from mingjing.archive.testing import archive_held
 
         writes = self.writes(
-            self.meeting, freeze=lambda m: meeting_archive(actor=self.preparer, meeting=self.fresh(m), with_pdf=False)
+            self.meeting, freeze=lambda m: archive_held(actor=self.preparer, meeting=self.fresh(m))
         )
         self.assertIsNotNone(self.fresh(self.meeting).archived_on)
         for name in ("item_create", "items_from_problems", "progress_update (another's item)",

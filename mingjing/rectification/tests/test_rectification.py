@@ -677,10 +677,10 @@ class ArchivedMeetingTest(RectificationTestCase):
     """Archiving boxes the meeting's materials; rectification goes on all year in its ledger."""
 
     def test_the_ledger_stays_live_after_the_meeting_is_archived(self) -> None:
-        from mingjing.archive.services import meeting_archive
+        from mingjing.archive.testing import archive_held
 
         item = self.item("李华", "归档前登记的问题")
-        meeting_archive(actor=self.preparer, meeting=self.meeting, with_pdf=False)
+        archive_held(actor=self.preparer, meeting=self.meeting)
         self.login("preparer")
         response = self.client.get(self.ledger_url())
         self.assertContains(response, "归档前登记的问题")
@@ -692,7 +692,7 @@ class ArchivedMeetingTest(RectificationTestCase):
         self.assertEqual(item.progress, 50)
 
     def test_items_can_be_added_after_archiving_and_the_timeline_stays_as_archived(self) -> None:
-        from mingjing.archive.services import meeting_archive
+        from mingjing.archive.testing import archive_held
         from mingjing.meetings.models import StepCompletion
         from mingjing.meetings.services import meeting_create
 
@@ -703,7 +703,7 @@ class ArchivedMeetingTest(RectificationTestCase):
             kind="special",
             planned_date=dt.date(2026, 12, 10),
         )
-        meeting_archive(actor=self.preparer, meeting=meeting, with_pdf=False)
+        archive_held(actor=self.preparer, meeting=meeting)
         entry = meeting.roster.get(name="李华")
         item_create(actor=self.preparer, meeting=meeting, owner=entry, problem_text="归档后发现的问题",
                     measures="措施", deadline=dt.date(2027, 6, 30))  # fmt: skip
