@@ -26,6 +26,7 @@ from django.db import transaction
 
 from mingjing.accounts.models import AccountSecurity, Membership, Role
 from mingjing.accounts.services import membership_grant
+from mingjing.demo.finished import load_finished_meeting
 from mingjing.lib.dates import today
 from mingjing.meetings.dates import meeting_date_window
 from mingjing.meetings.models import Meeting
@@ -104,6 +105,9 @@ ACCOUNTS = [
     DemoAccount("demo-preparer", "黄蕾", "bureau", Role.PREPARER, "黄蕾"),
     DemoAccount("demo-principal", "张明", "bureau", Role.PRINCIPAL, "张明"),
     DemoAccount("demo-member", "李华", "bureau", Role.MEMBER, "李华"),
+    # The other two members write their own outlines too (an outline is never written for someone).
+    DemoAccount("demo-wangfang", "王芳", "bureau", Role.MEMBER, "王芳"),
+    DemoAccount("demo-zhaoqiang", "赵强", "bureau", Role.MEMBER, "赵强"),
     DemoAccount("demo-supervisor", "马骏", "superior", Role.SUPERVISOR, None),
     DemoAccount("demo-superior", "杜鹃", "superior", Role.SUPERIOR, None),
     DemoAccount("demo-outsider", "罗斌", "outsider", Role.PREPARER, None),
@@ -192,6 +196,7 @@ def load_demo(*, on: dt.date | None = None) -> Meeting:
         last_year = _last_meeting(bureau, preparer, _config(year - 1, bureau))
         meeting = _this_meeting(bureau, last_year, preparer, users["demo-supervisor"], on, _config(year, bureau))
     _app_demo_records(meeting=meeting, actor=preparer, on=on)
+    load_finished_meeting(meeting=meeting.previous, actor=preparer)
     _steps_last_year(meeting.previous, preparer)
     return meeting
 

@@ -11,6 +11,7 @@ from mingjing.minutes.models import MeetingRecord
 from mingjing.minutes.services import (
     criticism_add,
     minutes_finalise,
+    minutes_row_update,
     minutes_start,
     minutes_update,
     supervisor_present_add,
@@ -23,6 +24,16 @@ CRITICISMS = [
     ("赵强", "王芳", 2, "理论学习满足于读原文，联系分管工作思考不深，推动种植业结构调整办法不多。"),
     ("张明", "赵强", 2, "执法工作抓具体事务多、抓队伍建设少，对执法人员作风问题提醒不及时。"),
 ]
+
+# Each member's turn (self-examination, response to the criticism, personal matters), as recorded.
+SPEECHES = {
+    "张明": "代表班子并联系个人思想和工作实际作对照检查，查摆了理论学习联系实际不够、管党治党压力传导不够等问题",
+    "李华": "对照检查了深入基层调研不够、分管领域项目资金监管不细等问题，剖析了宗旨意识方面的原因",
+    "王芳": "对照检查了对分管科室干部教育管理偏松等问题，剖析了从严管理责任落实不够的原因",
+    "赵强": "对照检查了执法工作中担当作为不够、创新意识不强等问题，剖析了思想上的原因",
+}
+RESPONSE = "诚恳接受大家的批评意见，逐条制定整改措施，在今后工作中认真加以改进"
+PERSONAL_MATTERS = "如实说明了本人婚姻变化、配偶子女从业及本人因私出国（境）等个人有关事项，无应报告未报告的情况"
 
 
 def load_demo_records(*, meeting: Meeting, actor: Any, on: dt.date) -> None:
@@ -53,5 +64,17 @@ def load_demo_records(*, meeting: Meeting, actor: Any, on: dt.date) -> None:
                 to_entry=entries[receiver],
                 points=points,
                 text=text,
+            )
+    for speech in record.speeches.select_related("entry"):
+        if speech.entry.name in SPEECHES:
+            minutes_row_update(
+                actor=actor,
+                row=speech,
+                data={
+                    "self_examination_given": True,
+                    "self_examination_note": SPEECHES[speech.entry.name],
+                    "response": RESPONSE,
+                    "personal_matters": PERSONAL_MATTERS,
+                },
             )
     minutes_finalise(actor=actor, record=record)

@@ -121,6 +121,8 @@ def _ledger_2024(previous: Meeting, actor: Any, on: dt.date) -> None:
                 "measures": measures,
                 "responsible_leader": owner or principal,
                 "responsible_division": divisions.get(division),
+                # 责任人: the head of the responsible division
+                "responsible_person": divisions[division].heads.first() if division in divisions else None,
             },
         )
         owner_user = _user_of(owner) or (principal_user if owner is None else None) or actor
