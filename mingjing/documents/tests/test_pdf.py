@@ -125,3 +125,94 @@ class PdfLayoutTest(BaseTestCase):
             text = "\n".join(line for page in pdf_pages(target.read_bytes()) for line in page)
         self.assertIn("材料归档目录", text)
         self.assertIn("谈心谈话记录", text)
+
+
+def pdf_words(pdf: bytes) -> list[list[tuple[str, float, float, float, float]]]:
+    """Each page's words with their boxes (text, xMin, yMin, xMax, yMax in pt), from pdftotext -bbox."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "d.pdf"
+        path.write_bytes(pdf)
+        html = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True)
+    pages = []
+    for page in html.stdout.split("<page ")[1:]:
+        pages.append([(m[5], *map(float, m.groups()[:4])) for m in WORD.finditer(page)])
+    return pages
+
+
+WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
+PT_PER_MM = 72 / 25.4
+
+
+@unittest.skipUnless(TOOLS, NEEDS)
+class GbLayoutPdfTest(BaseTestCase):
+    """The 请示's 版头 and 版记 where GB/T 9704 puts them; tables that never break a name or a date."""
+
+    def download(self, kind: str) -> bytes:
+        self.login("preparer")
+        response = self.client.get(f"/meetings/{self.meeting.pk}/documents/{kind}/download/", {"format": "pdf"})
+        self.assertEqual(response.status_code, 200)
+        return response.content
+
+    def assert_unbroken(self, pdf: bytes, tokens: set[str]) -> None:
+        lines = {line.replace(" ", "") for page in pdf_pages(pdf) for line in page}
+        text = "\n".join(lines)
+        for token in sorted(tokens):
+            with self.subTest(token=token):
+                self.assertIn(token, text, "the token is broken over two lines of its cell")
+
+    def test_request_masthead_attachment_imprint_and_unbroken_table_cells(self):
+        from mingjing.lib.dates import cn_date
+        from mingjing.plans.models import PlanTask
+
+        pdf = self.download("request")
+        words = pdf_words(pdf)
+        left, right = 28 * PT_PER_MM, (210 - 26) * PT_PER_MM
+        first = words[0]
+        number = next(w for w in first if w[0].startswith("明农党组"))
+        signer = next(w for w in first if w[0].startswith("签发人"))
+        self.assertAlmostEqual(number[2], signer[2], delta=1)  # 签发人 on the 文号 line
+        self.assertAlmostEqual(number[1] - left, 15.75, delta=2)  # 居左空一字
+        self.assertAlmostEqual(right - signer[3], 15.75, delta=2)  # 居右空一字
+        title = next(w for w in first if w[0].startswith("关于召开"))
+        self.assertGreater(title[2], signer[4])
+        pages = pdf_pages(pdf)
+        # The plan follows on a page of its own, headed 附件 at the top left.
+        attached = next(i for i, page in enumerate(pages) if page[0] == "附件")
+        self.assertIn("实施方案", "".join(pages[attached][1:3]).replace(" ", ""))
+        self.assertIn("妥否，请批示。", "".join("".join(p) for p in pages[:attached]).replace(" ", ""))
+        # The 版记: once, on the last page, its line on the text block's last line.
+        imprint = [w for page in words for w in page if w[0].endswith("印发")]
+        self.assertEqual(len(imprint), 1)
+        self.assertIn(imprint[0], words[-1])
+        bottom = (297 - 35) * PT_PER_MM
+        self.assertAlmostEqual(imprint[0][4], bottom, delta=10)
+        self.assertEqual(pages[-1][-2].replace(" ", ""), "中共明远市农业农村局党组2026年10月30日印发")
+        # Full body pages: 22 lines of at most 28 characters.
+        for n, page in enumerate(pages[:attached], start=1):
+            for line in page[:-1]:
+                if "签发人" not in line:
+                    self.assertLessEqual(display_width(line.replace(" ", "")), 28, f"page {n}: {line}")
+        self.assertIn(22, [len(page) - 1 for page in pages[1:attached]])
+        # The task table: names and dates whole in their cells.
+        tokens = set()
+        for task in PlanTask.objects.filter(plan__meeting=self.meeting):
+            tokens |= {cn_date(task.due_on), *(task.responsible.split())}
+            if task.done_on:
+                tokens.add(cn_date(task.done_on))
+        self.assertGreaterEqual(len(tokens), 4)
+        self.assert_unbroken(pdf, tokens)
+
+    def test_rectification_list_keeps_names_and_dates_whole(self):
+        from mingjing.lib.dates import cn_date
+        from mingjing.rectification.models import RectificationItem
+
+        RectificationItem.objects.filter(meeting=self.meeting).update(
+            progress_note="已于2026年11月28日修订公务接待和公务用车管理办法，12月15日前完成专项检查并通报检查结果"
+        )
+        pdf = self.download("rectification-list")
+        tokens = {"2026年11月28日", "12月15日"}
+        for item in RectificationItem.objects.filter(meeting=self.meeting, owner=None):
+            tokens |= {e.name for e in (item.responsible_leader, item.responsible_person) if e}
+            if item.deadline:
+                tokens.add(cn_date(item.deadline))
+        self.assert_unbroken(pdf, tokens)
