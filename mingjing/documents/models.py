@@ -59,7 +59,12 @@ class DocumentSetting(models.Model):
     meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="document_settings")
     kind = models.CharField("文书类型", max_length=40)
     member = models.ForeignKey(
-        "meetings.RosterEntry", null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name="班子成员"
+        "meetings.RosterEntry",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="班子成员",
     )
     dated_on = models.DateField("成文日期", null=True, blank=True)
     sections_off = models.JSONField("不印的部分", default=list, blank=True)

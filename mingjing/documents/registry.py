@@ -45,6 +45,8 @@ class DocumentKind:
     # Kinds whose content follows narrower rules than the meeting's name theirs: a member's outline
     # (READ_DRAFTS), his feedback sheet (READ_FEEDBACK), the full opinion summary (READ_EVERY_TARGET).
     read: Ability = Ability.READ
+    # Optional sections the user may leave out of this document: key → label (documents.options).
+    sections: tuple[tuple[str, str], ...] = ()
 
     def visible_to(self, policy: Any, member: Any) -> bool:
         """`policy` is the reader's `accounts.policy.MeetingPolicy` for the document's meeting."""
@@ -92,6 +94,7 @@ def register(
     order: int = 100,
     description: str = "",
     read: Ability = Ability.READ,
+    sections: dict[str, str] | None = None,
 ) -> DocumentKind:
     """Add a kind. Registering the same kind twice with another builder is an error (two apps
     claiming one name); re-registering the same builder (a module imported twice) is harmless."""
@@ -102,7 +105,10 @@ def register(
         raise ValueError(f"document kind {kind!r}: give xlsx_builder when offering both docx and xlsx")
     if not kind.replace("_", "").replace("-", "").isalnum() or not kind.isascii():
         raise ValueError(f"document kind {kind!r}: use ASCII letters, digits, - and _")
-    entry = DocumentKind(kind, label, builder, needs_member, tuple(formats), xlsx_builder, order, description, read)
+    entry = DocumentKind(
+        kind, label, builder, needs_member, tuple(formats), xlsx_builder, order, description, read,
+        tuple((sections or {}).items()),
+    )  # fmt: skip
     existing = _REGISTRY.get(kind)
     if existing is not None and existing.builder is not builder:
         raise ValueError(f"document kind {kind!r} registered twice")

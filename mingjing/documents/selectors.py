@@ -7,7 +7,8 @@ from typing import Any
 from django.db.models import Count
 from django.http import Http404
 
-from mingjing.documents.models import ParagraphOverride
+from mingjing.documents import options
+from mingjing.documents.models import DocumentSetting, ParagraphOverride
 from mingjing.documents.registry import DocumentKind, get_kind
 from mingjing.meetings.models import Meeting, RosterEntry
 
@@ -30,9 +31,21 @@ def get_member_for_meeting(*, meeting: Meeting, pk: Any) -> RosterEntry | None:
 
 
 def overrides_for(*, meeting: Meeting, kind: str, member: RosterEntry | None) -> dict[str, str]:
-    """key → the user's text, for a builder. The caller has reached `meeting` through an
-    access-checked selector."""
-    return dict(override_rows(meeting=meeting, kind=kind, member=member).values_list("key", "text"))
+    """key → the user's text, for a builder, with the document's settings under reserved keys
+    (`documents.options`). The caller has reached `meeting` through an access-checked selector."""
+    edits = dict(override_rows(meeting=meeting, kind=kind, member=member).values_list("key", "text"))
+    return edits | settings_options(setting_for(meeting=meeting, kind=kind, member=member))
+
+
+def setting_for(*, meeting: Meeting, kind: str, member: RosterEntry | None) -> DocumentSetting | None:
+    qs = DocumentSetting.objects.filter(meeting=meeting, kind=kind)
+    return (qs.filter(member__isnull=True) if member is None else qs.filter(member=member)).first()
+
+
+def settings_options(setting: DocumentSetting | None) -> dict[str, str]:
+    if setting is None:
+        return {}
+    return options.encode(dated=setting.dated_on, off=setting.sections_off)
 
 
 def override_rows(*, meeting: Meeting, kind: str, member: RosterEntry | None):

@@ -1,10 +1,12 @@
-"""Writes: a user's edit of a generated paragraph, and its reset. Each runs in a transaction, asks
+"""Writes: a user's edit of a generated paragraph (an empty text drops the paragraph), its reset,
+and a document's settings (成文日期, optional sections left out). Each runs in a transaction, asks
 the policy whether its actor may edit the meeting's records (Ability.EDIT) and read that document,
 and records one audit event on the meeting (so the meeting's history shows who changed which
 document)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,8 +14,10 @@ from django.db import transaction
 
 from mingjing.accounts.policy import Ability, policy_for
 from mingjing.audit.services import audit_record
-from mingjing.documents.models import ParagraphOverride
+from mingjing.documents.models import DocumentSetting, ParagraphOverride
 from mingjing.documents.registry import DocumentKind
+from mingjing.lib.dates import cn_date
+from mingjing.meetings.dates import Phase, check_record_date
 from mingjing.meetings.models import Meeting, RosterEntry
 
 MAX_PARAGRAPH_CHARS = 5000
@@ -52,9 +56,8 @@ def paragraph_override_save(
     """Keep the user's text for this paragraph; it replaces the generated text until reset."""
     check_member(kind=kind, meeting=meeting, member=member)
     _require_edit(actor=actor, meeting=meeting, kind=kind, member=member)
+    # An empty text is kept: the paragraph is left out of the document until reset.
     text = "\n".join(line.strip() for line in text.replace("\r\n", "\n").split("\n") if line.strip())
-    if not text:
-        raise ValidationError({"text": "段落内容不能为空；如需恢复自动生成的内容，请点“恢复自动生成”"})
     if len(text) > MAX_PARAGRAPH_CHARS:
         raise ValidationError({"text": f"段落内容不能超过{MAX_PARAGRAPH_CHARS}字（现为{len(text)}字）"})
     block = _generated(kind=kind, meeting=meeting, member=member, key=key)
@@ -68,7 +71,7 @@ def paragraph_override_save(
     override.text = text
     override.base_text = block.generated
     override.updated_by = actor if getattr(actor, "pk", None) else None
-    override.full_clean()
+    override.full_clean(exclude=["text"] if not text else None)  # an empty text drops the paragraph
     override.save()
     audit_record(
         actor=actor,
@@ -98,3 +101,47 @@ def paragraph_override_reset(*, actor: Any, override: ParagraphOverride, kind: D
 def _extra(kind: DocumentKind, member: RosterEntry | None, override: ParagraphOverride) -> dict[str, Any]:
     document = kind.label + (f"（{member.name}）" if member is not None else "")
     return {"document": document, "paragraph": override.label or override.key, "kind": kind.kind, "key": override.key}
+
+
+@transaction.atomic
+def document_setting_save(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    kind: DocumentKind,
+    member: RosterEntry | None,
+    dated_on: dt.date | None,
+    sections_off: list[str],
+) -> DocumentSetting:
+    """The document's 成文日期 (None: the document's own default) and the optional sections left out."""
+    check_member(kind=kind, meeting=meeting, member=member)
+    _require_edit(actor=actor, meeting=meeting, kind=kind, member=member)
+    offered = dict(kind.sections)
+    unknown = [s for s in sections_off if s not in offered]
+    if unknown:
+        raise ValidationError({"sections_off": f"《{kind.label}》没有可选部分“{'、'.join(unknown)}”"})
+    check_record_date(meeting, dated_on, phase=Phase.WHOLE, field="dated_on", label="成文日期")
+    setting = DocumentSetting.objects.filter(meeting=meeting, kind=kind.kind, member=member).first()
+    if setting is None:
+        setting = DocumentSetting(meeting=meeting, kind=kind.kind, member=member)
+    off = sorted(set(sections_off), key=list(offered).index)
+    changes = []
+    if setting.dated_on != dated_on:
+        changes.append(f"成文日期{cn_date(dated_on) or '按默认'}")
+    if list(setting.sections_off) != off:
+        shown = "、".join(offered[s] for s in off) or "无"
+        changes.append(f"不印的部分：{shown}")
+    if not changes and setting.pk:
+        return setting
+    setting.dated_on, setting.sections_off = dated_on, off
+    setting.updated_by = actor if getattr(actor, "pk", None) else None
+    setting.save()
+    document = kind.label + (f"（{member.name}）" if member is not None else "")
+    audit_record(
+        actor=actor,
+        event_type="document.settings_saved",
+        obj=meeting,
+        organization=meeting.organization,
+        extra={"document": document, "changes": "；".join(changes) or "未改变", "kind": kind.kind},
+    )
+    return setting

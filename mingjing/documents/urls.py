@@ -9,4 +9,5 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/documents/<slug:kind>/download/", views.document_download, name="download"),
     path("meetings/<int:meeting_id>/documents/<slug:kind>/edit/", views.paragraph_save, name="edit"),
     path("meetings/<int:meeting_id>/documents/<slug:kind>/reset/", views.paragraph_reset, name="reset"),
+    path("meetings/<int:meeting_id>/documents/<slug:kind>/settings/", views.document_settings, name="settings"),
 ]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -20,8 +22,16 @@ from mingjing.documents.selectors import (
     override_counts,
     override_rows,
     overrides_for,
+    setting_for,
+    settings_options,
 )
-from mingjing.documents.services import check_member, paragraph_override_reset, paragraph_override_save
+from mingjing.documents.services import (
+    check_member,
+    document_setting_save,
+    paragraph_override_reset,
+    paragraph_override_save,
+)
+from mingjing.lib.dates import today
 from mingjing.lib.http import XLSX, attachment
 from mingjing.meetings.selectors import get_meeting_for_user, meeting_roster
 from mingjing.opinions.address import request_address
@@ -84,7 +94,8 @@ def _preview(request: HttpRequest, meeting, kind, member, *, error: tuple[str, s
     policy = policy_for(user=request.user, meeting=meeting)
     stored = {o.key: o for o in override_rows(meeting=meeting, kind=kind.kind, member=member).select_related(
         "updated_by", "updated_by__person")}  # fmt: skip
-    doc = kind.build_docx(meeting, member, {k: o.text for k, o in stored.items()})
+    setting = setting_for(meeting=meeting, kind=kind.kind, member=member)
+    doc = kind.build_docx(meeting, member, {k: o.text for k, o in stored.items()} | settings_options(setting))
     keys = {b.key for b in doc.editable}
     blocks = []
     for block in doc.blocks:
@@ -118,6 +129,11 @@ def _preview(request: HttpRequest, meeting, kind, member, *, error: tuple[str, s
         "pdf": pdf_available(),
         "query": query,
         "history": history,
+        "setting": setting,
+        "sections": [
+            (key, label, key not in (setting.sections_off if setting else [])) for key, label in kind.sections
+        ],
+        "today": today(),
     }
     return render(request, "documents/preview.html", context, status=400 if error else 200)
 
@@ -146,7 +162,10 @@ def paragraph_save(request: HttpRequest, meeting_id: int, kind: str) -> HttpResp
         paragraph_override_save(actor=request.user, meeting=meeting, kind=kind_obj, member=member, key=key, text=text)
     except ValidationError as exc:
         return _preview(request, meeting, kind_obj, member, error=(key, text, exc.messages))
-    messages.success(request, "段落已修改；重新生成文书时保留您的修改，直到点“恢复自动生成”")
+    if text.strip():
+        messages.success(request, "段落已修改；重新生成文书时保留您的修改，直到点“恢复自动生成”")
+    else:
+        messages.success(request, "该段已删去，不再印在文书中；点“恢复自动生成”可恢复")
     return redirect(_back(meeting, kind_obj, member, key))
 
 
@@ -163,3 +182,29 @@ def paragraph_reset(request: HttpRequest, meeting_id: int, kind: str) -> HttpRes
         paragraph_override_reset(actor=request.user, override=override, kind=kind_obj)
         messages.success(request, "已恢复为根据记录自动生成的内容")
     return redirect(_back(meeting, kind_obj, member, key))
+
+
+@login_required
+@require_POST
+def document_settings(request: HttpRequest, meeting_id: int, kind: str) -> HttpResponse:
+    """The document's 成文日期 and the optional sections printed (unchecked ones are left out)."""
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.EDIT)
+    kind_obj, member = _kind_and_member(request, meeting, kind, request.POST.get("member"))
+    raw = request.POST.get("dated_on", "").strip()
+    try:
+        dated = dt.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        messages.error(request, f"成文日期“{raw}”不是有效的日期，请按“2026-01-05”的格式填写")
+        return redirect(_back(meeting, kind_obj, member, "settings"))
+    shown = set(request.POST.getlist("section"))
+    off = [key for key, _ in kind_obj.sections if key not in shown]
+    try:
+        document_setting_save(
+            actor=request.user, meeting=meeting, kind=kind_obj, member=member, dated_on=dated, sections_off=off
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "文书设置已保存")
+    return redirect(_back(meeting, kind_obj, member, "settings"))

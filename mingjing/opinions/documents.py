@@ -158,16 +158,22 @@ def meeting_items(meeting: Meeting, campaigns: list[Campaign]) -> list[OpinionIt
 
 
 def tally_summary(items: int, aspects: int) -> str:
+    """ "归纳整理为2个方面3项"; "" before any grouping (a page state, never printed)."""
     if not items:
-        return "尚未归纳整理"
+        return ""
     return f"归纳整理为{aspects}个方面{items}项" if aspects else f"归纳整理为{items}项"
+
+
+def _grouped_clause(sheet) -> str:
+    """ "，归纳整理为2个方面3项", or nothing before the opinions are grouped."""
+    grouped = tally_summary(sheet.item_count, len({g.aspect.pk for g in sheet.groups if g.aspect}))
+    return f"，{grouped}" if grouped else ""
 
 
 def _period(campaigns: list[Campaign]) -> str:
     start = min(c.opens_on for c in campaigns)
     end = max(c.closed_on or c.closes_on for c in campaigns)
-    open_note = "" if all(c.is_closed for c in campaigns) else "（征求尚未全部结束）"
-    return f"{doc_date(start)}至{doc_date(end)}{open_note}"
+    return f"{doc_date(start)}至{doc_date(end)}"  # whether it is still open is the page's, not the document's
 
 
 def summary_intro(meeting: Meeting, campaigns: list[Campaign], tallies: OpinionTallies) -> str:
@@ -182,7 +188,8 @@ def summary_intro(meeting: Meeting, campaigns: list[Campaign], tallies: OpinionT
         text += f"其中，{tallies.phrase}"
         silent = [t.label for t in tallies.targets[1:] if not t.count and not t.withheld]
         text += f"；对{'、'.join(silent)}未提出意见建议。" if silent else "。"
-    text += f"经梳理，{tallies.summary}。"
+    if tallies.items:
+        text += f"经梳理，{tallies.summary}。"
     if tallies.withheld:
         text += f"另有网上匿名意见{tallies.withheld}条，因征求尚未结束或未达到显示门槛，暂不显示内容。"
     return text
@@ -250,7 +257,8 @@ def state_changes_text(changes: list[CampaignStateChange], *, named: bool) -> st
 def _target_section(doc: OfficialDocument, tally: TargetTally, items: list[OpinionItem], loose: list) -> None:
     doc.heading(1, f"对{tally.label}的意见建议")
     aspects = len({i.aspect_id for i in items if i.aspect_id})
-    text = f"共{tally.count}条，{tally_summary(len(items), aspects)}。"
+    grouped = tally_summary(len(items), aspects)
+    text = f"共{tally.count}条" + (f"，{grouped}" if grouped else "") + "。"
     if tally.withheld:
         text += f"另有网上匿名意见{tally.withheld}条暂不显示。"
     doc.paragraph(text)
@@ -270,11 +278,10 @@ def build_feedback(meeting: Meeting, member: RosterEntry | None, overrides: dict
     doc = OfficialDocument(title=f"{meeting.title}\n征求意见反馈表", overrides=overrides, author=unit_short(meeting))
     doc.paragraph(f"反馈对象：{person(member)}", indent=False)
     text = fill(
-        "经征求意见，对{who}的意见建议共{count}条，{summary}，现予反馈。请对照检查、认真剖析，"
+        "经征求意见，对{who}的意见建议共{count}条" + _grouped_clause(sheet) + "，现予反馈。请对照检查、认真剖析，"
         "在个人发言提纲中逐条回应，并主动认领班子的有关问题。",
         who=f"{member.name}同志",
         count=len(sheet.opinions),
-        summary=tally_summary(sheet.item_count, len({g.aspect.pk for g in sheet.groups if g.aspect})),
     )
     if sheet.withheld:
         text += f"另有网上匿名意见{sheet.withheld}条，因征求尚未结束或未达到显示门槛，暂不显示内容。"

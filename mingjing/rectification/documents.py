@@ -319,7 +319,9 @@ def build_list(meeting: Meeting, member: RosterEntry | None, overrides: dict[str
     states = Counter(r.item.status for r in group.rows)
     text = fill(
         "{who}整改事项共{n}项，逐项明确整改措施、责任领导、责任科室、责任人和整改时限，实行销号管理。"
-        "截至{on}，已销号{closed}项，正在整改{open}项" + ("，已结转到下一年度{carried}项" if group.carried else ""),
+        "截至{on}，已销号{closed}项"
+        + ("，正在整改{open}项" if group.open else "")
+        + ("，已结转到下一年度{carried}项" if group.carried else ""),
         who=who,
         n=group.total,
         on=on,

@@ -932,6 +932,7 @@ register(
     build_report,
     order=1,
     description="向上级报送的召开情况报告：会前准备、会议召开、会后工作，数字全部取自记录。",
+    sections=SECTIONS,
 )
 register(
     RECTIFICATION_KIND,

@@ -163,8 +163,8 @@ class OverrideTest(DocumentTestCase):
         self.assertEqual(response.status_code, 302)
         lines = texts(self.download().content)
         self.assertIn("主要内容：新的谈话内容", lines)
-        self.assertFalse(ParagraphOverride.objects.exists())
-        events = list(AuditEvent.objects.filter(event_type__startswith="document.").order_by("id"))
+        self.assertFalse(ParagraphOverride.objects.filter(kind="talks").exists())
+        events = list(AuditEvent.objects.filter(event_type__startswith="document.", extra__kind="talks").order_by("id"))
         self.assertEqual([e.event_type for e in events], ["document.paragraph_edited", "document.paragraph_reset"])
         self.assertEqual(events[0].extra["new"], "主要内容：双方深入交流了思想。\n并相互提醒了不足。")
         history = self.preview().content.decode()
@@ -178,16 +178,24 @@ class OverrideTest(DocumentTestCase):
         self.assertIn("李华的概述。", texts(self.download(member=li.pk).content))
         self.assertNotIn("李华的概述。", texts(self.download().content))
 
+    def test_an_emptied_paragraph_is_left_out_until_reset(self):
+        self.login("preparer")
+        intro = next(line for line in texts(self.download().content) if line.startswith("按照"))
+        response = self.edit("intro", "   ")
+        self.assertEqual(response.status_code, 302)
+        self.assertNotIn(intro, texts(self.download().content))
+        self.assertContains(self.preview(), "此段已删去，不印在文书中")
+        self.client.post(f"/meetings/{self.meeting.pk}/documents/talks/reset/", {"key": "intro"})
+        self.assertIn(intro, texts(self.download().content))
+
     def test_bad_edits_are_explained_and_keep_the_text(self):
         self.login("preparer")
-        response = self.edit("intro", "   ")
-        self.assertContains(response, "段落内容不能为空", status_code=400)
         response = self.edit("no-such-paragraph", "文字")
         self.assertContains(response, "文书中没有这一段", status_code=400)
         response = self.edit("intro", "长" * 5001)
         self.assertContains(response, "段落内容不能超过5000字（现为5001字）", status_code=400)
         self.assertContains(response, "长" * 5001, status_code=400)  # the user's text is not lost
-        self.assertFalse(ParagraphOverride.objects.exists())
+        self.assertFalse(ParagraphOverride.objects.filter(kind="talks").exists())
 
     def test_only_writers_edit_readers_see_no_form(self):
         self.login("member")
@@ -198,7 +206,7 @@ class OverrideTest(DocumentTestCase):
         self.assertEqual(self.download().status_code, 200)
         self.login("preparer")
         self.assertIn("保存修改", self.preview().content.decode())
-        self.assertFalse(ParagraphOverride.objects.exists())
+        self.assertFalse(ParagraphOverride.objects.filter(kind="talks").exists())
 
     def test_preview_marks_what_is_missing(self):
         self.login("preparer")

@@ -141,7 +141,7 @@ class OpinionSummaryTest(OpinionDocumentsTestCase):
         content = self.download("opinion-summary")
         lines = paragraphs(content)
         intro = next(t for t in lines if t.startswith("市农业农村局党组于"))
-        self.assertIn("于2026年10月13日至2026年11月9日（征求尚未全部结束），", intro)
+        self.assertIn("于2026年10月13日至2026年11月9日，", intro)  # still open: the page says so, not the document
         self.assertIn("通过征求意见表、网上征求意见、座谈会、意见箱、个别走访等方式", intro)
         self.assertIn("向5个单位（部门）发放征求意见表22份、收回20份", intro)
         self.assertIn("共收集意见建议15条。其中，对领导班子意见建议8条，对张明同志2条，对李华同志2条，对王芳同志2条，"
@@ -204,7 +204,7 @@ class FeedbackTest(OpinionDocumentsTestCase):
         self.login("preparer")
         text = "\n".join(paragraphs(self.download("feedback", member=li.pk)))
         self.assertNotIn(SECRET, text)
-        self.assertIn("对李华同志的意见建议共2条，尚未归纳整理，现予反馈。", text)
+        self.assertIn("对李华同志的意见建议共2条，现予反馈。", text)  # not grouped yet: nothing claimed
         self.assertIn("另有网上匿名意见2条，因征求尚未结束或未达到显示门槛，暂不显示内容。", text)
 
     def test_needs_a_member_and_the_cli_takes_his_name(self):

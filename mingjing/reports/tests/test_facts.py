@@ -126,7 +126,8 @@ CASES: dict[str, Case] = {
 
 
 def record_everything(t) -> None:
-    """The records the demo lacks, so that every fact of the table is recorded once."""
+    """Every fact of the table recorded once, with known values (whatever the demo holds)."""
+    Meeting.objects.filter(pk=t.last_meeting.pk).update(archived_on=None)
     t.record_preparation()
     for study in StudySession.objects.filter(meeting=t.meeting, session_date=dt.date(2026, 11, 2)):
         study.form = "central_group"
@@ -143,16 +144,20 @@ def record_everything(t) -> None:
         ReviewEvent.objects.create(material=material, action=action, actor_name="张明", status_after=Status.APPROVED,
                                    created_at=now, happened_on=dt.date(2026, 11, 10), body=body)  # fmt: skip
     Problem.objects.filter(meeting=t.meeting).update(source="opinion")
-    CaseStudy.objects.create(meeting=t.meeting, case_name="某县农业农村局原局长严重违纪违法案",
-                             lessons="深刻汲取教训，筑牢拒腐防变的思想防线。")  # fmt: skip
+    CaseStudy.objects.update_or_create(meeting=t.meeting, defaults={"case_name": "某县农业农村局原局长严重违纪违法案",
+                                       "lessons": "深刻汲取教训，筑牢拒腐防变的思想防线。"})  # fmt: skip
     last = t.last_meeting
     record = MeetingRecord.objects.get(meeting=last)
     Observer.objects.create(record=record, name="刘洋", post="局办公室主任")
     for entry in last.roster.all():
         MemberSpeech.objects.update_or_create(record=record, entry=entry, defaults={"personal_matters": "无"})
-    Material.objects.create(meeting=last, kind="team", status=Status.REVISED, current_version=1)
+    Material.objects.filter(meeting=last).update(status=Status.APPROVED)
+    Material.objects.update_or_create(meeting=last, owner=None, defaults={"kind": "team", "status": Status.REVISED})
+    Notice.objects.filter(meeting=last).delete()
     Notice.objects.create(meeting=last, scope="全局党员干部", channel="局一楼公示栏", published_on=dt.date(2025, 1, 20))
-    MeetingOutcome.objects.create(meeting=last, achievements="经历了严格严肃的政治淬炼。\n凝聚了团结奋进的强大合力。")
+    MeetingOutcome.objects.update_or_create(
+        meeting=last, defaults={"achievements": "经历了严格严肃的政治淬炼。\n凝聚了团结奋进的强大合力。"}
+    )
     Meeting.objects.filter(pk=last.pk).update(archived_on=dt.date(2025, 1, 25))
 
 
