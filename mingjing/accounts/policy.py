@@ -33,6 +33,7 @@ from functools import cached_property
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from mingjing.accounts.access import Perm, access_for
 from mingjing.accounts.models import Role
@@ -464,3 +465,34 @@ def bundle_import_mode(*, user: Any, unit: Any, existing: Any) -> str:
 def may_import_bundles(*, user: Any) -> bool:
     """Shows the upload page: the roles that may import some bundle."""
     return any(h.role in (Role.ADMIN, Role.SUPERIOR, Role.PREPARER) for h in access_for(user).held)
+
+
+# --- across meetings ---------------------------------------------------------------------------------
+
+
+def reviewed_meetings_q(user: Any, prefix: str = "") -> Q:
+    """A filter on Meeting (with `prefix`, on a model that has one) for the meetings the user reviews
+    across units: those of units below one where he is the organization department (the `superior`
+    of `policy_for`), and those he is assigned to as 督导组. What the materials' 查重 table lists."""
+    from mingjing.meetings.models import SupervisorAssignment
+
+    access = access_for(user)
+    assigned = SupervisorAssignment.objects.filter(user_id=access.user_id).values("meeting_id")
+    q = Q(**{f"{prefix}id__in": assigned}) if access.user_id else Q(**{f"{prefix}id__in": []})
+    for h in access.held:
+        if h.role == Role.SUPERIOR:
+            q |= Q(**{f"{prefix}organization__path__startswith": h.path}) & ~Q(
+                **{f"{prefix}organization_id": h.organization_id}
+            )
+    return q
+
+
+def reviews_across_units(user: Any) -> bool:
+    """Shows the cross-unit review pages (the materials' 查重 table): an organization department
+    above some unit, or a 督导组 member with an assignment."""
+    from mingjing.meetings.models import SupervisorAssignment
+
+    access = access_for(user)
+    if access.user_id is None:
+        return False
+    return access.has_role(Role.SUPERIOR) or SupervisorAssignment.objects.filter(user_id=access.user_id).exists()

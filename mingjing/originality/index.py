@@ -16,11 +16,12 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from mingjing.materials.models import Kind, Material, MaterialVersion
 from mingjing.organizations.models import Organization, Person
 from mingjing.originality import engine
-from mingjing.originality.models import BandKey, Paragraph, ShingleCount, TemplateText
+from mingjing.originality.models import BandKey, Paragraph, Result, ShingleCount, TemplateText
 
 CHUNK = 900  # SQLite's variable limit, with room
 
@@ -197,6 +198,12 @@ def rebuild() -> tuple[int, int]:
     for template in TemplateText.objects.all():
         counts.update(_store(engine.paragraphs(template.text, units=masks.units), template=template, current=True))
     ShingleCount.objects.bulk_create([ShingleCount(hash=h, materials=n) for h, n in counts.items()], batch_size=2000)
+    # The figures last: each compares with every material's current text, now all indexed.
+    Result.objects.all().delete()
+    for material in materials:
+        version = latest_version(material)
+        if version is not None:
+            store_result(version, masks=masks)
     return versions, Paragraph.objects.count()
 
 
@@ -412,6 +419,28 @@ def build_report(version: MaterialVersion, *, masks: Masks | None = None) -> Rep
     report.matches.sort(key=lambda m: (m.line, -m.verdict.score))
     report.covered_chars = round(report.share_of(report.matches) * report.total_chars)
     return report
+
+
+def store_result(version: MaterialVersion, *, masks: Masks | None = None) -> Result:
+    """Compute the version's report and keep its figure and highest source for the superior's table."""
+    report = build_report(version, masks=masks)
+    best = max(report.matches, key=lambda m: len(m.covered), default=None)
+    source = best.source if best else None
+    result, _ = Result.objects.update_or_create(
+        material_id=version.material_id,
+        defaults={
+            "version_number": version.number,
+            "ratio": report.ratio,
+            "level": report.level,
+            "matches": len(report.matches),
+            "source_relation": source.relation if source else "",
+            "source_title": source.title[:200] if source else "",
+            "source_material": source.material if source else None,
+            "source_template": source.template if source else None,
+            "computed_at": timezone.now(),
+        },
+    )
+    return result
 
 
 def latest_version(material: Material) -> MaterialVersion | None:

@@ -61,3 +61,33 @@ class ShingleCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hash}: {self.materials}"
+
+
+class Result(models.Model):
+    """The 查重 figure of a material's current version as of when it was indexed: what the
+    superior's table lists (recomputing every report for a whole province per page view would not do).
+    Derived like the rest: `mingjing originality --rebuild` recomputes it."""
+
+    material = models.OneToOneField(
+        "materials.Material", primary_key=True, on_delete=models.CASCADE, related_name="originality_result"
+    )
+    version_number = models.PositiveIntegerField("版本")
+    ratio = models.FloatField("复制比", default=0.0)
+    level = models.CharField("判定", max_length=10, default="none")
+    matches = models.PositiveIntegerField("相似段落数", default=0)
+    source_relation = models.CharField("主要来源类别", max_length=30, blank=True, default="")
+    source_title = models.CharField("主要来源", max_length=200, blank=True, default="")
+    source_material = models.ForeignKey(
+        "materials.Material", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source_template = models.ForeignKey(
+        TemplateText, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    computed_at = models.DateTimeField("计算时间")
+
+    class Meta:
+        verbose_name = "查重结果"
+        indexes = [models.Index(fields=["-ratio"])]
+
+    def __str__(self) -> str:
+        return f"{self.material_id}: {self.ratio:.3f}"

@@ -4,6 +4,7 @@ its kind and share are shown — "与其他单位材料相似" for another unit'
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.http import Http404
 from mingjing.accounts.access import Perm, access_for
 from mingjing.accounts.policy import Ability, policy_for
 from mingjing.materials.models import Material, MaterialVersion
+from mingjing.originality.hints import Hint, hints_of_version
 from mingjing.originality.index import CROSS_UNIT, Match, Report, Source, build_report
 from mingjing.originality.models import TemplateText
 
@@ -43,6 +45,7 @@ class ShownReport:
     report: Report
     matches: list[Match] = field(default_factory=list)  # shown with their source text
     hidden: list[Hidden] = field(default_factory=list)  # sources the user may not read: share only
+    hints: list[Hint] = field(default_factory=list)  # quality hints on the same version (hints.py)
 
 
 def hidden_label(relation: str) -> str:
@@ -71,7 +74,9 @@ def report_for(*, user: Any, material: Material, number: int | None = None) -> S
     version = MaterialVersion.objects.filter(material=material, number=number).first()
     if version is None:
         raise Http404("没有找到该版本")
-    return shown_report(user=user, report=build_report(version))
+    shown = shown_report(user=user, report=build_report(version))
+    shown.hints = hints_of_version(version)
+    return shown
 
 
 def may_manage_templates(user: Any) -> bool:
@@ -80,3 +85,86 @@ def may_manage_templates(user: Any) -> bool:
 
 def templates() -> list[TemplateText]:
     return list(TemplateText.objects.select_related("uploaded_by"))
+
+
+# --- the superior's table -------------------------------------------------------------------------
+
+LEVELS = {"high": "高度疑似复制", "suspect": "疑似复制", "low": "有少量相似", "none": "未发现复制"}
+
+
+@dataclass
+class TableRow:
+    material: Material
+    result: Any  # models.Result or None (no text yet)
+    source_visible: bool
+
+    @property
+    def percent(self) -> str:
+        return f"{self.result.ratio * 100:.1f}%" if self.result else "—"
+
+    @property
+    def level_label(self) -> str:
+        return LEVELS.get(self.result.level, "") if self.result else "尚无内容"
+
+    @property
+    def source(self) -> str:
+        """The highest source as this reviewer may name it: a unit he does not review stays anonymous."""
+        r = self.result
+        if r is None or not r.source_relation:
+            return ""
+        if r.source_material_id and not self.source_visible:
+            return hidden_label(r.source_relation)
+        src = r.source_material
+        if src is None:
+            return f"{r.source_relation}：{r.source_title}"
+        org = src.meeting.organization
+        year = src.meeting.config.year if src.meeting.config_id else None
+        where = "，".join(x for x in (f"{year}年度" if year else "", org.short_name or org.name) if x)
+        return f"{r.source_relation}：{r.source_title}（{where}）"
+
+
+def materials_table(*, user: Any, year: int | None = None, unit: int | None = None, level: str = ""):
+    """Every written material of the meetings the user reviews across units, highest 复制比 first, as a
+    queryset to page through (`table_rows` wraps a page). 403 for whom reviews no other unit."""
+    from django.core.exceptions import PermissionDenied
+    from django.db.models import Exists, F, OuterRef
+
+    from mingjing.accounts.policy import reviewed_meetings_q, reviews_across_units
+    from mingjing.meetings.models import Meeting
+    from mingjing.organizations.models import Organization
+
+    if not reviews_across_units(user):
+        raise PermissionDenied("只有上级组织部门和督导组可以查看各单位材料的查重汇总")
+    reviewed = reviewed_meetings_q(user)
+    materials = Material.objects.filter(
+        reviewed_meetings_q(user, "meeting__"), meeting__cancelled_on__isnull=True, current_version__gt=0
+    )
+    if year:
+        materials = materials.filter(meeting__config__year=year)
+    if unit:
+        top = Organization.objects.filter(pk=unit).values_list("path", flat=True).first() or "-"
+        materials = materials.filter(meeting__organization__path__startswith=top)
+    if level in LEVELS:
+        materials = materials.filter(originality_result__level=level)
+    materials = materials.annotate(
+        source_visible=Exists(
+            Meeting.objects.filter(reviewed, pk=OuterRef("originality_result__source_material__meeting_id"))
+        )
+    ).select_related(
+        "meeting__organization",
+        "meeting__config",
+        "owner",
+        "originality_result__source_material__meeting__organization",
+        "originality_result__source_material__meeting__config",
+        "originality_result__source_material__owner",
+    )
+    return materials.order_by(
+        F("originality_result__ratio").desc(nulls_last=True), "meeting__organization__path", "meeting_id", "pk"
+    )
+
+
+def table_rows(materials: Iterable[Material]) -> list[TableRow]:
+    return [
+        TableRow(material=m, result=getattr(m, "originality_result", None), source_visible=m.source_visible)
+        for m in materials
+    ]

@@ -15,10 +15,13 @@ log = logging.getLogger(__name__)
 
 @receiver(post_save, sender=MaterialVersion, dispatch_uid="originality_index_version")
 def index_saved_version(sender, instance: MaterialVersion, **kwargs) -> None:
-    from mingjing.originality.index import index_version
+    from mingjing.originality.index import index_version, store_result
 
+    current = instance.reason != Reason.CONFLICT
     try:
         with transaction.atomic():  # a broken index never loses the author's text
-            index_version(instance, current=instance.reason != Reason.CONFLICT)
+            index_version(instance, current=current)
+            if current:
+                store_result(instance)
     except Exception:
         log.exception("originality: indexing version %s failed", instance.pk)

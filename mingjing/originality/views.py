@@ -3,13 +3,25 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from mingjing.audit.services import audit_record
+from mingjing.lib.http import xlsx_response
+from mingjing.lib.xlsx import write_sheet
 from mingjing.materials.selectors import open_material_for_user, versions_of
 from mingjing.originality.models import TemplateText
-from mingjing.originality.selectors import may_manage_templates, report_for, templates
+from mingjing.originality.selectors import (
+    LEVELS,
+    materials_table,
+    may_manage_templates,
+    report_for,
+    table_rows,
+    templates,
+)
 from mingjing.originality.services import template_add, template_delete
 
 
@@ -64,3 +76,53 @@ def template_remove(request: HttpRequest, template_id: int) -> HttpResponse:
     template_delete(actor=request.user, template=template)
     messages.success(request, f"已删除模板“{template.name}”")
     return redirect("originality:templates")
+
+
+PAGE_SIZE = 50
+TABLE_HEADERS = ["单位", "年度", "会议", "材料", "版本", "复制比", "判定", "最主要来源"]
+
+
+def _table(request: HttpRequest):
+    f = {
+        "year": _int(request.GET.get("year")),
+        "unit": _int(request.GET.get("unit")),
+        "level": request.GET.get("level") if request.GET.get("level") in LEVELS else "",
+    }
+    return f, materials_table(user=request.user, **f)
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    """The superior's (and the 督导组's) table of the materials under it: 复制比 and highest source."""
+    f, materials = _table(request)
+    page = Paginator(materials, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"f": f, "page": page, "rows": table_rows(page.object_list), "levels": LEVELS, "query": query.urlencode()}
+    return render(request, "originality/overview.html", context)
+
+
+@login_required
+def overview_export(request: HttpRequest) -> HttpResponse:
+    f, materials = _table(request)
+    rows = table_rows(materials)
+    content = write_sheet(
+        TABLE_HEADERS,
+        (
+            [
+                r.material.meeting.organization.name,
+                r.material.meeting.config.year if r.material.meeting.config_id else "",
+                r.material.meeting.title,
+                str(r.material),
+                f"第{r.result.version_number}版" if r.result else "",
+                r.percent,
+                r.level_label,
+                r.source,
+            ]
+            for r in rows
+        ),
+        title="材料查重汇总",
+    )
+    with transaction.atomic():
+        audit_record(actor=request.user, event_type="originality.exported", extra={"count": len(rows), **f})
+    return xlsx_response(content, "材料查重汇总.xlsx")

@@ -129,6 +129,9 @@ ADMIN_EXPECT: dict[str, tuple[int, int, int] | list[tuple[int, int, int]]] = {
     # --- the 查重 template corpus (UNIT_ADMIN) ---
     "originality:templates": SYSTEM,
     "originality:template_delete": SYSTEM_POST,
+    # --- the materials' 查重 table (reviewers of other units only: refused) ---
+    "originality:overview": NONE,
+    "originality:export": NONE,
     # --- meeting lists and forms that name no meeting: the list is empty, nothing may be created ---
     "meetings:list": ALL,
     "meetings:create": NONE,
@@ -138,6 +141,7 @@ ADMIN_EXPECT: dict[str, tuple[int, int, int] | list[tuple[int, int, int]]] = {
     # --- oversight (reads meetings: refused) and to-do (empty) ---
     "oversight:overview": NONE,
     "oversight:export": NONE,
+    "oversight:summary": NONE,
     "todo:list": ALL,
     "todo:count": ALL,
     # --- reminders (each person's own; none for an administrator) ---

@@ -12,6 +12,8 @@ from mingjing.tests.matrix import GET, MEETING_READ, OTHER_READ, POST
 DRAFTS_READ = (200, 200, 200, 403, 200, 200, 404, 302)  # another member's outline before the meeting
 ADMINS = (200, 403, 403, 403, 403, 403, 403, 302)
 ADMINS_POST = (302, 403, 403, 403, 403, 403, 403, 302)
+# The cross-unit table: the organization department above and the assigned 督导组 only.
+REVIEWERS = (403, 403, 403, 403, 200, 200, 403, 302)
 
 
 def fixtures(cls) -> dict:
@@ -30,5 +32,7 @@ ROWS = {
         GET(OTHER_READ, "another unit's meeting", meeting_id="outsider_meeting", slot="team_slot"),
     ],
     "originality:templates": [GET(ADMINS)],
+    "originality:overview": [GET(REVIEWERS), GET(REVIEWERS, "filtered", query={"year": "2025", "level": "high"})],
+    "originality:export": [GET(REVIEWERS)],
     "originality:template_delete": [POST(ADMINS_POST, template_id="originality_template")],
 }

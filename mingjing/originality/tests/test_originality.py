@@ -37,16 +37,16 @@ PRINCIPAL_OWN = """二、检视查摆问题
 
 
 def _direct_material(meeting, owner, text: str) -> Material:
-    """A material as an import or last year's system left it (the demo's 2024 meeting is closed)."""
-    material = Material.objects.create(
-        meeting=meeting,
-        owner=owner,
-        kind=Kind.TEAM if owner is None else Kind.OUTLINE,
-        current_version=1,
-        last_number=1,
+    """A material as an import or last year's system left it (the demo's 2024 meeting is closed):
+    its text becomes the material's current version, whether the demo wrote one or not."""
+    material, _ = Material.objects.get_or_create(
+        meeting=meeting, owner=owner, defaults={"kind": Kind.TEAM if owner is None else Kind.OUTLINE}
     )
+    number = material.last_number + 1
+    Material.objects.filter(pk=material.pk).update(current_version=number, last_number=number)
+    material.current_version = material.last_number = number
     MaterialVersion.objects.create(
-        material=material, number=1, text=text, reason=Reason.MANUAL, author_name="导入", saved_at=timezone.now()
+        material=material, number=number, text=text, reason=Reason.MANUAL, author_name="导入", saved_at=timezone.now()
     )
     return material
 
