@@ -1,5 +1,5 @@
-"""Browser: a member asks for 销号 with a file; the principal verifies; the item shows as closed
-with its history."""
+"""Browser: a member asks for 销号 with a file; the principal finds it in his 待办, verifies it from
+there, and it leaves his 待办; the item shows as closed with its history."""
 
 from __future__ import annotations
 
@@ -49,11 +49,11 @@ class ClosureFlowBrowserTest(BrowserTestCase):
 
         principal = self.new_page()
         self.login(principal, "demo-principal")
-        principal.get_by_role("navigation").get_by_role("link", name="民主生活会", exact=True).click()
-        principal.get_by_role("link", name=self.meeting.title, exact=True).click()
-        principal.get_by_role("link", name="整改台账", exact=True).click()
-        expect(principal.get_by_role("heading", name="整改台账", level=1)).to_be_visible()
-        principal.get_by_role("link", name=item.key, exact=True).click()
+        # His home page (待办) asks him to verify it, and takes him there.
+        principal.goto(f"{self.live_server_url}/")
+        todo = principal.locator("section.todo")
+        expect(todo).to_contain_text("待我审核的销号申请")
+        todo.get_by_role("link", name=re.compile("申请销号$")).click()
         principal.wait_for_url(re.compile(rf"/rectification/{item.pk}/$"))
         expect(principal.locator("#verify")).to_contain_text("请主要负责同志审核销号申请")
         with principal.expect_download() as download:
@@ -72,6 +72,9 @@ class ClosureFlowBrowserTest(BrowserTestCase):
 
         item.refresh_from_db()
         self.assertEqual(item.status, Status.CLOSED)
+        # Done: it has left his 待办.
+        principal.goto(f"{self.live_server_url}/")
+        expect(principal.locator("section.todo").get_by_role("link", name=re.compile("申请销号$"))).to_have_count(0)
         # The member now sees it closed, without the forms to update it.
         member.reload()
         expect(member.locator("#item-status")).to_have_text("已销号")
