@@ -3,7 +3,7 @@ for the chosen year and kind — including units with no meeting — with the me
 lateness, the 请示's approval, the dates it was held and reported, and the ledger's figures.
 
 Fixed number of queries whatever the number of units: the units, the year's meetings, their step
-completions, the approved requests and one GROUP BY per meeting over the ledger; the rest (state,
+completions, the approved requests and the ledgers' roll-up (`rectification.tally`); the rest (state,
 lateness, sorting, filtering) is computed in Python from those rows.
 """
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Q
+from django.db.models import Max, Q, Sum
 
 from mingjing.accounts.access import Perm, access_for
 from mingjing.lib.dates import today
@@ -23,7 +23,7 @@ from mingjing.meetings.models import Meeting, StepCompletion
 from mingjing.meetings.timeline import LATE, SOON, STEP_BY_KEY, STEPS, build_timeline, current_step
 from mingjing.organizations.models import Organization
 from mingjing.plans.models import PlanRequest, RequestStatus
-from mingjing.rectification.models import OPEN_STATUSES, RectificationItem, Status
+from mingjing.rectification.models import OPEN_STATUSES, LedgerTally, Status
 from mingjing.yearconfigs.models import MeetingKind, YearConfig
 
 RED, YELLOW, GREEN, GREY = "red", "yellow", "green", "grey"
@@ -165,16 +165,17 @@ def overview_rows(
         .annotate(on=Max("replied_on"))
         .values_list("meeting_id", "on")
     )
-    # One GROUP BY over the ledger of the chosen meetings (items carried on count where they now live).
+    # The ledgers' roll-up (rectification.tally: items per meeting, status and deadline), not the
+    # items themselves: one GROUP BY over a few rows per meeting. Items carried on count where they now live.
     figures = {
         r["meeting_id"]: r
-        for r in RectificationItem.objects.filter(meeting_id__in=ids)
+        for r in LedgerTally.objects.filter(meeting_id__in=ids)
         .exclude(status=Status.CARRIED)
         .values("meeting_id")
         .annotate(
-            total=Count("id"),
-            closed=Count("id", filter=Q(status=Status.CLOSED)),
-            overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, deadline__lt=on)),
+            total=Sum("count"),
+            closed=Sum("count", filter=Q(status=Status.CLOSED)),
+            overdue=Sum("count", filter=Q(status__in=OPEN_STATUSES, deadline__lt=on)),
         )
     }
 
@@ -207,7 +208,7 @@ def overview_rows(
         row.report_due = report_step.due(m.planned_date, m.config)
         f = figures.get(m.pk)
         if f:
-            row.items_total, row.items_closed, row.items_overdue = f["total"], f["closed"], f["overdue"]
+            row.items_total, row.items_closed, row.items_overdue = f["total"] or 0, f["closed"] or 0, f["overdue"] or 0
         if late or row.items_overdue:
             row.lateness = RED
         elif any(v.state == SOON for v in views):

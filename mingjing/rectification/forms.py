@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from mingjing.lib.forms import DateInput
 from mingjing.lib.limits import limit_field, limit_form
@@ -87,6 +87,9 @@ class ItemForm(forms.Form):
         self.fields["deadline"].help_text = "应在本次民主生活会召开之后"
 
 
+PROBLEMS_SHOWN = 100  # problems offered at once on the "from problems" page; the rest through its filters
+
+
 class FromProblemsForm(forms.Form):
     problems = forms.ModelMultipleChoiceField(
         label="查摆问题", queryset=None, widget=forms.CheckboxSelectMultiple, required=False
@@ -97,15 +100,42 @@ class FromProblemsForm(forms.Form):
     deadline = forms.DateField(label="整改时限", required=False, widget=DateInput(), help_text="生成后可逐项修改")
     long_term = forms.BooleanField(label="长期坚持", required=False)
 
-    def __init__(self, *args, meeting: Meeting, **kwargs):
+    def __init__(self, *args, meeting: Meeting, offer: dict[str, str] | None = None, **kwargs):
+        """`offer` narrows the problems shown (any problem of the meeting stays valid when posted):
+        `list` ("team" or a roster entry id), `q` (words of the problem), `new` ("1": only problems
+        without items yet); at most PROBLEMS_SHOWN are shown, plus the ticked ones."""
         super().__init__(*args, **kwargs)
         self.fields["deadline"].help_text = "应在本次民主生活会召开之后；生成后可逐项修改"
-        qs = Problem.objects.filter(meeting=meeting).select_related("member").order_by("member_id", "order", "id")
-        self.fields["problems"].queryset = qs
-        self.fields["problems"].label_from_instance = lambda p: (
+        has_items = RectificationItem.objects.filter(problem=OuterRef("pk"))
+        qs = (
+            Problem.objects.filter(meeting=meeting)
+            .select_related("member")
+            .annotate(has_items=Exists(has_items))
+            .order_by("member_id", "order", "id")
+        )
+        field = self.fields["problems"]
+        field.queryset = qs
+        field.label_from_instance = lambda p: (
             f"{p.member.name if p.member else '领导班子'}：{p.description[:60]}"
             + ("（已有整改事项）" if getattr(p, "has_items", False) else "")
         )
+        self.offer = offer = offer or {}
+        shown = qs
+        if offer.get("list") == "team":
+            shown = shown.filter(member__isnull=True)
+        elif offer.get("list", "").isdigit():
+            shown = shown.filter(member_id=int(offer["list"]))
+        if offer.get("new"):
+            shown = shown.filter(has_items=False)
+        for word in offer.get("q", "").split():
+            shown = shown.filter(Q(description__icontains=word) | Q(example__icontains=word))
+        shown = list(shown[: PROBLEMS_SHOWN + 1])
+        self.more_problems = len(shown) > PROBLEMS_SHOWN
+        shown = shown[:PROBLEMS_SHOWN]
+        ticked = {v for v in self.data.getlist(self.add_prefix("problems")) if v.isdigit()} if self.is_bound else set()
+        ticked -= {str(p.pk) for p in shown}
+        extra = list(qs.filter(pk__in=sorted(ticked, key=int))) if ticked else []
+        field.widget.choices = [(p.pk, field.label_from_instance(p)) for p in [*extra, *shown]]
 
 
 class ProgressForm(forms.Form):

@@ -284,3 +284,22 @@ class PreviousYearLine(models.Model):
 
     def __str__(self) -> str:
         return self.text[:30] or self.theme
+
+
+class LedgerTally(models.Model):
+    """The superior's overview reads the ledgers of thousands of meetings through this roll-up: the
+    number of a meeting's items with one status and deadline (overdue is computed from the deadline
+    at reading time). Kept by `rectification.tally` as items are saved and deleted (and recounted per
+    meeting after bulk writes); never edited by hand. Rows may repeat a key: the overview sums them."""
+
+    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices)
+    deadline = models.DateField(null=True, blank=True)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = "整改台账汇总"
+        indexes = [models.Index(fields=["meeting", "status", "deadline"], name="ledger_tally_key")]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id} {self.status} {self.deadline}: {self.count}"

@@ -29,7 +29,7 @@ from mingjing.audit.selectors import HistoryLine, describe, history_for_object
 from mingjing.lib.dates import today
 from mingjing.meetings.models import Meeting, RosterEntry
 from mingjing.meetings.selectors import get_meeting_record_for_user, meetings_for_user
-from mingjing.organizations.models import TeamRole, team_rank
+from mingjing.organizations.models import Person, TeamRole, team_rank
 from mingjing.rectification.deadlines import OVERDUE, URGENT, WARNING, DeadlineMark, deadline_mark
 from mingjing.rectification.models import (
     EvidenceFile,
@@ -89,6 +89,8 @@ def get_notice_for_user(*, user: Any, pk: Any, ability: Ability = Ability.READ) 
 def items_of_meeting(*, meeting: Meeting) -> QuerySet[RectificationItem]:
     """The meeting's items, each with `successor_id`: its copy in next year's ledger (None if not carried)."""
     successor = RectificationItem.objects.filter(carried_from=OuterRef("pk")).values("pk")[:1]
+    # Joined by primary keys from the meeting's items (index on meeting_id): PostgreSQL reads the
+    # roster and person tables by index at province size (bench/postgres.py prints the plan).
     return (
         RectificationItem.objects.filter(meeting=meeting)
         .select_related("owner", "responsible_leader", "responsible_division", "responsible_person", "carried_from")
@@ -220,6 +222,72 @@ def ledger_for_meeting(meeting: Meeting, *, policy: MeetingPolicy | None = None,
     if partial:
         groups = [g for g in groups if g.rows or (g.owner is not None and policy.owns(g.owner))]
     return Ledger(meeting=meeting, settings=settings, groups=groups)
+
+
+LEDGER_STATES = {
+    "open": "未完成",
+    "overdue": "逾期",
+    "warning": "临期",
+    "requested": "申请销号",
+    "closed": "已销号",
+}
+
+
+@dataclass
+class LedgerPageGroup:
+    group: Group
+    rows: list[ItemRow]
+
+
+def ledger_filters(params: Any) -> dict[str, str]:
+    """The ledger page's filters: `list` ("team" or a roster entry id), `state` (LEDGER_STATES) and
+    `q` (words of the problem or the measures)."""
+    chosen = params.get("list", "")
+    state = params.get("state", "")
+    return {
+        "list": chosen if chosen == "team" or chosen.isdigit() else "",
+        "state": state if state in LEDGER_STATES else "",
+        "q": params.get("q", "").strip()[:100],
+    }
+
+
+def _state_matches(row: ItemRow, state: str) -> bool:
+    item = row.item
+    if state == "open":
+        return item.is_open
+    if state == "overdue":
+        return row.mark.state == OVERDUE
+    if state == "warning":
+        return row.mark.state in (URGENT, WARNING)
+    return item.status == state
+
+
+def ledger_rows(ledger: Ledger, *, list: str = "", state: str = "", q: str = "") -> list[tuple[Group, ItemRow]]:
+    """The ledger's rows (with their group) that pass the filters, in the ledger's order."""
+    words = q.split()
+    chosen = []
+    for g in ledger.groups:
+        if list == "team" and g.owner is not None:
+            continue
+        if list.isdigit() and (g.owner is None or str(g.owner.pk) != list):
+            continue
+        for r in g.rows:
+            if state and not _state_matches(r, state):
+                continue
+            if words and not all(w in r.item.problem_text or w in r.item.measures for w in words):
+                continue
+            chosen.append((g, r))
+    return chosen
+
+
+def page_groups(page: Any) -> list[LedgerPageGroup]:
+    """A page of `ledger_rows` under the headings of their groups."""
+    groups: list[LedgerPageGroup] = []
+    for g, r in page:
+        if not groups or groups[-1].group is not g:
+            groups.append(LedgerPageGroup(group=g, rows=[]))
+        groups[-1].rows.append(r)
+    return groups
 
 
 def rollup(meeting: Meeting, *, on: dt.date | None = None) -> Ledger:
@@ -429,11 +497,19 @@ def my_items(*, user: Any, on: dt.date | None = None) -> list[MyMeeting]:
     on = on or today()
     if not getattr(user, "is_authenticated", False):
         return []
-    mine = (
-        Q(owner__person__user_id=user.pk)
-        | Q(responsible_leader__person__user_id=user.pk)
-        | Q(responsible_person__user_id=user.pk)
-    )
+    # His person and its roster lines first (unique user_id, indexed person_id), then the items by
+    # their indexed columns: an OR over joined user_id conditions reads every item on PostgreSQL.
+    people: set[int] = set()
+    entries: set[int] = set()
+    for person_id, entry_id in Person.objects.filter(user_id=user.pk).values_list("id", "roster_entries__id"):
+        people.add(person_id)
+        if entry_id is not None:
+            entries.add(entry_id)
+    if not people:
+        return []
+    mine = Q(responsible_person_id__in=sorted(people))
+    if entries:
+        mine |= Q(owner_id__in=sorted(entries)) | Q(responsible_leader_id__in=sorted(entries))
     meetings = meetings_for_user(user=user).values("id")
     items = list(
         RectificationItem.objects.filter(mine, meeting__in=meetings)

@@ -5,7 +5,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,8 +15,12 @@ from mingjing.audit.selectors import history_for_object
 from mingjing.audit.services import audit_download
 from mingjing.lib.forms import add_service_errors
 from mingjing.lib.http import attachment, xlsx_response
+from mingjing.lib.pagination import paginate
 from mingjing.lib.views import form_page
+from mingjing.meetings.models import RosterEntry
 from mingjing.meetings.selectors import get_meeting_for_user
+from mingjing.organizations.models import TeamRole, team_rank
+from mingjing.problems.models import Problem
 from mingjing.rectification import files as evidence_files
 from mingjing.rectification import ledger_xlsx
 from mingjing.rectification.forms import (
@@ -35,6 +38,7 @@ from mingjing.rectification.forms import (
 )
 from mingjing.rectification.models import RectificationItem, Status
 from mingjing.rectification.selectors import (
+    LEDGER_STATES,
     carry_over,
     get_evidence_for_user,
     get_item_for_user,
@@ -43,9 +47,12 @@ from mingjing.rectification.selectors import (
     item_loose_files,
     item_mark,
     item_milestones,
+    ledger_filters,
     ledger_for_meeting,
+    ledger_rows,
     my_items,
     notices_of_meeting,
+    page_groups,
     previous_year_summary,
     settings_for,
 )
@@ -91,11 +98,20 @@ def _meeting_and_policy(request: HttpRequest, meeting_id: int, ability: Ability 
 
 @login_required
 def ledger(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The roll-up of every list, then the items a page at a time (filtered by list, state, words)."""
     meeting, policy = _meeting_and_policy(request, meeting_id)
+    book = ledger_for_meeting(meeting, policy=policy)
+    f = ledger_filters(request.GET)
+    page = paginate(request, ledger_rows(book, **f))
     context = {
         "meeting": meeting,
         "policy": policy,
-        "ledger": ledger_for_meeting(meeting, policy=policy),
+        "ledger": book,
+        "f": f,
+        "states": LEDGER_STATES.items(),
+        "filtered": any(f.values()),
+        "page": page,
+        "page_groups": page_groups(page),
         "carry": carry_over(meeting) if policy.flags["ledger_read_all"] else None,
     }
     return render(request, "rectification/ledger.html", context)
@@ -121,9 +137,8 @@ def item_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 def from_problems(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting, _ = _meeting_and_policy(request, meeting_id, Ability.LEDGER_DEFINE)
-    form = FromProblemsForm(request.POST or None, meeting=meeting, initial={"per_problem": 1})
-    has_items = RectificationItem.objects.filter(problem=OuterRef("pk"))
-    form.fields["problems"].queryset = form.fields["problems"].queryset.annotate(has_items=Exists(has_items))
+    offer = {k: request.GET.get(k, "").strip()[:100] for k in ("list", "q", "new")}
+    form = FromProblemsForm(request.POST or None, meeting=meeting, offer=offer, initial={"per_problem": 1})
     return form_page(
         request,
         form=form,
@@ -138,7 +153,14 @@ def from_problems(request: HttpRequest, meeting_id: int) -> HttpResponse:
         success="已依据查摆问题生成整改事项",
         next_url=reverse("rectification:ledger", args=[meeting.pk]),
         template="rectification/from_problems.html",
-        context={"meeting": meeting, "title": "依据查摆问题生成整改事项"},
+        context={
+            "meeting": meeting,
+            "title": "依据查摆问题生成整改事项",
+            "roster": RosterEntry.objects.filter(meeting=meeting)
+            .exclude(team_role=TeamRole.NONE)
+            .order_by(team_rank(), "precedence", "id"),
+            "has_problems": Problem.objects.filter(meeting=meeting).exists(),
+        },
     )
 
 
