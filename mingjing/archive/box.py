@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 
 from django.db import models
 from django.utils import timezone
+from docx.shared import Mm
 
 from mingjing.archive.bundle import export_bundle, owned_models, row_time, zip_info
-from mingjing.documents.engine import OfficialDocument, display_width
+from mingjing.documents.engine import CELL_MARGIN, TWIP, OfficialDocument, display_width
 from mingjing.documents.models import ParagraphOverride
 from mingjing.documents.pdf import PdfError, pdf_available, to_pdf_many
 from mingjing.documents.registry import kinds
@@ -191,15 +192,14 @@ def _files(box: Box) -> None:
 
 # --- the catalogue ----------------------------------------------------------------------------------
 CATALOGUE_PT = 10.5  # 五号
-PT_MM = 25.4 / 72
-CELL_PADDING_MM = 2 * 1.9  # Word's default left and right cell margins
 # 件号, 题名, 所属, 日期 (8 digits as archives write it), 页数, 格式: 225 mm, a landscape A4's type area.
-COLUMNS = (("件号", 13), ("题名", 81), ("所属", 60), ("日期", 24), ("页数", 13), ("格式", 34))
+COLUMNS = (("件号", 13), ("题名", 80), ("所属", 60), ("日期", 24), ("页数", 13), ("格式", 35))
 
 
 def cells(width_mm: float, size_pt: float = CATALOGUE_PT) -> float:
-    """How many CJK characters fit on one line of a column `width_mm` wide."""
-    return (width_mm - CELL_PADDING_MM) / (size_pt * PT_MM)
+    """How many CJK characters fit on one line of a column `width_mm` wide, measured as the
+    document engine sizes its table columns (engine.fit_widths)."""
+    return (Mm(width_mm) / TWIP - 2 * CELL_MARGIN - 20) / (size_pt * 20 * 1.04)
 
 
 def fit(text: str, room: float) -> str:

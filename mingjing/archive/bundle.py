@@ -143,8 +143,26 @@ def owned_models() -> tuple[Owned, ...]:
     return tuple(Owned(m, paths[m]) for m in ordered)
 
 
+@cache
+def _owned_set() -> frozenset[type]:
+    return frozenset(o.model for o in owned_models())
+
+
 def _is_owned(model: type) -> bool:
-    return any(o.model is model for o in owned_models())
+    return model in _owned_set()
+
+
+def dumps(value: Any, depth: int = 0) -> str:
+    """bundle.json: keys sorted, one record (or file, or event) a line, so it reads and diffs
+    line by line; each line is written by the C encoder (an indented dump is pure Python and
+    the slowest part of a large export)."""
+    encode = DjangoJSONEncoder(ensure_ascii=False, sort_keys=True).encode
+    if depth < 2 and isinstance(value, dict) and value:
+        inner = ",\n".join(f"{encode(k)}: {dumps(value[k], depth + 1)}" for k in sorted(value))
+        return "{\n" + inner + "\n}"
+    if depth < 3 and isinstance(value, list) and value and isinstance(value[0], dict):
+        return "[\n" + ",\n".join(encode(v) for v in value) + "\n]"
+    return encode(value)
 
 
 # --- export -------------------------------------------------------------------------------------
@@ -422,7 +440,7 @@ def export_bundle(*, meeting: Meeting) -> bytes:
     }
     # Dated as what it holds: the JSON by the latest event of its history, each file by its row.
     written = max([meeting.created_at, *(event["event_time"] for event in data["history"])], key=_aware)
-    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1, sort_keys=True)
+    text = dumps(data)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr(zip_info(BUNDLE_JSON, written), text.encode("utf-8"))
