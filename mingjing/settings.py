@@ -293,6 +293,15 @@ REMIND_INTERVAL = int(env("REMIND_INTERVAL", "3600"))
 
 TEST_RUNNER = "mingjing.testrunner.Runner"
 TESTING = len(sys.argv) > 1 and sys.argv[1] == "test"
+# One cache for all of `mingjing serve`'s worker processes (the security policy is cached without expiry
+# and cleared when it is saved: every process must see the clearing). Tests keep theirs in memory.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        if TESTING
+        else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(DATA_DIR / "cache")}
+    )
+}
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

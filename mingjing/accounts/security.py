@@ -3,8 +3,8 @@ the lockout limits django-axes reads, what a login records, and the session rule
 
 The policy is one database row (SecurityPolicy), kept in the process's cache so that a request adds no
 query (and always the same number of them); the security administrator's page clears the cache when it
-saves. `mingjing serve` is one process; a deployment that runs several must share the cache (CACHES) or
-restart them after a change.
+saves. `mingjing serve` runs several processes: they share one cache, a file cache in the data directory
+(settings.CACHES), so the clearing reaches them all.
 """
 
 from __future__ import annotations

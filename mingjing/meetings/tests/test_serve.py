@@ -94,6 +94,30 @@ class ServeWorkersTest(SimpleTestCase):
             proc.communicate()
 
 
+class SharedCacheTest(SimpleTestCase):
+    def test_worker_processes_share_one_cache(self) -> None:
+        """The security policy is cached until the security administrator saves it: a clearing in one
+        worker process must reach the others (it did not with each process's own memory cache)."""
+        data = tempfile.mkdtemp(prefix="mingjing-cache-test-")
+        env = {**os.environ, "MINGJING_DATA_DIR": data}
+
+        def shell(code: str) -> str:
+            done = subprocess.run(
+                [sys.executable, "manage.py", "shell", "-c", code],
+                cwd=settings.BASE_DIR,
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            return done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
+
+        shell("from django.core.cache import cache; cache.set('mingjing:probe', 'A', None)")
+        self.assertEqual(shell("from django.core.cache import cache; print(cache.get('mingjing:probe'))"), "A")
+        shell("from django.core.cache import cache; cache.delete('mingjing:probe')")
+        self.assertEqual(shell("from django.core.cache import cache; print(cache.get('mingjing:probe'))"), "None")
+
+
 class ServeChoiceTest(SimpleTestCase):
     def test_workers_default_to_the_cores_and_gunicorn_gets_them(self) -> None:
         with (
