@@ -25,7 +25,7 @@ from mingjing.plans.selectors import plan_defaults
 from mingjing.plans.services import plan_save, request_record_paper_reply, request_send
 from mingjing.problems.models import Cause, Measure, Problem
 from mingjing.problems.services import cause_create, measure_create, problem_update
-from mingjing.rectification.models import Notice, NoticeKind
+from mingjing.rectification.models import Notice, NoticeKind, RectificationItem
 from mingjing.rectification.services import notice_create
 from mingjing.reports.models import MeetingOutcome
 from mingjing.studies.models import StudySession
@@ -129,6 +129,7 @@ def load_finished_meeting(*, meeting: Meeting, actor: Any) -> None:
     _materials(meeting, roster)
     _notice(meeting, actor, held)
     _case_and_outcome(meeting, actor)
+    _lists_without_items(meeting, actor, roster)
 
 
 def _day(held: dt.date, offset: int) -> dt.date:
@@ -379,3 +380,20 @@ def _case_and_outcome(meeting: Meeting, actor: Any) -> None:
     if not MeetingOutcome.objects.filter(meeting=meeting).exists():
         outcome = MeetingOutcome.objects.create(meeting=meeting, achievements="\n".join(ACHIEVEMENTS))
         audit_record(actor=actor, event_type="created", obj=outcome, organization=meeting.organization)
+
+
+def _lists_without_items(meeting: Meeting, actor: Any, roster: dict) -> None:
+    """A member whose problems all went into the team's plan has no personal items: his 整改清单 says
+    so in the preparer's words (the paragraph is edited, as on the document page)."""
+    kind = get_kind("rectification-list")
+    if kind is None:
+        return
+    owners = set(RectificationItem.objects.filter(meeting=meeting).values_list("owner_id", flat=True))
+    for entry in roster.values():
+        if entry.pk in owners:
+            continue
+        if entry.team_role == "principal":
+            text = f"{entry.name}同志作为主要负责同志，牵头抓好领导班子整改方案所列整改事项的落实，个人未另列整改事项。"
+        else:
+            text = f"{entry.name}同志个人未另列整改事项，按照分工抓好领导班子整改方案有关事项的落实。"
+        paragraph_override_save(actor=actor, meeting=meeting, kind=kind, member=entry, key="intro", text=text)

@@ -225,7 +225,7 @@ class RequestFlowTest(FreshMeetingMixin, BaseTestCase):
         self.assertIn("请先制定方案，再向上级请示", page)
         response = self.send("2026-11-01")
         self.assertContains(response, "请先制定方案，再向上级请示")
-        self.assertFalse(PlanRequest.objects.exists())
+        self.assertFalse(PlanRequest.objects.filter(meeting=self.meeting).exists())
 
     def test_preparer_sends_and_the_supervisor_approves_in_the_system(self):
         self.login("preparer")

@@ -625,7 +625,7 @@ class NoticeTest(RectificationTestCase):
             follow=True,
         )
         self.assertContains(response, "公示通报已保存")
-        notice = Notice.objects.get()
+        notice = Notice.objects.get(meeting=self.meeting)
         self.assertIn("市农业农村局党组领导班子2025年度民主生活会召开情况及整改措施的公示", notice.text)
         self.assertIn("明确整改事项1项；1名班子成员制定了个人整改清单", notice.text)
         line = "1. 班子的问题甲。整改措施：措施。责任领导（科室）：张明。整改时限：2027年6月30日前。"

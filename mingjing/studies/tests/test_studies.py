@@ -41,7 +41,7 @@ class StudySessionTest(BaseTestCase):
             {"session_date": "2026-11-05", "form": "seminar", "materials": ""},
         )
         self.assertContains(response, "学习内容：这个字段是必填项。")
-        self.assertFalse(StudySession.objects.exists())
+        self.assertFalse(StudySession.objects.filter(meeting=self.meeting).exists())
 
     def test_participants_must_be_on_this_meetings_roster(self):
         from django.core.exceptions import ValidationError

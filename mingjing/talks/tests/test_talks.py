@@ -85,7 +85,7 @@ class CoverageTest(BaseTestCase):
         self.assertContains(response, "谈话记录已保存")
         self.assertContains(response, "必谈覆盖：</strong>1/17（5%）")
         self.assertContains(response, "执法支队党支部党员代表")
-        talk = Talk.objects.get()
+        talk = Talk.objects.get(meeting=self.meeting)
         self.assertTrue(talk.criticism_discussed)
 
     def test_bad_counterparts_are_explained_on_the_field(self):
@@ -98,7 +98,7 @@ class CoverageTest(BaseTestCase):
         self.assertContains(response, "请选择科室")
         response = self.client.post(url, {**base, "counterpart_kind": "member", "other_member": ""})
         self.assertContains(response, "请选择谈话对象")
-        self.assertFalse(Talk.objects.exists())
+        self.assertFalse(Talk.objects.filter(meeting=self.meeting).exists())
 
     def test_a_roster_entry_of_another_meeting_is_refused(self):
         from django.core.exceptions import ValidationError
@@ -140,7 +140,7 @@ class CoverageTest(BaseTestCase):
         page = self.client.get(f"/talks/{talk.pk}/edit/").content.decode()
         self.assertIn("将谈话日期由“2026年11月2日”改为“2026年11月12日”", page)
         self.client.post(f"/talks/{talk.pk}/delete/")
-        self.assertFalse(Talk.objects.exists())
+        self.assertFalse(Talk.objects.filter(meeting=self.meeting).exists())
 
     def test_list_runs_a_fixed_number_of_queries(self):
         self.login("preparer")
