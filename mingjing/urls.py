@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("mingjing.minutes.urls")),
     path("", include("mingjing.rectification.urls")),
     path("", include("mingjing.documents.urls")),
+    path("", include("mingjing.reports.urls")),
     path("", include("mingjing.archive.urls")),
     path("audit/", include("mingjing.audit.urls")),
     path("todo/", include("mingjing.todo.urls")),

@@ -47,6 +47,8 @@ class DocumentKind:
     read: Ability = Ability.READ
     # Optional sections the user may leave out of this document: key → label (documents.options).
     sections: tuple[tuple[str, str], ...] = ()
+    # The builder signs with the user's 成文日期 when one is set (documents.options.dated_on).
+    dated: bool = False
 
     def visible_to(self, policy: Any, member: Any) -> bool:
         """`policy` is the reader's `accounts.policy.MeetingPolicy` for the document's meeting."""
@@ -95,6 +97,7 @@ def register(
     description: str = "",
     read: Ability = Ability.READ,
     sections: dict[str, str] | None = None,
+    dated: bool = False,
 ) -> DocumentKind:
     """Add a kind. Registering the same kind twice with another builder is an error (two apps
     claiming one name); re-registering the same builder (a module imported twice) is harmless."""
@@ -107,7 +110,7 @@ def register(
         raise ValueError(f"document kind {kind!r}: use ASCII letters, digits, - and _")
     entry = DocumentKind(
         kind, label, builder, needs_member, tuple(formats), xlsx_builder, order, description, read,
-        tuple((sections or {}).items()),
+        tuple((sections or {}).items()), dated,
     )  # fmt: skip
     existing = _REGISTRY.get(kind)
     if existing is not None and existing.builder is not builder:

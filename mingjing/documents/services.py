@@ -120,6 +120,8 @@ def document_setting_save(
     unknown = [s for s in sections_off if s not in offered]
     if unknown:
         raise ValidationError({"sections_off": f"《{kind.label}》没有可选部分“{'、'.join(unknown)}”"})
+    if dated_on is not None and not kind.dated:
+        raise ValidationError({"dated_on": f"《{kind.label}》没有成文日期"})
     check_record_date(meeting, dated_on, phase=Phase.WHOLE, field="dated_on", label="成文日期")
     setting = DocumentSetting.objects.filter(meeting=meeting, kind=kind.kind, member=member).first()
     if setting is None:

@@ -27,6 +27,7 @@ from mingjing.materials.models import (
     APPROVED_OR_LATER,
     EDITABLE,
     Action,
+    CaseStudy,
     Kind,
     Material,
     MaterialVersion,
@@ -350,8 +351,18 @@ def _require_actor(policy: MeetingPolicy, owner: RosterEntry | None, action: str
 
 
 @transaction.atomic
-def material_act(*, actor: Any, material: Material, action: str, comments: str = "") -> ReviewEvent:
-    """Submit, withdraw, approve, return (with comments) or review (督导组, with comments)."""
+def material_act(
+    *,
+    actor: Any,
+    material: Material,
+    action: str,
+    comments: str = "",
+    on: dt.date | None = None,
+    body: str = "",
+) -> ReviewEvent:
+    """Submit, withdraw, approve, return (with comments) or review (督导组, with comments). An approval
+    or a review records the day it happened (`on`, today by default) and the body that gave it
+    (`body`: “局党组会议”, “市委第三督导组”), which the 情况报告 states."""
     meeting = material.meeting
     if action not in RULES:
         raise ValidationError({"action": "没有这个操作"})
@@ -366,6 +377,11 @@ def material_act(*, actor: Any, material: Material, action: str, comments: str =
         raise ValidationError({"action": "材料还没有内容，不能提交"})
     if action in (Action.RETURN, Action.REVIEW) and not comments:
         raise ValidationError({"comments": "请填写意见"})
+    happened_on, body = (on or today()), " ".join(body.split())
+    if happened_on > today():
+        raise ValidationError({"happened_on": "日期不能晚于今天"})
+    if len(body) > 200:
+        raise ValidationError({"body": f"审核机关不能超过200字（现为{len(body)}字）"})
     if action == Action.APPROVE:  # 查重: above the high threshold only with a written reason (kept in history)
         from mingjing.originality.services import require_reason_to_approve
 
@@ -384,6 +400,8 @@ def material_act(*, actor: Any, material: Material, action: str, comments: str =
         version=material.current_version,
         status_after=material.status,
         created_at=timezone.now(),
+        happened_on=happened_on if action in (Action.APPROVE, Action.REVIEW) else None,
+        body=body if action in (Action.APPROVE, Action.REVIEW) else "",
     )
     audit_record(
         actor=actor,
@@ -411,10 +429,12 @@ def sync_steps(*, meeting: Meeting) -> None:
         latest = (
             ReviewEvent.objects.filter(material__meeting=meeting, action=action)
             .order_by("-created_at")
-            .values_list("created_at", flat=True)
+            .values_list("created_at", "happened_on")
             .first()
         )
-        return timezone.localtime(latest).date() if latest else None
+        if latest is None:
+            return None
+        return latest[1] or timezone.localtime(latest[0]).date()  # the day it happened, when entered
 
     approved = all(o in materials and materials[o].status in APPROVED_OR_LATER for o in owners)
     revised = all(o in materials and materials[o].status == Status.REVISED for o in owners)
@@ -424,3 +444,37 @@ def sync_steps(*, meeting: Meeting) -> None:
     meeting_step_sync(
         meeting=meeting, step="revision", done_on=(last_event_day(Action.REVISE) or today()) if revised else None
     )
+
+
+@transaction.atomic
+def case_study_save(*, actor: Any, meeting: Meeting, case_name: str, lessons: str = "") -> CaseStudy:
+    """The typical case the team analysed (which case, what was learned): the material's case section
+    and the 情况报告 print it. The unit's staff record it (Ability.EDIT)."""
+    from mingjing.audit.services import apply_changes
+    from mingjing.lib.limits import length_error, text_limit
+
+    policy_for(user=actor, meeting=meeting).require(Ability.EDIT)
+    case_name, lessons = " ".join(case_name.split()), lessons.strip()
+    errors = {}
+    if not case_name:
+        errors["case_name"] = "请填写典型案例"
+    for field, label, value in (("case_name", "典型案例", case_name), ("lessons", "剖析和警示", lessons)):
+        if message := length_error(label, text_limit(CaseStudy, field), value):
+            errors[field] = message
+    if errors:
+        raise ValidationError(errors)
+    case = CaseStudy.objects.select_for_update().filter(meeting=meeting).first()
+    created = case is None
+    case = case or CaseStudy(meeting=meeting)
+    changes = apply_changes(case, {"case_name": case_name, "lessons": lessons})
+    if not changes and not created:
+        return case
+    case.save()
+    audit_record(
+        actor=actor,
+        event_type="created" if created else "updated",
+        obj=case,
+        organization=meeting.organization,
+        changes=changes,
+    )
+    return case

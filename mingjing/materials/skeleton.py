@@ -1,7 +1,8 @@
 """The skeleton of a material generated from the records, in the shape of seed 002:
 
 一、上年度整改落实情况 · 二、检视查摆问题 (by the year's aspects, 一是/二是 with 比如 examples) ·
-三、原因剖析 · 四、努力方向和整改措施 · 五、典型案例剖析 (when the year requires it).
+三、原因剖析 · 四、努力方向和整改措施 · 五、the year's case-analysis title (when the year requires it)
+with the meeting's CaseStudy.
 
 Every fact comes from a record; a fact not yet recorded prints 【待补充】, never an invented one.
 """
@@ -149,7 +150,15 @@ def generate_skeleton(*, meeting: Meeting, owner: RosterEntry | None) -> str:
         lines.append(f"（一）{MISSING}。")
 
     if meeting.config.requires_case_analysis:
-        lines.append("五、典型案例剖析")
+        # The year names the section (典型案例剖析, 反面典型案例剖析); the case is the meeting's record.
+        lines.append(f"五、{meeting.config.case_analysis_title.strip() or '典型案例剖析'}")
         who = "班子" if owner is None else "本人"
-        lines.append(f"结合{MISSING}（典型案例名称），以案为鉴、以案促改，剖析{who}在{MISSING}方面存在的差距。")
+        from mingjing.materials.models import CaseStudy
+
+        case = CaseStudy.objects.filter(meeting=meeting).first()
+        if case is None:
+            lines.append(f"结合{MISSING}（典型案例名称），以案为鉴、以案促改，剖析{who}在{MISSING}方面存在的差距。")
+        else:
+            lessons = _sentence(case.lessons) or f"剖析{who}在{MISSING}方面存在的差距。"
+            lines.append(f"结合{case.case_name}，以案为鉴、以案促改，{lessons}")
     return "\n".join(lines)

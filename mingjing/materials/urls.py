@@ -6,6 +6,7 @@ app_name = "materials"
 M = "meetings/<int:meeting_id>/materials/"
 urlpatterns = [
     path(M, views.material_list, name="list"),
+    path(M + "case/", views.case_study_edit, name="case"),
     path(M + "<str:slot>/", views.material_edit, name="edit"),
     path(M + "<str:slot>/save/", views.material_save_view, name="save"),
     path(M + "<str:slot>/upload/", views.material_upload_view, name="upload"),

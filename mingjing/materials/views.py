@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from dataclasses import dataclass
 
@@ -15,9 +16,12 @@ from django.views.decorators.http import require_POST
 from mingjing.accounts.policy import Ability, policy_for
 from mingjing.audit.selectors import history_for_object
 from mingjing.audit.services import audit_download
+from mingjing.lib.dates import today
 from mingjing.lib.http import attachment
+from mingjing.lib.views import form_page
 from mingjing.materials.docx_import import human_size, max_upload_bytes
-from mingjing.materials.models import Action, Status
+from mingjing.materials.forms import CaseStudyForm
+from mingjing.materials.models import Action, CaseStudy, Status
 from mingjing.materials.selectors import (
     Opened,
     current_text,
@@ -33,6 +37,7 @@ from mingjing.materials.selectors import (
     versions_of,
 )
 from mingjing.materials.services import (
+    case_study_save,
     material_act,
     material_generate_skeleton,
     material_save,
@@ -68,7 +73,14 @@ def material_list(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = get_meeting_for_user(user=request.user, pk=meeting_id)
     rows = material_rows(meeting=meeting, policy=policy_for(user=request.user, meeting=meeting))
     done = sum(1 for r in rows if r.material and r.material.status in ("approved", "reviewed", "revised"))
-    return render(request, "materials/list.html", {"meeting": meeting, "rows": rows, "done": done})
+    context = {
+        "meeting": meeting,
+        "rows": rows,
+        "done": done,
+        "case": CaseStudy.objects.filter(meeting=meeting).first(),
+        "can_edit": policy_for(user=request.user, meeting=meeting).can(Ability.EDIT),
+    }
+    return render(request, "materials/list.html", context)
 
 
 def _available_actions(opened: Opened) -> list[tuple[str, str, bool]]:
@@ -98,6 +110,18 @@ def _available_actions(opened: Opened) -> list[tuple[str, str, bool]]:
     return actions
 
 
+def _default_body(user, opened: Opened) -> str:
+    """The body an approval names by default: the reviewer's 督导组 or organization department, or
+    for the principal approving an outline his post (“局党组书记”); the reviewer may change it."""
+    from mingjing.plans.services import reviewer_body
+
+    body = reviewer_body(user=user, meeting=opened.meeting)
+    if body:
+        return body
+    principal = opened.meeting.roster.filter(team_role="principal").first()
+    return principal.post.split("、")[0] if principal is not None and principal.post else ""
+
+
 @login_required
 def material_edit(request: HttpRequest, meeting_id: int, slot: str) -> HttpResponse:
     opened = open_material_for_user(user=request.user, meeting_id=meeting_id, slot=slot)
@@ -120,6 +144,8 @@ def material_edit(request: HttpRequest, meeting_id: int, slot: str) -> HttpRespo
         "versions": versions_of(material),
         "events": review_events_of(material),
         "actions": _available_actions(opened),
+        "review_body": _default_body(request.user, opened),
+        "today": today(),
         "history": history_for_object(material) if material.pk else [],
         "max_upload": human_size(max_upload_bytes()),
         "storage_key": f"mingjing-material-{opened.meeting.pk}-{material.slot}-u{request.user.pk}",
@@ -228,11 +254,18 @@ def material_act_view(request: HttpRequest, meeting_id: int, slot: str) -> HttpR
     try:
         if opened.material.pk is None:
             raise ValidationError({"action": "材料还没有内容"})
+        raw = request.POST.get("happened_on", "").strip()
+        try:
+            on = dt.date.fromisoformat(raw) if raw else None
+        except ValueError as exc:
+            raise ValidationError({"happened_on": f"日期“{raw}”无效，请按“2026-01-05”的格式填写"}) from exc
         event = material_act(
             actor=request.user,
             material=opened.material,
             action=request.POST.get("action", ""),
             comments=request.POST.get("comments", ""),
+            on=on,
+            body=request.POST.get("body", ""),
         )
     except ValidationError as exc:
         messages.error(request, _errors(exc))
@@ -341,3 +374,26 @@ def material_file(request: HttpRequest, file_id: int) -> HttpResponse:
     unit = upload.material.meeting.organization
     audit_download(request=request, what="材料文件", filename=upload.original_name, obj=upload, organization=unit)
     return attachment(content, upload.original_name, upload.content_type)
+
+
+@login_required
+def case_study_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The typical case of the year's case analysis (典型案例剖析 or what the year calls it)."""
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.EDIT)
+    case = CaseStudy.objects.filter(meeting=meeting).first()
+    initial = {"case_name": case.case_name, "lessons": case.lessons} if case else {}
+    title = meeting.config.case_analysis_title or "典型案例剖析"
+    return form_page(
+        request,
+        form=CaseStudyForm(request.POST or None, initial=initial),
+        save=lambda data: case_study_save(actor=request.user, meeting=meeting, **data),
+        success=f"{title}已保存",
+        next_url=reverse("materials:list", args=[meeting.pk]),
+        template="materials/case.html",
+        context={
+            "meeting": meeting,
+            "title": title,
+            "case": case,
+            "history": history_for_object(case) if case else [],
+        },  # fmt: skip
+    )

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 
 from mingjing.documents.engine import OfficialDocument
 from mingjing.documents.numbering import doc_date, doc_number, numbered_points
-from mingjing.documents.options import section_on
+from mingjing.documents.options import dated_on, section_on
 from mingjing.documents.registry import register
 from mingjing.documents.slots import MISSING, fill
 from mingjing.meetings.models import Meeting, RosterEntry
@@ -167,7 +167,7 @@ def build_plan(meeting: Meeting, member: RosterEntry | None, overrides: dict[str
             widths=[14, 52, 22, 34, 34],
             align=["c", "l", "c", "c", "c"],
         )
-    doc.signature(unit.name, plan.agreed_on)
+    doc.signature(unit.name, dated_on(overrides) or plan.agreed_on)  # the user's 成文日期, else the day agreed
     doc.imprint(issuer=unit.name, date=plan.agreed_on)
     return doc
 
@@ -239,7 +239,7 @@ def build_request(meeting: Meeting, member: RosterEntry | None, overrides: dict[
     )
     doc.paragraph(CLOSING)
     doc.attachments([plan.title if plan else MISSING])
-    doc.signature(unit.name, sent.sent_on if sent else None)
+    doc.signature(unit.name, dated_on(overrides) or (sent.sent_on if sent else None))
     doc.paragraph(
         fill("（联系人：{name}；联系电话：{phone}）", name=None, phone=None), key="contact", label="联系人和电话"
     )
@@ -262,7 +262,8 @@ def plan_overrides(meeting: Meeting) -> dict[str, str]:
     return overrides_for(meeting=meeting, kind="plan", member=None)
 
 
-register("plan", "民主生活会实施方案", build_plan, order=10,
+register("plan", "民主生活会实施方案", build_plan, order=10, dated=True,
          description="会议主题、时间地点、参会人员、议程、方法步骤和任务推进表。")  # fmt: skip
-register("request", "请示", build_request, order=11,
+register("request", "请示", build_request, order=11, dated=True,
+         sections={ATTACHMENT_SECTION: "附件（实施方案）附在正文之后；不勾选则只列附件名称、另行报送"},
          description="报上级党组织的请示：主送机关、文号取自请示记录或单位设置，附实施方案。")  # fmt: skip

@@ -121,6 +121,24 @@ class ReplyForm(forms.Form):
         limit_form(self, PlanRequest, {"comments": "reply_comments"})
 
 
+class ReviewerReplyForm(ReplyForm):
+    """The reviewer's own reply: the day it was given and the body he answers for (the report names
+    the body, not the person)."""
+
+    replied_on = forms.DateField(
+        label="答复日期", widget=DateInput(), required=False, help_text="批复实际作出的日期；不填为今天"
+    )
+    replier_body = forms.CharField(
+        label="答复机关",
+        max_length=200,
+        required=False,
+        help_text="如“市民主生活会督导组”；留空则为您所在的督导组或组织部门",
+    )
+
+
 class PaperReplyForm(ReplyForm):
     replier_name = forms.CharField(label="答复人", max_length=200, help_text="如“市委第三督导组 马骏”或“市委组织部”")
+    replier_body = forms.CharField(
+        label="答复机关", max_length=200, required=False, help_text="情况报告中写明的批复机关，如“市民主生活会督导组”"
+    )
     replied_on = forms.DateField(label="答复日期", widget=DateInput())

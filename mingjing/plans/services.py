@@ -10,6 +10,7 @@ that round was sent (`meeting_step_sync`).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -443,6 +444,29 @@ def reviewer_label(*, user: Any, meeting: Meeting) -> str:
     return f"{name}（{held.organization.short_name}组织部门）" if held else name
 
 
+def reviewer_body(*, user: Any, meeting: Meeting) -> str:
+    """ "市委第三督导组" / "明远市委组织部": the body the reviewer answers for, as reports name it
+    (the 督导组 from his assignment's title without his post in it)."""
+    assignment = SupervisorAssignment.objects.filter(meeting=meeting, user=user).first()
+    if assignment is not None:
+        title = assignment.title.strip()
+        body = re.sub(r"(副?组长|成员|联络员)$", "", title)
+        return body or "民主生活会督导组"
+    held = (
+        Membership.objects.filter(user=user, role=Role.SUPERIOR, organization_id__in=meeting.organization.ancestor_ids)
+        .select_related("organization")
+        .first()
+    )
+    return f"{held.organization.short_name}组织部" if held else ""
+
+
+def _check_body(body: str) -> str:
+    body = body.strip()
+    if message := length_error("答复机关", text_limit(PlanRequest, "replier_body"), body):
+        raise ValidationError({"replier_body": message})
+    return body
+
+
 def _check_reply(status: str, comments: str) -> None:
     if status not in (RequestStatus.APPROVED, RequestStatus.RETURNED):
         raise ValidationError({"decision": "请选择同意或退回修改"})
@@ -454,11 +478,18 @@ def _check_reply(status: str, comments: str) -> None:
 
 @transaction.atomic
 def request_reply(
-    *, actor: Any, request: PlanRequest, status: str, comments: str = "", on: dt.date | None = None
+    *,
+    actor: Any,
+    request: PlanRequest,
+    status: str,
+    comments: str = "",
+    on: dt.date | None = None,
+    replier_body: str | None = None,
 ) -> PlanRequest:
     """The reviewer's reply in the system: approve, or return with comments (required). It is dated
-    today (`on` only for the demo, which is loaded as of a given day). Its own act: the reviewer
-    answers, he does not change the unit's records."""
+    `on`, the day it was given (entered on the form, today by default), and names the body he
+    answers for (`replier_body`, by default his 督导组 or organization department). Its own act:
+    the reviewer answers, he does not change the unit's records."""
     policy_for(user=actor, meeting=request.meeting).require(Ability.REVIEW)
     request = (
         PlanRequest.objects.select_for_update().select_related("meeting", "meeting__organization").get(pk=request.pk)
@@ -469,6 +500,12 @@ def request_reply(
     replied_on = on or today()
     if replied_on < request.sent_on:
         raise ValidationError({"replied_on": f"答复日期不能早于报送日期（{cn_date(request.sent_on)}）"})
+    if replied_on > today():
+        raise ValidationError({"replied_on": "答复日期不能晚于今天"})
+    body = _check_body(replier_body if replier_body is not None else "") or reviewer_body(
+        user=actor, meeting=request.meeting
+    )
+    request.replier_body = body
     request.status = status
     request.reply_comments = comments
     request.replied_by = actor
@@ -497,8 +534,10 @@ def request_record_paper_reply(
     replier_name: str,
     replied_on: dt.date,
     comments: str = "",
+    replier_body: str = "",
 ) -> PlanRequest:
-    """The preparer records a reply that came on paper (or by phone): who replied, when, what."""
+    """The preparer records a reply that came on paper (or by phone): who replied (and the body he
+    answered for, as the report names it), when, what."""
     policy_for(user=actor, meeting=request.meeting).require(Ability.EDIT)
     request = (
         PlanRequest.objects.select_for_update().select_related("meeting", "meeting__organization").get(pk=request.pk)
@@ -523,6 +562,7 @@ def request_record_paper_reply(
     request.reply_comments = comments
     request.replied_by = None
     request.replier_name = replier_name
+    request.replier_body = _check_body(replier_body)
     request.replied_on = replied_on
     request.reply_recorded_by = actor
     request.save()

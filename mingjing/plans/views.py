@@ -14,7 +14,15 @@ from mingjing.lib.dates import today
 from mingjing.lib.forms import add_service_errors
 from mingjing.lib.views import form_page
 from mingjing.meetings.selectors import get_meeting_for_user
-from mingjing.plans.forms import PaperReplyForm, PlanForm, ReplyForm, RequestForm, StageFormSet, TaskDoneForm, TaskForm
+from mingjing.plans.forms import (
+    PaperReplyForm,
+    PlanForm,
+    RequestForm,
+    ReviewerReplyForm,
+    StageFormSet,
+    TaskDoneForm,
+    TaskForm,
+)
 from mingjing.plans.models import PlanRequest
 from mingjing.plans.selectors import (
     approved_request,
@@ -40,6 +48,7 @@ from mingjing.plans.services import (
     request_send,
     request_send_refusal,
     request_update,
+    reviewer_body,
 )
 
 # --- plan -----------------------------------------------------------------------------------------
@@ -198,7 +207,11 @@ def request_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "approved": approved_request(meeting=meeting) if any(r.status == "approved" for r in rounds) else None,
         "policy": policy_for(user=request.user, meeting=meeting),
         "refusal": request_send_refusal(meeting=meeting) if flags["edit"] else "",
-        "reply_form": ReplyForm() if flags["review"] and pending else None,
+        "reply_form": ReviewerReplyForm(
+            initial={"replied_on": today(), "replier_body": reviewer_body(user=request.user, meeting=meeting)}
+        )
+        if flags["review"] and pending
+        else None,
         "paper_form": PaperReplyForm(initial={"replied_on": today()}) if flags["edit"] and pending else None,
         "history": request_history(rounds=rounds),
     }
@@ -265,11 +278,17 @@ def _reply_context(plan_request: PlanRequest, title: str) -> dict:
 def request_reply_view(request: HttpRequest, request_id: int) -> HttpResponse:
     """The 督导组 or the superior's organization department answers in the system."""
     plan_request = get_request_for_user(user=request.user, pk=request_id, ability=Ability.REVIEW)
+    body = reviewer_body(user=request.user, meeting=plan_request.meeting)
     return form_page(
         request,
-        form=ReplyForm(request.POST or None),
+        form=ReviewerReplyForm(request.POST or None, initial={"replied_on": today(), "replier_body": body}),
         save=lambda data: request_reply(
-            actor=request.user, request=plan_request, status=data["decision"], comments=data["comments"]
+            actor=request.user,
+            request=plan_request,
+            status=data["decision"],
+            comments=data["comments"],
+            on=data["replied_on"],
+            replier_body=data["replier_body"],
         ),
         success="答复已提交",
         next_url=_request_url(plan_request.meeting_id),
@@ -292,6 +311,7 @@ def request_paper_reply(request: HttpRequest, request_id: int) -> HttpResponse:
             replier_name=data["replier_name"],
             replied_on=data["replied_on"],
             comments=data["comments"],
+            replier_body=data["replier_body"],
         ),
         success="书面答复已登记",
         next_url=_request_url(plan_request.meeting_id),

@@ -933,6 +933,7 @@ register(
     order=1,
     description="向上级报送的召开情况报告：会前准备、会议召开、会后工作，数字全部取自记录。",
     sections=SECTIONS,
+    dated=True,
 )
 register(
     RECTIFICATION_KIND,
@@ -940,4 +941,5 @@ register(
     build_rectification_report,
     order=2,
     description="会后数月向上级报告整改进展：已完成、正在整改、需长期坚持的事项数取自整改台账。",
+    dated=True,
 )

@@ -65,4 +65,9 @@ ROWS = {
         POST(MEETING_WRITE_POST, data={"key": "intro"}, meeting_id="meeting", kind="talks_kind"),
         GET(POST_ONLY, meeting_id="meeting", kind="talks_kind"),
     ],
+    "documents:settings": [
+        POST(MEETING_WRITE_POST, "Ability.EDIT only", data={"dated_on": ""}, meeting_id="meeting", kind="talks_kind"),
+        POST(OTHER_MANAGE_POST, data={"dated_on": ""}, meeting_id="outsider_meeting", kind="talks_kind"),
+        GET(POST_ONLY, meeting_id="meeting", kind="talks_kind"),
+    ],
 }

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 from mingjing.materials.models import Material
 from mingjing.materials.services import material_save, material_upload
-from mingjing.tests.matrix import GET, MEETING_READ, OTHER_READ, POST
+from mingjing.tests.matrix import GET, MEETING_READ, MEETING_WRITE, MEETING_WRITE_POST, OTHER_MANAGE, OTHER_READ, POST
 
 # Columns:   admin preparer principal member supervisor superior outsider anonymous
 TEAM_WRITE_POST = (302, 302, 302, 403, 403, 403, 404, 302)  # the principal, helped by the preparer/admin
@@ -67,6 +67,11 @@ TEXT = {"text": "一、上年度整改落实情况\n正文", "base_version": "2"
 
 ROWS = {
     "materials:list": [GET(MEETING_READ, meeting_id="meeting"), GET(OTHER_READ, meeting_id="outsider_meeting")],
+    "materials:case": [
+        GET(MEETING_WRITE, "the unit's staff record the case", meeting_id="meeting"),
+        POST(MEETING_WRITE_POST, data={"case_name": "某案"}, meeting_id="meeting"),
+        GET(OTHER_MANAGE, meeting_id="outsider_meeting"),
+    ],
     "materials:edit": [
         GET(MEETING_READ, meeting_id="meeting", slot="team_slot"),
         GET(MEETING_READ, meeting_id="meeting", slot="member_slot"),
