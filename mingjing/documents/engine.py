@@ -844,7 +844,15 @@ class OfficialDocument:
         if date_right < 2:
             date_right = 2.0
             unit_right = date_right + date_w + 2 - unit_w
-        self.blank()
+        # Never a page holding only the signature (GB/T 9704 §7.3.5): the text's last paragraph, the
+        # blank line and the unit's name keep with the date.
+        last = self._body_end.getprevious()
+        if last is not None and last.tag == qn("w:p"):
+            ppr = last.get_or_add_pPr()
+            _child(ppr, "w:keepNext")
+            _reorder(ppr, _PPR_ORDER)
+        self._new_paragraph(STYLE_BODY, keep_next=True)
+        self.blocks.append(Block("blank", ""))
         # The unit's name is kept on the page of its date: a signature is never split over two pages.
         for text, right, keep in ((unit_text, unit_right, True), (date_text, date_right, False)):
             self._paragraph(
@@ -966,7 +974,7 @@ CELL_MARGIN = 85  # twips each side of a cell's text (1.5 mm)
 # punctuation or spaces (a name: 张明、李华; a state: 已销号).
 _UNBREAKABLE = re.compile(
     r"\d{4}年\d{1,2}月(?:\d{1,2}日)?前?|\d{1,2}月\d{1,2}日前?|\d{4}[-./]\d{1,2}(?:[-./]\d{1,2})?"
-    r"|【待补充】|[0-9A-Za-z.%]+[条项个份人名次天%]?"
+    r"|【待补充】|[0-9A-Za-z.%]+[条项个份人名次天%]?|[\u4e00-\u9fff]{2}同志"
 )
 _SEPARATORS = re.compile(r"[\s、，,；;：:。（）()“”\"/]+")
 

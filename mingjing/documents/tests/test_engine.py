@@ -374,3 +374,16 @@ class PreparedPackageTest(SimpleTestCase):
         self.assertNotIn("只在第一份里。", texts)
         self.assertEqual(reopen(second).core_properties.title, "第二份")
         self.assertEqual(reopen(first).core_properties.title, "第一份")
+
+
+class SignatureKeepsWithTextTest(SimpleTestCase):
+    def test_the_last_paragraph_and_the_blank_line_keep_with_the_signature(self):
+        doc = OfficialDocument(title="报告")
+        doc.paragraph("第一段。")
+        doc.paragraph("最后一段。")
+        doc.signature("中共明远市农业农村局党组", dt.date(2026, 1, 5))
+        paragraphs = reopen(doc).paragraphs
+        texts = [p.text for p in paragraphs]
+        at = texts.index("最后一段。")
+        keeps = [p._p.pPr.find(qn("w:keepNext")) is not None for p in paragraphs[at - 1 : at + 4]]
+        self.assertEqual(keeps, [False, True, True, True, False])  # 第一段 / 最后一段, blank, unit / date
