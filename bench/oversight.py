@@ -85,6 +85,9 @@ def build(units: int, items_per_unit: int) -> object:
                 RectificationItem.objects.bulk_create(batch)
                 batch = []
     RectificationItem.objects.bulk_create(batch)
+    from mingjing.rectification.tally import refresh_tallies
+
+    refresh_tallies()  # bulk_create sends no signals: the overview's roll-up is counted once here
     user = get_user_model().objects.create_user("bench-superior", password="x")
     Membership.objects.create(user=user, organization=top, role=Role.SUPERIOR)
     return user

@@ -187,6 +187,7 @@ class FilterForm(forms.Form):
     target = forms.ChoiceField(label="对象", required=False)
     aspect = forms.ChoiceField(label="方面", required=False)
     channel = forms.ChoiceField(label="渠道", required=False, choices=[("", "全部"), *Channel.choices])
+    q = forms.CharField(label="意见内容包含", required=False, max_length=100)
 
     def __init__(self, *args, meeting: Meeting, aspects: list[Aspect], targets: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)

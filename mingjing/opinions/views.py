@@ -16,6 +16,7 @@ from mingjing.audit.selectors import history_for_object
 from mingjing.lib.dates import cn_date, today
 from mingjing.lib.forms import add_service_errors
 from mingjing.lib.http import xlsx_response
+from mingjing.lib.pagination import paginate
 from mingjing.lib.views import form_page
 from mingjing.lib.xlsx import write_sheet
 from mingjing.meetings.models import RosterEntry
@@ -277,20 +278,21 @@ def opinion_list(request: HttpRequest, campaign_id: int) -> HttpResponse:
         targets = [t for t in targets if t[0] in mine]
     filters = FilterForm(request.GET or None, meeting=meeting, aspects=aspects, targets=targets)
     chosen = filters.cleaned_data if filters.is_valid() else {}
-    opinions = list(
-        sel.campaign_opinions(
-            campaign=campaign,
-            policy=policy,
-            target=chosen.get("target", ""),
-            aspect=chosen.get("aspect", ""),
-            channel=chosen.get("channel", ""),
-        )
+    opinions = sel.campaign_opinions(
+        campaign=campaign,
+        policy=policy,
+        target=chosen.get("target", ""),
+        aspect=chosen.get("aspect", ""),
+        channel=chosen.get("channel", ""),
+        q=chosen.get("q", ""),
     )
+    page = paginate(request, opinions)
     context = {
         "meeting": meeting,
         "campaign": campaign,
         "policy": policy,
-        "opinions": opinions,
+        "opinions": page,
+        "page": page,
         "filters": filters,
         "filtered": any(chosen.values()),
         "online": sel.online_counts(campaign=campaign),
@@ -441,15 +443,18 @@ def printable_form(request: HttpRequest, campaign_id: int) -> HttpResponse:
 # --- grouping --------------------------------------------------------------------------------------
 
 
-def _grouping_context(campaign: Campaign, policy) -> dict:
-    items = sel.campaign_items(campaign=campaign, policy=policy)
+def _grouping_context(request: HttpRequest, campaign: Campaign, policy) -> dict:
+    """A page of the grouped items (by aspect), with the summary over all of them."""
+    q = request.GET.get("q", "").strip()[:100]
+    page = paginate(request, sel.campaign_items_qs(campaign=campaign, policy=policy, q=q))
     return {
         "meeting": campaign.meeting,
         "campaign": campaign,
         "policy": policy,
-        "groups": sel.items_by_aspect(items),
-        "summary": sel.grouping_summary(items),
-        "items": items,
+        "groups": sel.items_by_aspect(list(page)),
+        "summary": sel.grouping_counts(campaign=campaign, policy=policy),
+        "page": page,
+        "q": q,
     }
 
 
@@ -457,7 +462,7 @@ def _grouping_context(campaign: Campaign, policy) -> dict:
 def item_list(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = sel.get_campaign_for_user(user=request.user, pk=campaign_id)
     policy = policy_for(user=request.user, meeting=campaign.meeting)
-    context = _grouping_context(campaign, policy)
+    context = _grouping_context(request, campaign, policy)
     visible = sel.visible_opinions(campaigns=[campaign]).filter(sel.reader_scope_q(policy))
     context["ungrouped"] = visible.filter(item__isnull=True).count()
     return render(request, "opinions/items.html", context)

@@ -4,6 +4,7 @@ from django import forms
 
 from mingjing.accounts.policy import MeetingPolicy
 from mingjing.lib.limits import limit_form
+from mingjing.lib.pagination import search_q
 from mingjing.meetings.models import Meeting, RosterEntry
 from mingjing.problems.models import Cause, Measure, Problem, Source
 from mingjing.problems.selectors import opinion_choices, problem_choices
@@ -13,6 +14,9 @@ from mingjing.yearconfigs.selectors import active_aspects
 def _short(text: str, n: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+OPINIONS_SHOWN = 100  # opinions offered on the problem form at once; the rest through its search
 
 
 class OpinionChoiceField(forms.ModelMultipleChoiceField):
@@ -48,7 +52,7 @@ class ProblemForm(forms.Form):
         help_text="从本次会议征求到的意见中选择；针对本人（或领导班子）的意见排在前面",
     )
 
-    def __init__(self, *args, policy: MeetingPolicy, member: RosterEntry | None, **kwargs):
+    def __init__(self, *args, policy: MeetingPolicy, member: RosterEntry | None, search: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         meeting = policy.meeting
         # Retired aspects are not offered for a new problem; an edited one keeps the aspect it has.
@@ -56,7 +60,24 @@ class ProblemForm(forms.Form):
         # The sources this year's configuration offers; an edited problem keeps the one it has.
         self.fields["source"].choices = meeting.config.problem_source_choices(keep=self.initial.get("source"))
         self.fields["opinions"].queryset = opinion_choices(policy=policy, member=member)
+        self._offer_opinions(search)
         limit_form(self, Problem)
+
+    def _offer_opinions(self, search: str) -> None:
+        """Render at most OPINIONS_SHOWN opinions (the owner's first, or those containing `search`)
+        and the ones already ticked; any opinion of the full choice list stays valid when posted."""
+        field = self.fields["opinions"]
+        chosen = {str(o.pk if hasattr(o, "pk") else o) for o in self.initial.get("opinions") or []}
+        if self.is_bound:
+            chosen |= {v for v in self.data.getlist(self.add_prefix("opinions")) if str(v).isdigit()}
+        offered = field.queryset.filter(search_q(search, ["text"])) if search else field.queryset
+        offered = list(offered[: OPINIONS_SHOWN + 1])
+        self.more_opinions = len(offered) > OPINIONS_SHOWN
+        offered = offered[:OPINIONS_SHOWN]
+        missing = chosen - {str(o.pk) for o in offered}
+        ticked = list(field.queryset.filter(pk__in=sorted(missing, key=int))) if missing else []
+        self.opinion_search = search
+        field.widget.choices = [(o.pk, field.label_from_instance(o)) for o in [*ticked, *offered]]
 
 
 class ProblemRowForm(forms.Form):

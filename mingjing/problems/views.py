@@ -140,12 +140,17 @@ def _form_context(meeting: Meeting, member: RosterEntry | None, title: str, **ex
     return {"meeting": meeting, "member": member, "owner_url": owner_url(meeting, member), "title": title, **extra}
 
 
+def _opinion_search(request: HttpRequest) -> str:
+    """Words the offered opinions contain (`?oq=` on the problem form)."""
+    return request.GET.get("oq", "").strip()[:100]
+
+
 @login_required
 def problem_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting, policy, member = _owner_for_create(request, meeting_id)
     return form_page(
         request,
-        form=ProblemForm(request.POST or None, policy=policy, member=member),
+        form=ProblemForm(request.POST or None, policy=policy, member=member, search=_opinion_search(request)),
         save=lambda data: problem_create(actor=request.user, meeting=meeting, member=member, **data),
         success="问题已保存",
         next_url=_next(request, "problems:problem_create", meeting, member, "problem"),
@@ -163,6 +168,7 @@ def problem_edit(request: HttpRequest, problem_id: int) -> HttpResponse:
         request.POST or None,
         policy=policy,
         member=member,
+        search=_opinion_search(request),
         initial={**{f: getattr(problem, f) for f in PROBLEM_FIELDS}, "opinions": linked},
     )
     # Links this user cannot choose (an opinion on another member, linked by the preparer) stay.

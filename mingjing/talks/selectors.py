@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from mingjing.accounts.policy import Ability
+from mingjing.lib.pagination import search_q
 from mingjing.meetings.dates import meeting_day
 from mingjing.meetings.models import Meeting
 from mingjing.meetings.selectors import get_meeting_record_for_user, meeting_roster
@@ -16,6 +17,27 @@ from mingjing.talks.models import Counterpart, Talk
 
 def talks_of_meeting(*, meeting: Meeting) -> QuerySet[Talk]:
     return Talk.objects.filter(meeting=meeting).select_related("member", "other_member", "division", "branch")
+
+
+def talk_keys_of_meeting(*, meeting: Meeting) -> list[Talk]:
+    """Every talk of the meeting with only what coverage reads (the list shows a page of them)."""
+    fields = ("meeting_id", "member_id", "other_member_id", "division_id", "branch_id", "counterpart_kind", "talk_date")
+    return list(Talk.objects.filter(meeting=meeting).only(*fields))
+
+
+def talk_filters(params: Any) -> dict[str, str]:
+    """The talk list's filters: `member` (a roster entry id: his talks, either side) and `q` (words
+    of the topics, the participants or the counterpart)."""
+    member = params.get("member", "")
+    return {"member": member if member.isdigit() else "", "q": params.get("q", "").strip()[:100]}
+
+
+def filter_talks(talks: QuerySet[Talk], *, member: str = "", q: str = "") -> QuerySet[Talk]:
+    if member:
+        talks = talks.filter(Q(member_id=int(member)) | Q(other_member_id=int(member)))
+    if q:
+        talks = talks.filter(search_q(q, ["topics", "participants", "liaison_unit", "other_member__name"]))
+    return talks.order_by("talk_date", "id")
 
 
 def get_talk_for_user(*, user: Any, pk: Any, ability: Ability = Ability.READ) -> Talk:

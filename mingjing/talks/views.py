@@ -14,11 +14,20 @@ from mingjing.accounts.policy import Ability, policy_for
 from mingjing.audit.selectors import history_for_object
 from mingjing.lib.forms import XlsxUploadForm, add_service_errors, filled_rows, rows_formset
 from mingjing.lib.http import xlsx_response
+from mingjing.lib.pagination import paginate
 from mingjing.lib.views import form_page
 from mingjing.lib.xlsx import write_sheet
-from mingjing.meetings.selectors import get_meeting_for_user
+from mingjing.meetings.selectors import get_meeting_for_user, meeting_roster
+from mingjing.organizations.models import TeamRole
 from mingjing.talks.forms import BulkTalkForm, TalkForm, bulk_form_kwargs
-from mingjing.talks.selectors import get_talk_for_user, talk_coverage, talks_of_meeting
+from mingjing.talks.selectors import (
+    filter_talks,
+    get_talk_for_user,
+    talk_coverage,
+    talk_filters,
+    talk_keys_of_meeting,
+    talks_of_meeting,
+)
 from mingjing.talks.services import (
     TALK_FIELDS,
     talk_delete,
@@ -32,12 +41,18 @@ from mingjing.talks.sheet import COLUMNS, import_notes, template_rows
 
 @login_required
 def talk_list(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Coverage over every talk, then the talk records a page at a time (by member, by words)."""
     meeting = get_meeting_for_user(user=request.user, pk=meeting_id)
-    talks = list(talks_of_meeting(meeting=meeting))
+    f = talk_filters(request.GET)
+    page = paginate(request, filter_talks(talks_of_meeting(meeting=meeting), **f))
     context = {
         "meeting": meeting,
-        "talks": talks,
-        "coverage": talk_coverage(meeting=meeting, talks=talks),
+        "talks": page,
+        "page": page,
+        "f": f,
+        "filtered": any(f.values()),
+        "roster": [e for e in meeting_roster(meeting=meeting) if e.team_role != TeamRole.NONE],
+        "coverage": talk_coverage(meeting=meeting, talks=talk_keys_of_meeting(meeting=meeting)),
         "policy": policy_for(user=request.user, meeting=meeting),
     }
     return render(request, "talks/list.html", context)

@@ -281,7 +281,15 @@ class OpinionEntryTest(OpinionsTestCase):
             self.assertContains(self.client.get(url), "意见9")
         add(10, 200)
         with self.assertNumQueries(len(small)):
-            self.assertContains(self.client.get(url), "意见199")
+            response = self.client.get(url)
+        self.assertNotContains(response, "意见199")  # 50 a page
+        self.assertContains(response, "page=2")
+        with self.assertNumQueries(len(small)):  # a later page, or a search, the same count
+            self.assertContains(self.client.get(url, {"page": "999"}), "意见199")
+        with self.assertNumQueries(len(small)):
+            response = self.client.get(url, {"q": "意见199"})
+        self.assertContains(response, "意见199")
+        self.assertNotContains(response, "意见198")
 
 
 class ImportTest(OpinionsTestCase):
