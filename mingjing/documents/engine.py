@@ -29,6 +29,7 @@ import io
 import re
 import threading
 import unicodedata
+import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
@@ -37,8 +38,14 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_BREAK
-from docx.oxml import OxmlElement
+from docx.opc.oxml import serialize_part_xml
+from docx.opc.package import Unmarshaller
+from docx.opc.part import Part, PartFactory, XmlPart
+from docx.opc.pkgreader import PackageReader
+from docx.opc.pkgwriter import _ContentTypesItem
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
+from docx.package import Package
 from docx.shared import Mm
 from docx.text.paragraph import Paragraph
 from lxml import etree
@@ -251,10 +258,61 @@ def _add_field(paragraph, instruction: str, placeholder: str, rpr_source) -> Non
 class Prepared:
     blob: bytes
     style_ids: dict[str, str]
+    reader: Any  # the package's parts as read once (python-docx PackageReader), unmarshalled per document
+    static: frozenset[str]  # parts every document shares untouched (styles, settings, footers …)
+    static_zip: bytes  # those parts, compressed once: a document's .docx is this plus its own parts
 
 
 _PREPARED: dict[tuple[str, bool], Prepared] = {}
 _PREPARED_LOCK = threading.Lock()
+_OWN_PARTS = frozenset({"/word/document.xml", "/docProps/core.xml"})  # parsed and written per document
+
+
+class _LazyXmlPart:
+    """Mixed into an XmlPart class: the XML is parsed only when something asks for it, and a part
+    nobody touched is written back as the bytes it was read from."""
+
+    @classmethod
+    def load(cls, partname, content_type, blob, package):
+        part = cls.__new__(cls)
+        Part.__init__(part, partname, content_type, package=package)
+        part._source = blob
+        return part
+
+    def __getattr__(self, name: str):
+        if name in ("_element", "_settings"):
+            element = self.__dict__["_element"] = parse_xml(self.__dict__["_source"])
+            self.__dict__["_settings"] = element
+            return element
+        raise AttributeError(name)
+
+    @property
+    def blob(self) -> bytes:
+        return serialize_part_xml(self._element) if "_element" in self.__dict__ else self._source
+
+    @property
+    def untouched(self) -> bool:
+        return "_element" not in self.__dict__
+
+
+_LAZY_CLASSES: dict[type, type] = {}
+
+
+def _part_factory(partname, content_type, reltype, blob, package):
+    cls = PartFactory._part_cls_for(content_type)
+    if partname in _OWN_PARTS or not issubclass(cls, XmlPart):
+        return cls.load(partname, content_type, blob, package)
+    lazy = _LAZY_CLASSES.get(cls)
+    if lazy is None:
+        lazy = _LAZY_CLASSES[cls] = type(f"Lazy{cls.__name__}", (_LazyXmlPart, cls), {})
+    return lazy.load(partname, content_type, blob, package)
+
+
+def _open(reader) -> Any:
+    """A python-docx Document from the prepared parts: only its body and core properties parsed."""
+    package = Package()
+    Unmarshaller.unmarshal(reader, package, _part_factory)
+    return package.main_document_part.document
 
 
 def prepared(fonts: str, landscape: bool) -> Prepared:
@@ -269,7 +327,19 @@ def prepared(fonts: str, landscape: bool) -> Prepared:
                 style_ids = _setup(doc, fonts=fonts, landscape=landscape)
                 buffer = io.BytesIO()
                 doc.save(buffer)
-                found = _PREPARED[key] = Prepared(buffer.getvalue(), style_ids)
+                blob = buffer.getvalue()
+                reader = PackageReader.from_file(io.BytesIO(blob))
+                parts = list(_open(reader).part.package.iter_parts())
+                static = frozenset(str(p.partname) for p in parts if isinstance(p, _LazyXmlPart) or (
+                    str(p.partname) not in _OWN_PARTS and not len(p.rels)))  # fmt: skip
+                zipped = io.BytesIO()
+                with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as z:
+                    for part in parts:
+                        if str(part.partname) in static:
+                            z.writestr(part.partname.membername, part.blob)
+                            if len(part.rels):
+                                z.writestr(part.partname.rels_uri.membername, part.rels.xml)
+                found = _PREPARED[key] = Prepared(blob, style_ids, reader, static, zipped.getvalue())
     return found
 
 
@@ -462,8 +532,8 @@ class OfficialDocument:
         self._counters = [0, 0, 0, 0, 0]  # per heading level, 1-based
         self._attached: list[tuple[str, Any]] = []  # appended attachments, written before the 版记
         self._imprint = None  # the 版记's table: not copied when this document is appended to another
-        package = prepared(self.fonts, landscape)
-        self._doc = Document(io.BytesIO(package.blob))
+        self._prepared = package = prepared(self.fonts, landscape)
+        self._doc = _open(package.reader)
         self._style_ids = package.style_ids
         self._body = self._doc.element.body
         self._body_end = self._body.find(qn("w:sectPr"))
@@ -914,8 +984,31 @@ class OfficialDocument:
         return self._doc
 
     def to_bytes(self) -> bytes:
+        """The .docx: the prepared package's shared parts as compressed once, plus this document's
+        own (its body, core properties, pictures, the content types and relationships). A shared part
+        something changed is written the ordinary way (python-docx's save)."""
+        package = self._doc.part.package
+        parts = list(package.iter_parts())
+        static = self._prepared.static
+        names = {str(p.partname) for p in parts}
+        shared_intact = static <= names and all(
+            p.untouched for p in parts if str(p.partname) in static and isinstance(p, _LazyXmlPart)
+        )
         buffer = io.BytesIO()
-        self._doc.save(buffer)
+        if not shared_intact:
+            self._doc.save(buffer)
+            return buffer.getvalue()
+        for part in parts:
+            part.before_marshal()
+        buffer.write(self._prepared.static_zip)
+        with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("[Content_Types].xml", _ContentTypesItem.from_parts(parts).blob)
+            z.writestr("_rels/.rels", package.rels.xml)
+            for part in parts:
+                if str(part.partname) not in static:
+                    z.writestr(part.partname.membername, part.blob)
+                    if len(part.rels):
+                        z.writestr(part.partname.rels_uri.membername, part.rels.xml)
         return buffer.getvalue()
 
 

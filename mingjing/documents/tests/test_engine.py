@@ -387,3 +387,18 @@ class SignatureKeepsWithTextTest(SimpleTestCase):
         at = texts.index("最后一段。")
         keeps = [p._p.pPr.find(qn("w:keepNext")) is not None for p in paragraphs[at - 1 : at + 4]]
         self.assertEqual(keeps, [False, True, True, True, False])  # 第一段 / 最后一段, blank, unit / date
+
+    def test_shared_parts_are_written_as_prepared_unless_a_builder_changed_one(self):
+        from mingjing.documents import engine
+
+        doc = OfficialDocument(title="通知")
+        doc.paragraph("正文。")
+        package = engine.prepared(doc.fonts, False)
+        with zipfile.ZipFile(io.BytesIO(doc.to_bytes())) as z, zipfile.ZipFile(io.BytesIO(package.static_zip)) as s:
+            for name in s.namelist():
+                self.assertEqual(z.read(name), s.read(name), name)
+            self.assertIn("正文。", z.read("word/document.xml").decode())
+        # A builder that reaches into a shared part (here the styles) gets its change saved.
+        doc = OfficialDocument(title="通知")
+        doc.docx.styles["GB Body"].font.italic = True
+        self.assertTrue(reopen(doc).styles["GB Body"].font.italic)
