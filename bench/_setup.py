@@ -32,11 +32,26 @@ def measure(run, runs: int) -> list[float]:
     return times
 
 
-def report(name: str, times: list[float], goal_seconds: float) -> None:
-    """Print the median of `times`, the runs, the goal and PASS or MISS."""
+def measure_cpu(run, runs: int) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU seconds of each of `runs` calls of `run()` (CPU time shows the work when
+    other processes load the machine; SQLite runs in the process, so it is counted too)."""
+    import time
+
+    times, cpu = [], []
+    for _ in range(runs):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        run()
+        times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return times, cpu
+
+
+def report(name: str, times: list[float], goal_seconds: float, cpu: list[float] | None = None) -> None:
+    """Print the median of `times`, the runs, the goal and PASS or MISS (and the median CPU time)."""
     import statistics
 
     median = statistics.median(times)
     runs = ", ".join(f"{t:.2f}" for t in times)
     verdict = "PASS" if median < goal_seconds else "MISS"
-    print(f"{name}: median {median:.2f} s (runs: {runs}); goal < {goal_seconds:g} s: {verdict}")
+    cpu_note = f"; CPU median {statistics.median(cpu):.2f} s" if cpu else ""
+    print(f"{name}: median {median:.2f} s (runs: {runs}{cpu_note}); goal < {goal_seconds:g} s: {verdict}")

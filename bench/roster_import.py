@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 
-from _setup import django_with_fresh_db, measure, report
+from _setup import django_with_fresh_db, measure_cpu, report
 
 django_with_fresh_db()
 
@@ -64,9 +64,11 @@ def main() -> None:
     sheet = roster_sheet(ROWS)
     units = [new_unit(n) for n in range(RUNS)]
     runs = iter(units)
-    times = measure(lambda: roster_import(actor=None, organization=next(runs), fileobj=io.BytesIO(sheet)), RUNS)
+    times, cpu = measure_cpu(
+        lambda: roster_import(actor=None, organization=next(runs), fileobj=io.BytesIO(sheet)), RUNS
+    )
     assert all(Person.objects.filter(organization=u).count() == ROWS for u in units)
-    report(f"roster import, {ROWS} new people", times, GOAL_SECONDS)
+    report(f"roster import, {ROWS} new people", times, GOAL_SECONDS, cpu)
 
     changed = [edited(roster_export_xlsx(organization=u)) for u in units]
     runs = iter(zip(units, changed, strict=True))
@@ -76,8 +78,8 @@ def main() -> None:
         result = roster_import(actor=None, organization=unit, fileobj=io.BytesIO(data))
         assert result.updated == ROWS, result
 
-    times = measure(update, RUNS)
-    report(f"roster import, its own export edited, {ROWS} people updated", times, GOAL_SECONDS)
+    times, cpu = measure_cpu(update, RUNS)
+    report(f"roster import, its own export edited, {ROWS} people updated", times, GOAL_SECONDS, cpu)
 
 
 if __name__ == "__main__":

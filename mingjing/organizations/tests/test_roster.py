@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
+import zipfile
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook, load_workbook
 
 from mingjing.audit.models import AuditEvent
+from mingjing.lib import xlsx as xlsx_module
 from mingjing.lib.xlsx import XlsxError, read_sheet, write_sheet
 from mingjing.organizations.models import Person, TeamRole
 from mingjing.organizations.roster import (
@@ -302,6 +308,75 @@ class LargeImportTests(RosterTestBase):
         self.assertEqual(AuditEvent.objects.filter(event_type="roster.imported").count(), 1)
 
 
+class ThousandsOfRowsTests(RosterTestBase):
+    """Rosters above the old limit of 5,000 rows: imported in bulk, all or nothing."""
+
+    ROWS = 6_000  # above the old limit of 5,000
+
+    def rows(self) -> list[list]:
+        return [
+            [f"人员{i:05d}", "科员", "", "", "办公室、财务科" if i % 3 == 0 else "", "", "机关第一党支部", "是"]
+            for i in range(self.ROWS)
+        ]
+
+    def test_rows_above_the_old_limit_are_imported_and_their_export_imports_back(self):
+        already = Person.objects.filter(organization=self.unit).count()
+        with self.assertNumQueriesLessThan(200):
+            result = self.import_rows(self.rows())
+        self.assertEqual(result, RosterImportResult(created=self.ROWS, updated=0, unchanged=0))
+        people = snapshot(self.unit)
+        self.assertEqual(len(people), already + self.ROWS)
+        self.assertEqual(
+            people["人员05997"], ("科员", TeamRole.NONE, 0, ("办公室", "财务科"), None, self.branch.pk, True)
+        )
+        self.assertEqual(people["人员05998"][3], ())
+
+        # The export, one person's 分管科室 and another's 在职 edited, imports back: exactly they change.
+        wb = load_workbook(io.BytesIO(roster_export_xlsx(organization=self.unit)))
+        ws = wb.active
+        by_name = {row[0].value: row for row in ws.iter_rows(min_row=2)}
+        by_name["人员05997"][COLUMNS.index("分管科室")].value = "财务科"
+        by_name["人员00001"][COLUMNS.index("在职")].value = "否"
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        buffer.seek(0)
+        result = roster_import(actor=self.user, organization=self.unit, fileobj=buffer)
+        self.assertEqual(result, RosterImportResult(created=0, updated=2, unchanged=already + self.ROWS - 2))
+        after = snapshot(self.unit)
+        self.assertEqual(after["人员05997"][3], ("财务科",))
+        self.assertFalse(after["人员00001"][6])
+        self.assertEqual(
+            {k: v for k, v in after.items() if k not in ("人员05997", "人员00001")},
+            {k: v for k, v in people.items() if k not in ("人员05997", "人员00001")},
+        )
+        self.assertEqual(
+            [e.extra for e in AuditEvent.objects.filter(event_type="roster.imported").order_by("pk")],
+            [{"created": self.ROWS, "updated": 0}, {"created": 0, "updated": 2}],
+        )
+
+    def test_one_bad_row_among_thousands_changes_nothing(self):
+        rows = self.rows()
+        rows[5_500][COLUMNS.index("负责科室")] = "信访科"
+        before = snapshot(self.unit)
+        with self.assertRaises(RosterImportError) as caught:
+            self.import_rows(rows)
+        self.assertEqual(
+            caught.exception.errors, ["第5502行「负责科室」：本单位没有名为“信访科”的科室，请先在单位页面添加"]
+        )
+        self.assertEqual(snapshot(self.unit), before)
+        self.assertFalse(AuditEvent.objects.filter(event_type="roster.imported").exists())
+
+    def assertNumQueriesLessThan(self, most: int):
+        test = self
+
+        class Context(CaptureQueriesContext):
+            def __exit__(self, *exc):
+                super().__exit__(*exc)
+                test.assertLess(len(self.captured_queries), most, "the import runs queries per row")
+
+        return Context(connection)
+
+
 class XlsxHelperTests(TestCase):
     def test_read_sheet_values(self):
         data = xlsx(
@@ -328,3 +403,133 @@ class XlsxHelperTests(TestCase):
         ws = load_workbook(io.BytesIO(data)).active
         self.assertEqual([c.value for c in ws["A"]], ["h", "'=1", "'+1", "'-1", "'@a", -1, "ok"])
         self.assertTrue(all(c.data_type != "f" for c in ws["A"]))
+
+    def test_the_fast_reader_gives_what_openpyxl_gives(self):
+        wb = Workbook()
+        ws = wb.active
+        ws.append(["文本", "整数", "小数", "是否", "日期", "时间", "公式", "大数"])
+        ws.append(["甲\n乙", 3, 2.5, True, dt.datetime(2026, 11, 2), dt.time(9, 30), "=1+1", 1e20])
+        ws.append([" 丙 ", -7, 0.1, False, dt.date(2026, 1, 5), dt.timedelta(hours=30), "'=x", None])
+        ws["B7"] = "隔行"
+        wb.create_sheet("第二张").append(["不读"])
+        data = save(wb)
+        # openpyxl writes text in the cell (inline); Excel and WPS write a shared strings table,
+        # where a string may be runs of rich text with a phonetic guide (not part of the text).
+        shared = rewrite(
+            data,
+            {
+                "xl/sharedStrings.xml": lambda _: SHARED_STRINGS.encode(),
+                "xl/_rels/workbook.xml.rels": lambda xml: xml.replace(
+                    b"</Relationships>", SHARED_REL + b"</Relationships>"
+                ),
+                "[Content_Types].xml": lambda xml: xml.replace(b"</Types>", SHARED_TYPE + b"</Types>"),
+                "xl/worksheets/sheet1.xml": lambda xml: re.sub(
+                    rb'<c r="B7" t="inlineStr">.*?</c>', b'<c r="B7" t="s"><v>1</v></c>', xml
+                ),
+            },
+        )
+        for sheet in (data, shared):
+            self.assertEqual(read_sheet(sheet), self.read_with_openpyxl(sheet))
+        self.assertEqual(
+            read_sheet(shared),
+            [
+                (
+                    2,
+                    {
+                        "文本": "甲\n乙",
+                        "整数": "3",
+                        "小数": "2.5",
+                        "是否": "是",
+                        "日期": "2026-11-02",
+                        "时间": "09:30:00",
+                        "公式": "",
+                        "大数": "100000000000000000000",
+                    },
+                ),
+                (
+                    3,
+                    {
+                        "文本": "丙",
+                        "整数": "-7",
+                        "小数": "0.1",
+                        "是否": "否",
+                        "日期": "2026-01-05",
+                        "时间": "1 day, 6:00:00",
+                        "公式": "=x",
+                        "大数": "",
+                    },
+                ),
+                (
+                    7,
+                    {
+                        "文本": "",
+                        "整数": "隔行",
+                        "小数": "",
+                        "是否": "",
+                        "日期": "",
+                        "时间": "",
+                        "公式": "",
+                        "大数": "",
+                    },
+                ),
+            ],
+        )
+
+    def test_a_sheet_the_fast_reader_does_not_know_is_read_by_openpyxl(self):
+        data = save_rows([["名称", "数"], ["a", 1], ["b", 2]])
+        with_dtd = rewrite(
+            data,
+            {"xl/worksheets/sheet1.xml": lambda xml: xml.replace(b"<worksheet", b"<!DOCTYPE worksheet><worksheet", 1)},
+        )
+        with zipfile.ZipFile(io.BytesIO(with_dtd)) as archive, self.assertRaises(ValueError):
+            list(xlsx_module._fast_rows(archive))
+        self.assertEqual(read_sheet(with_dtd), [(2, {"名称": "a", "数": "1"}), (3, {"名称": "b", "数": "2"})])
+
+    @staticmethod
+    def read_with_openpyxl(data: bytes):
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        rows = enumerate(wb.worksheets[0].iter_rows(values_only=True), start=1)
+        return xlsx_module._read_rows(rows, required=(), max_rows=None)
+
+
+def save(wb) -> bytes:
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def save_rows(rows) -> bytes:
+    wb = Workbook()
+    for row in rows:
+        wb.active.append(row)
+    return save(wb)
+
+
+SHARED_STRINGS = (
+    '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="2" uniqueCount="2">'
+    "<si><t>共享</t></si>"
+    '<si><r><t>隔</t></r><r><rPr><b/></rPr><t>行</t></r><rPh sb="0" eb="1"><t>ge</t></rPh></si></sst>'
+)
+SHARED_REL = (
+    b'<Relationship Id="rIdShared" Target="sharedStrings.xml" '
+    b'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/>'
+)
+SHARED_TYPE = (
+    b'<Override PartName="/xl/sharedStrings.xml" '
+    b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+)
+
+
+def rewrite(data: bytes, changes: dict) -> bytes:
+    """The .xlsx with parts changed (or added) by `changes[name](bytes) -> bytes`."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        names = [info.filename for info in source.infolist()]
+        for name in [*names, *(n for n in changes if n not in names)]:
+            content = source.read(name) if name in names else b""
+            if name in changes:
+                changed = changes[name](content)
+                assert changed != content, f"{name} was not changed"
+                content = changed
+            target.writestr(name, content)
+    return out.getvalue()
