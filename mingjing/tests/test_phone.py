@@ -93,3 +93,25 @@ class PhoneWidthTest(BrowserTestCase):
         expect(nav).to_be_visible()
         nav.get_by_role("link", name="我的整改").click()
         page.wait_for_url("**/my/rectification/")
+
+
+class TopBarCountTest(BrowserTestCase):
+    def test_home_page_counts_its_todos_once(self) -> None:
+        """The home page lists the to-dos: the top bar takes their count from it, no second request."""
+        from playwright.sync_api import expect
+
+        page = self.new_page()
+        self.login(page, "demo-principal")
+        asked: list[str] = []
+        page.on("request", lambda request: asked.append(request.url))
+        page.goto("/")
+        page.wait_for_load_state("networkidle")
+        listed = page.locator("section.todo li").count()
+        self.assertGreater(listed, 0)
+        expect(page.locator("#todo-count .badge")).to_have_text(str(listed))
+        self.assertFalse([u for u in asked if "/todo/count/" in u], asked)
+        self.assertTrue([u for u in asked if "/reminders/count/" in u], asked)
+        # Elsewhere the count is fetched after the page.
+        page.goto("/my/rectification/")
+        expect(page.locator("#todo-count .badge")).to_have_text(str(listed))
+        self.assertTrue([u for u in asked if "/todo/count/" in u], asked)
