@@ -485,8 +485,8 @@ def _materials_text(ctx: Context, principal: RosterEntry | None, counts) -> str:
     text += "。"
     team_row = counts.by_owner.get(None)
     team_n = team_row.total if team_row else 0
-    sources = problem_sources(meeting)
-    text += f.say("problem_sources", "对{sources}等渠道发现的问题进行了系统梳理，", sources="、".join(sources))
+    sources = [SOURCE_PHRASES.get(label, f"{label}发现的问题") for label in problem_sources(meeting)]
+    text += f.say("problem_sources", "对{sources}等进行了系统梳理，", sources="、".join(sources))
     team_measures, member_measures = measure_counts(meeting)
     if counts.total:
         text += f.say("problems", "领导班子查摆问题{team}个", team=team_n)
@@ -498,6 +498,19 @@ def _materials_text(ctx: Context, principal: RosterEntry | None, counts) -> str:
     directions = [m.heading.strip().rstrip("。") for m in measures_of(meeting, None) if m.heading.strip()]
     text += f.say("directions", "，明确了{points}等努力方向", points="".join(f"“{d}”" for d in directions))
     return text + "。"
+
+
+# How seed 003 names where problems came from (by the source's label in the catalogue).
+SOURCE_PHRASES = {
+    "征求意见": "征求意见中群众反映的问题",
+    "谈心谈话": "谈心谈话指出的问题",
+    "学习研讨": "学习研讨中查摆的问题",
+    "巡视巡察、审计等反馈": "巡视巡察、审计等反馈的问题",
+    "上级通报": "上级通报的问题",
+    "自己查摆": "自己查摆的问题",
+    "对照党章党规": "对照党章党规找出的问题",
+    "调研": "调研发现的问题",
+}
 
 
 def _on(day: dt.date | None) -> str:
@@ -700,18 +713,33 @@ def _rectification_text(ctx: Context, name: str) -> str:
     carried = sum(1 for r in ledger.rows if r.item.carried_from_id)
     if carried:
         text += f"上述事项中，结转上年度未完成事项{carried}项。"
-    total = ledger.total
+    states = Counter(_state_on(r.item, ctx.on) for r in ledger.rows)
+    overdue = sum(
+        1
+        for r in ledger.rows
+        if _state_on(r.item, ctx.on) == IN_PROGRESS and r.item.deadline and r.item.deadline < ctx.on
+    )
     parts = [
-        f"已销号{total.closed}项" if total.closed else "",
-        f"正在整改{total.open - total.long_term}项" if total.open - total.long_term else "",
-        f"需长期坚持{total.long_term}项" if total.long_term else "",
-        f"已结转到下一年度整改台账{total.carried}项" if total.carried else "",
+        f"已销号{states[DONE]}项" if states[DONE] else "",
+        f"正在整改{states[IN_PROGRESS]}项" if states[IN_PROGRESS] else "",
+        f"需长期坚持{states[LONG_TERM]}项" if states[LONG_TERM] else "",
+        f"已结转到下一年度整改台账{states[CARRIED]}项" if states[CARRIED] else "",
     ]
     parts = [p for p in parts if p]
     if parts:
         text += f"截至{cn_date(ctx.on)}，" + "，".join(parts)
-        text += f"（其中{total.overdue}项已超过整改时限）。" if total.overdue else "。"
+        text += f"（其中{overdue}项已超过整改时限）。" if overdue else "。"
     return text
+
+
+def _state_on(item, on: dt.date) -> str:
+    """An item's state as of the report's date: closed only if closed by then; carried on only when
+    the report is dated today or later (before, it was still being rectified)."""
+    if item.status == "closed" and item.closed_on and item.closed_on <= on:
+        return DONE
+    if item.status == "carried" and on >= today():
+        return CARRIED
+    return LONG_TERM if item.long_term else IN_PROGRESS
 
 
 def _specified(items) -> str:

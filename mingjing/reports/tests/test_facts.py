@@ -80,7 +80,7 @@ CASES: dict[str, Case] = {
         material__meeting=t.meeting, material__owner__isnull=True).update(body="")),
     "problems": Case("meeting", "领导班子查摆问题3个", lambda t: Problem.objects.filter(
         meeting=t.meeting).delete(), "撰写对照检查材料。"),
-    "problem_sources": Case("meeting", "等渠道发现的问题", lambda t: Problem.objects.filter(
+    "problem_sources": Case("meeting", "征求意见中群众反映的问题等进行了系统梳理", lambda t: Problem.objects.filter(
         meeting=t.meeting).update(source="")),
     "measures": Case("meeting", "制定整改措施2条", lambda t: Measure.objects.filter(meeting=t.meeting).delete()),
     "directions": Case("meeting", "等努力方向", lambda t: Measure.objects.filter(meeting=t.meeting).delete()),

@@ -179,19 +179,22 @@ class ReportContentTest(ReportTestCase):
                       supervisors)  # fmt: skip
         summary = paragraph(lines, "会议最后，张明同志作总结讲话：")
         self.assertIn("一要持续提高政治站位。二要持续抓好整改落实。", summary)  # not “一要一要…”
-        # The ledger, counted as of today.
-        items = RectificationItem.objects.filter(meeting=meeting)
-        closed = items.filter(status=Status.CLOSED).count()
-        carried = items.filter(status=Status.CARRIED).count()  # counted once: in next year's ledger
-        rectification = paragraph(lines, "（一）制订整改方案和整改清单。")  # no revision recorded: first
-        self.assertIn(f"列出整改事项{items.filter(owner=None).count()}项", rectification)
-        self.assertIn(f"已销号{closed}项", rectification)
-        self.assertEqual(items.count() - closed - carried, 0)
-        self.assertNotIn("正在整改0项", rectification)
-        self.assertIn(f"已结转到下一年度整改台账{carried}项", rectification)
-        # Dated the day the 报送情况报告 step was completed.
+        # The ledger, counted as of the report's own date (the day the 报送情况报告 step was completed):
+        # items closed or carried on after it were still being rectified then.
         step = StepCompletion.objects.get(meeting=meeting, step="report")
-        self.assertEqual(lines[-1], f"{step.completed_on.year}年{step.completed_on.month}月{step.completed_on.day}日")
+        on = step.completed_on
+        self.assertEqual(lines[-1], f"{on.year}年{on.month}月{on.day}日")
+        items = RectificationItem.objects.filter(meeting=meeting)
+        closed = items.filter(status=Status.CLOSED, closed_on__lte=on).count()
+        long_term = items.exclude(status=Status.CLOSED, closed_on__lte=on).filter(long_term=True).count()
+        rectification = next(line for line in lines if "制订整改方案和整改清单。" in line)
+        self.assertIn(f"列出整改事项{items.filter(owner=None).count()}项", rectification)
+        self.assertIn(f"截至{on.year}年{on.month}月{on.day}日，", rectification)
+        self.assertIn(f"正在整改{items.count() - closed - long_term}项", rectification)
+        if closed:
+            self.assertIn(f"已销号{closed}项", rectification)
+        self.assertNotIn("已结转", rectification)  # carried on later, after the report
+        self.assertNotIn("0项", rectification)
 
     def test_a_removed_fact_prints_daixubuchong_where_it_was(self):
         self.login("preparer")
