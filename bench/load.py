@@ -163,6 +163,8 @@ def main() -> None:
         raise SystemExit("no request was answered")
     q = statistics.quantiles(times, n=100)
     p50, p95, p99 = statistics.median(times), q[94], q[98]
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"load: machine load average {load:.1f} on {os.cpu_count()} cores (fair figures need a calm machine)")
     print(
         f"load: {USERS} users, {THINK:g} s think time, {WORKERS} worker(s), {DURATION:g} s: "
         f"{len(times)} requests, {len(times) / DURATION:.1f} req/s, errors {len(errors)}"
