@@ -12,6 +12,7 @@ The judging itself is in `selectors.py` (many meetings at once, a fixed number o
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,7 +89,16 @@ def is_hope_only(text: str) -> bool:
 
     The word lists are the meeting record's (`minutes.rules`, each replaceable by a setting), read
     clause by clause here: "要进一步加强学习，目前对新理论学得不深" names a problem in its second clause."""
+    return hope_classifier()(text)
+
+
+def hope_classifier() -> Callable[[str], bool]:
+    """`is_hope_only` with the word lists read once (for judging many criticisms)."""
     openers = tuple(minutes_setting("SUGGESTION_OPENERS", SUGGESTION_OPENERS))
-    words = tuple(minutes_setting("PROBLEM_WORDS", PROBLEM_WORDS))
-    clauses = [c.strip(" 、“”\"'　") for c in CLAUSE_END.split(text or "")]
-    return not any(c and not c.startswith(openers) and any(w in c for w in words) for c in clauses)
+    problem = re.compile("|".join(map(re.escape, minutes_setting("PROBLEM_WORDS", PROBLEM_WORDS))))
+
+    def hope_only(text: str) -> bool:
+        clauses = (c.strip(" 、“”\"'　") for c in CLAUSE_END.split(text or ""))
+        return not any(c and not c.startswith(openers) and problem.search(c) for c in clauses)
+
+    return hope_only

@@ -15,6 +15,7 @@ the work still undone; the report rule once its deadline has.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,7 +44,7 @@ from .rules import (
     RULES,
     STATUS_LABELS,
     days_setting,
-    is_hope_only,
+    hope_classifier,
     quorum_share,
     rule_settings,
 )
@@ -59,8 +60,15 @@ class RuleResult:
     threshold: str  # "提前15天", "2/3" … ("" when the rule has none)
     status: str
     details: str
-    url: str
+    url_name: str
+    meeting_id: int
     fix_label: str
+
+    @property
+    def url(self) -> str:
+        """Where it is fixed (reversed when shown: a list of many meetings needs only the counts)."""
+        url = reverse(self.url_name, args=[self.meeting_id])
+        return url + "#step-report" if self.code == "report_deadline" else url
 
     @property
     def status_label(self) -> str:
@@ -191,8 +199,8 @@ def _gather(meetings: list[Meeting]) -> dict[int, _Facts]:
 class _Judge:
     """The rules for one meeting, from its facts."""
 
-    def __init__(self, meeting: Meeting, facts: _Facts, on: dt.date) -> None:
-        self.meeting, self.facts, self.on = meeting, facts, on
+    def __init__(self, meeting: Meeting, facts: _Facts, on: dt.date, hope_only: Callable[[str], bool]) -> None:
+        self.meeting, self.facts, self.on, self.hope_only = meeting, facts, on, hope_only
         self.config = meeting.config
         self.settings = rule_settings(self.config)
         self.day = meeting.planned_date
@@ -268,7 +276,7 @@ class _Judge:
         for giver, receiver, text in self.facts.criticisms:
             if giver is None:
                 continue
-            if is_hope_only(text):
+            if self.hope_only(text):
                 hopes += 1
             else:
                 counted.add((giver, receiver))
@@ -362,19 +370,18 @@ class _Judge:
         return "", OK, f"{total}项均已明确责任人和时限"
 
 
-def judge(meeting: Meeting, facts: _Facts, on: dt.date) -> MeetingCompliance:
-    j = _Judge(meeting, facts, on)
+def judge(meeting: Meeting, facts: _Facts, on: dt.date, hope_only: Callable[[str], bool]) -> MeetingCompliance:
+    j = _Judge(meeting, facts, on, hope_only)
     result = MeetingCompliance(meeting=meeting)
     for rule in RULES:
         s = j.settings[rule.code]
-        url = reverse(rule.url_name, args=[meeting.pk])
-        if rule.code == "report_deadline":
-            url += "#step-report"
         if not s.get("enabled", True):
             threshold, status, details = "", OFF, "本年度配置未启用此项检查"
         else:
             threshold, status, details = getattr(j, rule.code)(s)
-        result.results.append(RuleResult(rule.code, rule.name, threshold, status, details, url, rule.fix_label))
+        result.results.append(
+            RuleResult(rule.code, rule.name, threshold, status, details, rule.url_name, meeting.pk, rule.fix_label)
+        )
     return result
 
 
@@ -384,7 +391,8 @@ def compliance_for_meetings(meetings: list[Meeting], *, on: dt.date | None = Non
         return {}
     on = on or today()
     facts = _gather(meetings)
-    return {m.pk: judge(m, facts[m.pk], on) for m in meetings}
+    hope_only = hope_classifier()
+    return {m.pk: judge(m, facts[m.pk], on, hope_only) for m in meetings}
 
 
 def meeting_compliance(*, meeting: Meeting, on: dt.date | None = None) -> MeetingCompliance:

@@ -6,4 +6,5 @@ app_name = "oversight"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("export/", views.export, name="export"),
+    path("summary/", views.summary, name="summary"),
 ]

@@ -12,7 +12,14 @@ from mingjing.audit.services import audit_record
 from mingjing.lib.dates import cn_date, today
 from mingjing.lib.http import xlsx_response
 from mingjing.lib.xlsx import write_sheet
-from mingjing.oversight.selectors import SORT_LABELS, STATES, oversight_units, oversight_years, overview_rows
+from mingjing.oversight.selectors import (
+    SORT_LABELS,
+    STATES,
+    add_compliance,
+    oversight_units,
+    oversight_years,
+    overview_rows,
+)
 from mingjing.yearconfigs.models import MeetingKind
 
 PAGE_SIZE = 50
@@ -27,6 +34,7 @@ HEADERS = [
     "整改事项总数",
     "已销号",
     "逾期未销号",
+    "不符合的合规检查项",
 ]
 
 
@@ -66,6 +74,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     f = _filters(request)
     rows, units = _rows(request, f)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    add_compliance(page.object_list)  # the rows shown only: the rules are judged for their meetings at once
     # Units with units below them in reach: the subtree choices (a few, not every unit).
     with_children = {u.parent_id for u in units}
     parents = [u for u in units if u.pk in with_children]
@@ -88,7 +97,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 @login_required
 def export(request: HttpRequest) -> HttpResponse:
     f = _filters(request)
-    rows, _ = _rows(request, f)
+    rows = add_compliance(_rows(request, f)[0])
     content = write_sheet(
         HEADERS,
         (
@@ -103,6 +112,7 @@ def export(request: HttpRequest) -> HttpResponse:
                 r.items_total,
                 r.items_closed,
                 r.items_overdue,
+                "" if r.rules_broken is None else r.rules_broken,
             ]
             for r in rows
         ),
@@ -111,3 +121,29 @@ def export(request: HttpRequest) -> HttpResponse:
     with transaction.atomic():
         audit_record(actor=request.user, event_type="oversight.exported", extra={"count": len(rows), "year": f["year"]})
     return xlsx_response(content, f"民主生活会总览-{f['year']}.xlsx")
+
+
+@login_required
+def summary(request: HttpRequest) -> HttpResponse:
+    """The same figures as a printable table (汇总表) for the 组织部's own report: every row, no pages."""
+    f = _filters(request)
+    rows = add_compliance(_rows(request, f)[0])
+    context = {
+        "f": f,
+        "rows": rows,
+        "kind_label": MeetingKind(f["kind"]).label,
+        "today": today(),
+        "totals": {
+            "units": len(rows),
+            "meetings": sum(1 for r in rows if r.meeting),
+            "held": sum(1 for r in rows if r.held_on),
+            "reported": sum(1 for r in rows if r.report_on),
+            "report_late": sum(1 for r in rows if r.report_late),
+            "late": sum(1 for r in rows if r.lateness == "red"),
+            "with_broken_rules": sum(1 for r in rows if r.rules_broken),
+            "items_total": sum(r.items_total for r in rows),
+            "items_closed": sum(r.items_closed for r in rows),
+            "items_overdue": sum(r.items_overdue for r in rows),
+        },
+    }
+    return render(request, "oversight/summary.html", context)

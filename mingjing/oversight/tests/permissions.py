@@ -6,4 +6,5 @@ OVERVIEW = (200, 200, 200, 200, 403, 200, 200, 302)
 ROWS = {
     "oversight:overview": [GET(OVERVIEW), GET(OVERVIEW, query={"year": "2025", "sort": "lateness", "state": "late"})],
     "oversight:export": [GET(OVERVIEW)],
+    "oversight:summary": [GET(OVERVIEW), GET(OVERVIEW, query={"year": "2024", "kind": "annual"})],
 }
