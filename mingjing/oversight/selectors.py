@@ -139,13 +139,14 @@ def overview_rows(
     if subtree is not None:
         year_meetings = year_meetings.filter(organization_id__in=list(by_unit))
     meetings = list(
-        year_meetings.select_related("config")
-        .only(
-            "id", "organization_id", "title", "planned_date", "archived_on", "entered_after", "kind",
-            "config__id", "config__plan_lead_days", "config__report_deadline_days", "config__compliance_rules",
-        )
-        .order_by("planned_date", "id")
-    )  # fmt: skip
+        year_meetings.only(
+            "id", "organization_id", "config_id", "title", "planned_date", "archived_on", "entered_after", "kind"
+        ).order_by("planned_date", "id")
+    )
+    # The few year configurations once, not one copy per meeting (thousands of rows to build).
+    configs = YearConfig.objects.in_bulk({m.config_id for m in meetings})
+    for m in meetings:
+        m.config = configs[m.config_id]
     chosen: dict[int, Meeting] = {}
     for m in meetings:
         row = by_unit[m.organization_id]
@@ -182,6 +183,7 @@ def overview_rows(
     }
 
     report_step = STEP_BY_KEY["report"]
+    timelines: dict[tuple, list] = {}
     for row in by_unit.values():
         m = row.meeting
         if m is None:
@@ -193,14 +195,19 @@ def overview_rows(
         step = current_step(done)
         row.step_index = STEPS.index(step) if step else len(STEPS)
         row.state = "已归档" if m.archived_on else (step.label if step else "已全部完成")
-        views = build_timeline(
-            planned_date=m.planned_date,
-            config=m.config,
-            completed=done,
-            responsible={},
-            today=on,
-            entered_after=m.entered_after,
-        )
+        # Meetings with the same date, configuration and steps done share one timeline (a superior's
+        # units often meet on the dates he sets, and the meetings not begun have no step done).
+        key = (m.planned_date, m.config_id, m.entered_after, tuple(sorted(done.items())))
+        views = timelines.get(key)
+        if views is None:
+            views = timelines[key] = build_timeline(
+                planned_date=m.planned_date,
+                config=m.config,
+                completed=done,
+                responsible={},
+                today=on,
+                entered_after=m.entered_after,
+            )
         late = [v for v in views if v.state == LATE]
         row.late_steps = [v.step.label for v in late]
         row.late_days = max((v.late_days for v in late), default=0)
