@@ -92,7 +92,8 @@ def _body(user: Any, notes: list[Notification]) -> str:
     order = [Level.RED, Level.YELLOW, Level.TODO]
     for i, n in enumerate(sorted(notes, key=lambda n: order.index(n.level)), start=1):
         mark = f"（{n.mark}）" if n.mark else ""
-        lines += [f"{i}. {LEVEL_TAGS.get(n.level, '')}{n.text}{mark}", f"   {settings.BASE_URL}{n.url}"]
+        where = f"{settings.BASE_URL}{n.url}" if settings.BASE_URL else f"登录明镜后打开 {n.url}"
+        lines += [f"{i}. {LEVEL_TAGS.get(n.level, '')}{n.text}{mark}", f"   {where}"]
     lines += ["", "如不需要邮件提醒，可在明镜“我的提醒”页面关闭。", "（本邮件由明镜自动发送，请勿回复）"]
     return "\n".join(lines)
 

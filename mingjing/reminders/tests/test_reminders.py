@@ -105,6 +105,13 @@ class RemindTest(BaseTestCase):
             ],
         )
 
+    def test_the_mail_names_the_full_address_when_the_site_has_one(self) -> None:
+        item = self.item()
+        with self.settings(BASE_URL="https://mj.example.gov.cn"):
+            run(DAY)
+        item_url = "https://mj.example.gov.cn" + reverse("rectification:item", args=[item.pk])
+        self.assertIn(item_url, mails_about(TEXT, "member@example.gov.cn")[0].body)
+
     def test_an_item_closed_in_between_is_not_reminded(self) -> None:
         item = self.item(deadline=DEADLINE + dt.timedelta(days=10))  # no reminder yet on DAY
         run(DAY)
