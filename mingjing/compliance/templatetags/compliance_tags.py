@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import template
 
+from mingjing.compliance.rules import RULES, quorum_share, rule_settings
 from mingjing.compliance.selectors import meeting_compliance
 
 register = template.Library()
@@ -13,3 +14,18 @@ register = template.Library()
 @register.inclusion_tag("compliance/block.html")
 def compliance_block(meeting) -> dict:
     return {"meeting": meeting, "compliance": meeting_compliance(meeting=meeting)}
+
+
+@register.simple_tag
+def compliance_settings(config) -> str:
+    """The configuration's compliance rules in one line: "到会不少于2/3；谈心谈话会前全覆盖；……；未启用：…"."""
+    s = rule_settings(config)
+    numerator, denominator = quorum_share(s["quorum"]["share"])
+    parts = [f"到会人数不少于{numerator}%" if denominator == 100 else f"到会人数不少于{numerator}/{denominator}"]
+    for code, label in (("talk_coverage", "谈心谈话全覆盖"), ("outline_approval", "发言提纲审核通过")):
+        days = s[code]["days_before"]
+        parts.append(f"{label}须在会前{days}天" if days else f"{label}须在会前")
+    off = [r.name for r in RULES if not s[r.code].get("enabled", True)]
+    if off:
+        parts.append("未启用：" + "、".join(off))
+    return "；".join(parts)

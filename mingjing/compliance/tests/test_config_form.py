@@ -64,6 +64,9 @@ class ConfigFormTest(BaseTestCase):
         row = self.quorum_row()
         self.assertIn("不符合", row)
         self.assertIn("90%", row)
+        detail = self.client.get(reverse("yearconfigs:detail", args=[self.config.pk]))
+        self.assertContains(detail, "到会人数不少于90%；谈心谈话全覆盖须在会前3天")
+        self.assertContains(detail, "未启用：相互批评全覆盖且点出问题")
         # Back to the defaults: nothing stored.
         self.edit(compliance_quorum="2/3", compliance_talks_days="0")
         self.config.refresh_from_db()
