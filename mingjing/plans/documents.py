@@ -167,8 +167,9 @@ def build_plan(meeting: Meeting, member: RosterEntry | None, overrides: dict[str
             widths=[14, 52, 22, 34, 34],
             align=["c", "l", "c", "c", "c"],
         )
-    doc.signature(unit.name, dated_on(overrides) or plan.agreed_on)  # the user's 成文日期, else the day agreed
-    doc.imprint(issuer=unit.name, date=plan.agreed_on)
+    signed = dated_on(overrides) or plan.agreed_on  # the user's 成文日期, else the day agreed
+    doc.signature(unit.name, signed)
+    doc.imprint(issuer=unit.name, date=signed)  # 印发 the day it is signed
     return doc
 
 
@@ -239,13 +240,16 @@ def build_request(meeting: Meeting, member: RosterEntry | None, overrides: dict[
     )
     doc.paragraph(CLOSING)
     doc.attachments([plan.title if plan else MISSING])
-    doc.signature(unit.name, dated_on(overrides) or (sent.sent_on if sent else None))
+    signed = dated_on(overrides) or (sent.sent_on if sent else None)
+    doc.signature(unit.name, signed)
     doc.paragraph(
         fill("（联系人：{name}；联系电话：{phone}）", name=None, phone=None), key="contact", label="联系人和电话"
     )
     if plan is not None and section_on(overrides, ATTACHMENT_SECTION):
         doc.append_document(build_plan(meeting, None, plan_overrides(meeting)), label="附件")
-    doc.imprint(issuer=unit.name, date=sent.sent_on if sent else None)
+    # 印发日期: the day it was sent, never before the 成文日期.
+    printed = max(d for d in (signed, sent.sent_on if sent else None) if d) if signed or sent else None
+    doc.imprint(issuer=unit.name, date=printed)
     return doc
 
 
