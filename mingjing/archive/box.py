@@ -34,6 +34,7 @@ from mingjing.documents.pdf import PdfError, pdf_available, to_pdf_many
 from mingjing.documents.registry import kinds
 from mingjing.documents.render import render_document
 from mingjing.lib.dates import cn_date
+from mingjing.lib.memo import memoized
 from mingjing.meetings.models import Meeting
 from mingjing.meetings.selectors import meeting_roster
 
@@ -321,7 +322,8 @@ def _zip_entry(path: str, when: dt.datetime | None) -> zipfile.ZipInfo:
 def build_box(*, meeting: Meeting, with_pdf: bool | None = None) -> tuple[bytes, int]:
     """The box as zip bytes and the number of files in it (the manifest not counted)."""
     box = Box(meeting)
-    _documents(box, with_pdf=pdf_available() if with_pdf is None else with_pdf)
+    with memoized():  # the documents of one meeting read its ledger and talks once, not per member
+        _documents(box, with_pdf=pdf_available() if with_pdf is None else with_pdf)
     _files(box)
     bundle = BoxItem("", "会议数据包（可导入明镜）", "", box.built, [(BUNDLE, export_bundle(meeting=meeting))])
     bundle.numbered = False

@@ -27,6 +27,7 @@ from mingjing.accounts.selectors import get_scoped
 from mingjing.audit.models import AuditEvent
 from mingjing.audit.selectors import HistoryLine, describe, history_for_object
 from mingjing.lib.dates import today
+from mingjing.lib.memo import per_build
 from mingjing.meetings.models import Meeting, RosterEntry
 from mingjing.meetings.selectors import get_meeting_record_for_user, meetings_for_user
 from mingjing.organizations.models import Person, TeamRole, team_rank
@@ -199,6 +200,7 @@ def visible_items(items: Any, policy: MeetingPolicy | None) -> list[Rectificatio
     return [i for i in items if policy.can(Ability.LEDGER_READ_ITEM, i)]
 
 
+@per_build  # the archive box renders a dozen documents from one ledger
 def ledger_for_meeting(meeting: Meeting, *, policy: MeetingPolicy | None = None, on: dt.date | None = None) -> Ledger:
     """The team's plan first, then each member's list in team order. With the policy of a user who
     may not read every item, only the items he may read (and only the groups that hold them, or

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from mingjing.accounts.policy import Ability
+from mingjing.lib.memo import per_build
 from mingjing.lib.pagination import search_q
 from mingjing.meetings.dates import meeting_day
 from mingjing.meetings.models import Meeting
@@ -15,6 +16,7 @@ from mingjing.talks.coverage import Coverage, Member, coverage, member_key, requ
 from mingjing.talks.models import Counterpart, Talk
 
 
+@per_build  # the archive box renders the talks record for the team and each member
 def talks_of_meeting(*, meeting: Meeting) -> QuerySet[Talk]:
     return Talk.objects.filter(meeting=meeting).select_related("member", "other_member", "division", "branch")
 

@@ -194,3 +194,21 @@ class CataloguePdfTest(BaseTestCase):
         name = next(n for n in zip_entries(content) if n.endswith("_民主生活会情况报告.pdf"))
         pages = re.search(r"Pages:\s+(\d+)", pdf_tool("pdfinfo", read(content, name))).group(1)
         self.assertEqual(report[4], pages)
+
+
+class PerBuildMemoryTest(BaseTestCase):
+    def test_the_ledger_is_read_once_per_box_and_afresh_outside_it(self):
+        from mingjing.lib.memo import memoized
+        from mingjing.rectification.selectors import ledger_for_meeting
+
+        meeting = self.last_meeting
+        first = queries(lambda: ledger_for_meeting(meeting))
+        self.assertTrue(first)
+        self.assertEqual(queries(lambda: ledger_for_meeting(meeting)), first)  # outside: read again
+        with memoized():
+            ledger = ledger_for_meeting(meeting)
+            self.assertEqual(sum(queries(lambda: ledger_for_meeting(meeting)).values()), 0)
+            self.assertIs(ledger_for_meeting(meeting), ledger)
+        RectificationItem.objects.filter(meeting=meeting).update(problem_text="会后改过的问题")
+        again = ledger_for_meeting(meeting)  # the box is built: nothing remembered
+        self.assertEqual({row.item.problem_text for g in again.groups for row in g.rows}, {"会后改过的问题"})
