@@ -134,8 +134,22 @@ def _preview(request: HttpRequest, meeting, kind, member, *, error: tuple[str, s
             (key, label, key not in (setting.sections_off if setting else [])) for key, label in kind.sections
         ],
         "today": today(),
+        **(_report_receipt(request, meeting, policy) if kind.kind == "report" else {}),
     }
     return render(request, "documents/preview.html", context, status=400 if error else 200)
+
+
+def _report_receipt(request: HttpRequest, meeting, policy) -> dict:
+    """The superior's receipt of the 情况报告 (reports app), and the body a reviewer receives for."""
+    from mingjing.plans.services import reviewer_body
+    from mingjing.reports.models import ReportReceipt
+
+    review = policy.can(Ability.REVIEW)
+    return {
+        "receipt": ReportReceipt.objects.filter(meeting=meeting).first(),
+        "receipt_body": reviewer_body(user=request.user, meeting=meeting) if review else "",
+        "may_receive": review,
+    }
 
 
 @login_required

@@ -22,3 +22,19 @@ class MeetingOutcome(models.Model):
     @property
     def points(self) -> list[str]:
         return [line.strip() for line in self.achievements.splitlines() if line.strip()]
+
+
+class ReportReceipt(models.Model):
+    """The superior's receipt of the 情况报告: the day it was received and the body that received it
+    (entered by the 督导组 or the superior's organization department, today by default)."""
+
+    meeting = models.OneToOneField("meetings.Meeting", on_delete=models.CASCADE, related_name="report_receipt")
+    received_on = models.DateField("收到日期")
+    body = models.CharField("收文机关", max_length=200, help_text="如“市民主生活会督导组”“市委组织部”")
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "情况报告签收"
+
+    def __str__(self) -> str:
+        return f"{self.body}收到情况报告"

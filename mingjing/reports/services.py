@@ -1,7 +1,9 @@
-"""Writes of the reports app: the meeting's achievements (会议取得的成效) the 情况报告 states."""
+"""Writes of the reports app: the meeting's achievements (会议取得的成效) the 情况报告 states, and the
+superior's receipt of the report."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -9,9 +11,11 @@ from django.db import transaction
 
 from mingjing.accounts.policy import Ability, policy_for
 from mingjing.audit.services import apply_changes, audit_record
+from mingjing.lib.dates import today
 from mingjing.lib.limits import length_error, text_limit
+from mingjing.meetings.dates import Phase, check_record_date
 from mingjing.meetings.models import Meeting
-from mingjing.reports.models import MeetingOutcome
+from mingjing.reports.models import MeetingOutcome, ReportReceipt
 
 
 @transaction.atomic
@@ -36,3 +40,40 @@ def outcome_save(*, actor: Any, meeting: Meeting, achievements: str) -> MeetingO
         changes=changes,
     )
     return outcome
+
+
+@transaction.atomic
+def report_receipt_record(*, actor: Any, meeting: Meeting, received_on: dt.date, body: str) -> ReportReceipt:
+    """The 督导组 or the superior's organization department records that the 情况报告 came in: the day
+    (not later than today, within the meeting's aftermath) and the receiving body."""
+    policy_for(user=actor, meeting=meeting).require(Ability.REVIEW)
+    body = " ".join(body.split())
+    errors = {}
+    if not body:
+        errors["body"] = "请填写收文机关"
+    elif message := length_error("收文机关", text_limit(ReportReceipt, "body"), body):
+        errors["body"] = message
+    if received_on > today():
+        errors["received_on"] = "收到日期不能晚于今天"
+    else:
+        try:
+            check_record_date(meeting, received_on, phase=Phase.AFTER, field="received_on", label="收到日期")
+        except ValidationError as exc:
+            errors |= exc.message_dict
+    if errors:
+        raise ValidationError(errors)
+    receipt = ReportReceipt.objects.select_for_update().filter(meeting=meeting).first()
+    created = receipt is None
+    receipt = receipt or ReportReceipt(meeting=meeting)
+    changes = apply_changes(receipt, {"received_on": received_on, "body": body})
+    if not changes and not created:
+        return receipt
+    receipt.save()
+    audit_record(
+        actor=actor,
+        event_type="created" if created else "updated",
+        obj=receipt,
+        organization=meeting.organization,
+        changes=changes,
+    )
+    return receipt

@@ -32,6 +32,7 @@ MEETING_APPS = frozenset(
         "minutes",
         "rectification",
         "documents",
+        "reports",
         "archive",
     }
 )

@@ -106,3 +106,26 @@ class CaseAndOutcomeTest(ReportTestCase):
         self.assertIn("四、抓实会后各项工作，巩固和运用会议成果", lines)
         self.client.post(f"/meetings/{meeting.pk}/outcome/", {"achievements": ""})
         self.assertNotIn("三、会议取得的成效", self.lines(meeting))
+
+
+class ReceiptTest(ReportTestCase):
+    def test_the_supervisor_records_the_day_the_report_came_in_and_the_body(self):
+        meeting = self.meeting
+        self.login("supervisor")
+        page = self.client.get(f"/meetings/{meeting.pk}/documents/report/").content.decode()
+        self.assertIn("尚未登记收到", page)
+        self.assertIn('value="市委第三督导组"', page)
+        day = today().isoformat()
+        response = self.client.post(
+            f"/meetings/{meeting.pk}/report-receipt/", {"received_on": day, "body": "市民主生活会督导组"}
+        )
+        self.assertEqual(response.status_code, 302)
+        page = self.client.get(f"/meetings/{meeting.pk}/documents/report/").content.decode()
+        self.assertIn(f"市民主生活会督导组于{today().year}年{today().month}月{today().day}日收到本报告", page)
+        later = (today() + dt.timedelta(days=1)).isoformat()
+        response = self.client.post(f"/meetings/{meeting.pk}/report-receipt/", {"received_on": later, "body": "x"})
+        self.assertIn("收到日期不能晚于今天", self.client.get(response["Location"]).content.decode())
+        self.login("member")
+        self.assertNotIn("登记收到", self.client.get(f"/meetings/{meeting.pk}/documents/report/").content.decode())
+        response = self.client.post(f"/meetings/{meeting.pk}/report-receipt/", {"received_on": day, "body": "x"})
+        self.assertEqual(response.status_code, 403)
