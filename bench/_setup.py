@@ -55,3 +55,26 @@ def report(name: str, times: list[float], goal_seconds: float, cpu: list[float] 
     verdict = "PASS" if median < goal_seconds else "MISS"
     cpu_note = f"; CPU median {statistics.median(cpu):.2f} s" if cpu else ""
     print(f"{name}: median {median:.2f} s (runs: {runs}{cpu_note}); goal < {goal_seconds:g} s: {verdict}")
+
+
+def bulk_units_with_meetings(parent, count: int, *, config, planned_date, prefix: str = "单位") -> tuple[list, list]:
+    """`count` units below `parent` (paths filled) and a meeting of `config` for each, by bulk creates:
+    (units, meetings)."""
+    from mingjing.meetings.models import Meeting
+    from mingjing.organizations.models import Organization
+
+    units = Organization.objects.bulk_create(
+        [
+            Organization(parent=parent, name=f"{prefix}{i:05d}", short_name=f"{prefix}{i:05d}", path="")
+            for i in range(count)
+        ],
+        batch_size=5000,
+    )
+    for u in units:
+        u.path = f"{parent.path}{u.pk}/"
+    Organization.objects.bulk_update(units, ["path"], batch_size=5000)
+    meetings = Meeting.objects.bulk_create(
+        [Meeting(organization=u, config=config, title=f"{u.name}年度会议", planned_date=planned_date) for u in units],
+        batch_size=5000,
+    )
+    return units, meetings

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _setup import django_with_fresh_db  # noqa: E402
+from _setup import bulk_units_with_meetings, django_with_fresh_db  # noqa: E402
 
 GOAL = 0.1  # seconds
 RUNS = 5
@@ -27,33 +27,14 @@ RUNS = 5
 
 def add_units(units: int) -> None:
     from mingjing.demo.services import SUPERIOR
-    from mingjing.meetings.models import Meeting, StepCompletion
+    from mingjing.meetings.models import StepCompletion
     from mingjing.organizations.models import Organization
     from mingjing.yearconfigs.models import YearConfig
 
     top = Organization.objects.get(name=SUPERIOR["name"])
     config = YearConfig.objects.filter(year=2025).order_by("id").first()
-    orgs = Organization.objects.bulk_create(
-        [
-            Organization(parent=top, name=f"测试单位{i:05d}党组", short_name=f"测试单位{i:05d}", path="")
-            for i in range(units)
-        ],
-        batch_size=2000,
-    )
-    for o in orgs:
-        o.path = f"{top.path}{o.pk}/"
-    Organization.objects.bulk_update(orgs, ["path"], batch_size=2000)
-    meetings = Meeting.objects.bulk_create(
-        [
-            Meeting(
-                organization=o,
-                config=config,
-                title=f"{o.short_name}2025年度民主生活会",
-                planned_date=dt.date(2026, 1, 10),
-            )
-            for o in orgs
-        ],
-        batch_size=2000,
+    _, meetings = bulk_units_with_meetings(
+        top, units, config=config, planned_date=dt.date(2026, 1, 10), prefix="测试单位"
     )
     StepCompletion.objects.bulk_create(
         [StepCompletion(meeting=m, step="plan_request", completed_on=dt.date(2025, 12, 20)) for m in meetings],

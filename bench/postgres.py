@@ -73,11 +73,12 @@ def copy_rows(table: str, columns: list[str], rows) -> None:
 
 def build(units: int, items: int):
     """(the superior, a member who owns items in his unit's ledger, that meeting)."""
+    from _setup import bulk_units_with_meetings
     from django.contrib.auth import get_user_model
     from django.db import connection, transaction
 
     from mingjing.accounts.models import Membership, Role
-    from mingjing.meetings.models import Meeting, RosterEntry, StepCompletion
+    from mingjing.meetings.models import RosterEntry, StepCompletion
     from mingjing.organizations.models import Organization, Person, TeamRole
     from mingjing.rectification.models import RectificationItem, Status
     from mingjing.yearconfigs.models import YearConfig
@@ -87,13 +88,7 @@ def build(units: int, items: int):
         Organization.objects.filter(pk=top.pk).update(path=f"/{top.pk}/")
         top.path = f"/{top.pk}/"
         config = YearConfig.objects.create(organization=top, year=2025, name="2025年度", theme="主题")
-        orgs = Organization.objects.bulk_create(
-            [Organization(parent=top, name=f"单位{i:05d}", short_name=f"单位{i:05d}", path="") for i in range(units)],
-            batch_size=5000,
-        )
-        for o in orgs:
-            o.path = f"{top.path}{o.pk}/"
-        Organization.objects.bulk_update(orgs, ["path"], batch_size=5000)
+        orgs, meetings = bulk_units_with_meetings(top, units, config=config, planned_date=dt.date(2026, 1, 10))
         people = Person.objects.bulk_create(
             [
                 Person(
@@ -106,18 +101,6 @@ def build(units: int, items: int):
                 for n in range(ROSTER)
             ],
             batch_size=10000,
-        )
-        meetings = Meeting.objects.bulk_create(
-            [
-                Meeting(
-                    organization=o,
-                    config=config,
-                    title=f"{o.name}2025年度民主生活会",
-                    planned_date=dt.date(2026, 1, 10),
-                )
-                for o in orgs
-            ],
-            batch_size=5000,
         )
         StepCompletion.objects.bulk_create(
             [
@@ -190,6 +173,16 @@ def build(units: int, items: int):
     return superior, member, meetings[1]
 
 
+def reuse():
+    from django.contrib.auth import get_user_model
+
+    from mingjing.meetings.models import Meeting
+
+    users = get_user_model().objects
+    member = users.get(username="bench-member")
+    return users.get(username="bench-superior"), member, Meeting.objects.get(organization__people__user=member)
+
+
 def refresh_rollups() -> None:
     """The overview's roll-up, when the rectification app keeps one (rows built by COPY bypass it)."""
     try:
@@ -240,14 +233,20 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=1_000_000)
     parser.add_argument("--db", default="mingjing_bench")
     parser.add_argument("--keep", action="store_true", help="keep the database (drop it yourself)")
+    parser.add_argument("--reuse", action="store_true", help="measure a database kept by --keep (migrated again)")
     args = parser.parse_args()
-    create_database(args.db)
+    if not args.reuse:
+        create_database(args.db)
     try:
         setup(args.db)
         import time
 
         start = time.perf_counter()
-        superior, member, meeting = build(args.units, args.items)
+        if args.reuse:
+            superior, member, meeting = reuse()
+            refresh_rollups()
+        else:
+            superior, member, meeting = build(args.units, args.items)
         from mingjing.accounts.access import forget_access
         from mingjing.oversight.selectors import overview_rows
         from mingjing.rectification.models import RectificationItem
