@@ -19,6 +19,7 @@ from docx.shared import Mm
 from openpyxl import load_workbook
 
 from mingjing.documents.engine import display_width
+from mingjing.documents.models import ParagraphOverride
 from mingjing.documents.pdf import pdf_available
 from mingjing.documents.slots import MISSING
 from mingjing.lib.dates import cn_date, today
@@ -27,7 +28,7 @@ from mingjing.minutes.selectors import minutes_for_meeting
 from mingjing.problems.selectors import problem_counts
 from mingjing.rectification.deadlines import OVERDUE
 from mingjing.rectification.ledger_xlsx import COLUMNS, parse_sheet
-from mingjing.rectification.models import NoticeKind, RectificationItem, RectificationSettings, Status
+from mingjing.rectification.models import Notice, NoticeKind, RectificationItem, RectificationSettings, Status
 from mingjing.rectification.selectors import item_mark, settings_for
 from mingjing.rectification.services import notice_create, notice_update
 from mingjing.test import BaseTestCase
@@ -125,6 +126,7 @@ class PlanTest(RectificationDocumentsTestCase):
 
     def test_settings_and_a_notice_change_the_plan(self):
         meeting = self.last_meeting
+        Notice.objects.filter(meeting=meeting).delete()  # the demo's finished meeting has its notice
         RectificationSettings.objects.create(meeting=meeting, first_warning_days=15, second_warning_days=5,
                                              team_needs_review=True)  # fmt: skip
         self.login("preparer")
@@ -258,6 +260,8 @@ class ListTest(RectificationDocumentsTestCase):
         row = self.table_rows(self.document(meeting, "rectification-list", member=entry))[1]
         self.assertEqual((row[3], row[6]), (MISSING, MISSING))
         zhao = meeting.roster.get(name="赵强")  # no items in his list
+        # The demo's preparer wrote what his empty list says; without that the list asks for the facts.
+        ParagraphOverride.objects.filter(meeting=meeting, kind="rectification-list", member=zhao).delete()
         self.assertFalse(RectificationItem.objects.filter(meeting=meeting, owner=zhao).exists())
         document = self.document(meeting, "rectification-list", member=zhao)
         self.assertEqual(document.tables, [])
@@ -303,6 +307,7 @@ class ListTest(RectificationDocumentsTestCase):
 class NoticeDocumentTest(RectificationDocumentsTestCase):
     def test_without_a_notice_the_publicity_facts_are_to_be_filled(self):
         meeting = self.last_meeting
+        Notice.objects.filter(meeting=meeting).delete()  # the demo's finished meeting has its notice
         self.login("member")
         lines = self.lines(meeting, "notice")
         self.assertEqual(flat(lines[0]), f"关于{meeting.title}召开情况及整改措施的公示")
@@ -317,6 +322,7 @@ class NoticeDocumentTest(RectificationDocumentsTestCase):
 
     def test_the_notice_record_is_printed_and_a_removed_contact_prints_daibuchong(self):
         meeting = self.last_meeting
+        Notice.objects.filter(meeting=meeting).delete()  # the demo's finished meeting has its notice
         notice = notice_create(actor=self.preparer, meeting=meeting, kind=NoticeKind.PUBLICITY, scope="全局党员干部",
                                channel="局一楼公示栏", place="局机关一楼大厅", published_on=dt.date(2025, 1, 20),
                                until=dt.date(2025, 1, 24), contact="局机关党委办公室，电话0000-1234567")  # fmt: skip
@@ -334,6 +340,7 @@ class NoticeDocumentTest(RectificationDocumentsTestCase):
 
     def test_a_hand_written_notice_is_printed_as_written(self):
         meeting = self.last_meeting
+        Notice.objects.filter(meeting=meeting).delete()  # the demo's finished meeting has its notice
         text = "第一段。\n二、第二部分\n第三段。"
         notice_create(actor=self.preparer, meeting=meeting, kind=NoticeKind.PUBLICITY, scope="全局党员干部",
                       channel="党支部工作群", published_on=dt.date(2025, 1, 21), text=text)  # fmt: skip
