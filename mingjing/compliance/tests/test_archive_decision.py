@@ -15,12 +15,18 @@ from mingjing.archive.models import ArchiveBox
 from mingjing.archive.services import meeting_archive
 from mingjing.audit.models import AuditEvent
 from mingjing.audit.selectors import history_for_object
+from mingjing.materials.models import Material
 from mingjing.meetings.models import Meeting
 from mingjing.meetings.services import meeting_step_sync
 from mingjing.test import BaseTestCase
 
 
 class ArchiveDecisionTest(BaseTestCase):
+    def setUp(self):
+        super().setUp()
+        # The demo's finished meeting is complete; these tests need open points: 李华's outline unwritten.
+        Material.objects.filter(meeting=self.last_meeting, owner__name="李华").delete()
+
     def check_page(self, meeting: Meeting):
         self.login("preparer")
         return self.client.get(reverse("archive:check", args=[meeting.pk]))
