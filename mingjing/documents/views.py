@@ -95,7 +95,8 @@ def _preview(request: HttpRequest, meeting, kind, member, *, error: tuple[str, s
     stored = {o.key: o for o in override_rows(meeting=meeting, kind=kind.kind, member=member).select_related(
         "updated_by", "updated_by__person")}  # fmt: skip
     setting = setting_for(meeting=meeting, kind=kind.kind, member=member)
-    doc = kind.build_docx(meeting, member, {k: o.text for k, o in stored.items()} | settings_options(setting))
+    with request_address(request):  # the 征求意见表's QR code and address: this page's, as downloaded
+        doc = kind.build_docx(meeting, member, {k: o.text for k, o in stored.items()} | settings_options(setting))
     keys = {b.key for b in doc.editable}
     blocks = []
     for block in doc.blocks:

@@ -76,3 +76,13 @@ class LoopbackTest(SimpleTestCase):
             with self.subTest(url=url):
                 self.assertFalse(is_loopback(url))
                 self.assertEqual(loopback_warning(url), "")
+
+
+@override_settings(BASE_URL="", ALLOWED_HOSTS=["testserver", "192.168.1.10"])
+class PreviewAddressTest(OpinionDocumentsTestCase):
+    def test_the_preview_shows_the_address_the_download_prints(self):
+        self.login("preparer")
+        response = self.client.get(f"/meetings/{self.meeting.pk}/documents/solicitation-form/",
+                                   HTTP_HOST="192.168.1.10:8000")  # fmt: skip
+        self.assertContains(response, "也可扫描下方二维码在网上匿名填写")
+        self.assertContains(response, f"{LAN}/o/{self.online.public_token}/")
