@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import Sum
+
 from mingjing.audit.services import audit_record
 from mingjing.documents.numbering import cn_number
 from mingjing.documents.registry import get_kind
@@ -18,13 +20,14 @@ from mingjing.documents.services import paragraph_override_save
 from mingjing.materials.models import Action, CaseStudy, Material
 from mingjing.materials.services import material_act, material_save
 from mingjing.meetings.models import Meeting
+from mingjing.minutes.models import Criticism
 from mingjing.opinions.models import Campaign, Channel, Opinion, SourceKind
 from mingjing.opinions.services import campaign_close, campaign_create, item_create, opinion_record, unit_add
 from mingjing.plans.models import Plan, PlanRequest, RequestStatus
 from mingjing.plans.selectors import plan_defaults
 from mingjing.plans.services import plan_save, request_record_paper_reply, request_send
-from mingjing.problems.models import Cause, Measure, Problem
-from mingjing.problems.services import cause_create, measure_create, problem_update
+from mingjing.problems.models import Cause, Measure, Problem, Source
+from mingjing.problems.services import cause_create, measure_create, problem_create, problem_update
 from mingjing.rectification.models import Notice, NoticeKind, RectificationItem
 from mingjing.rectification.services import notice_create
 from mingjing.reports.models import MeetingOutcome
@@ -97,6 +100,14 @@ EXAMPLES = {
     "项目资金监管": "比如，截至11月底分管领域项目资金拨付率为68%，低于序时进度。",
     "党员干部日常教育管理": "比如，全年与分管科室干部谈心谈话仅覆盖一半左右。",
 }
+# Members' own problems the ledger does not hold (owner, aspect number, problem, example).
+OWN_PROBLEMS = [
+    ("张明", 4, "履行全面从严治党第一责任人职责还不够到位，对班子成员日常监督提醒不够经常。",
+     "比如，全年专门听取班子成员履行“一岗双责”情况汇报仅1次。"),
+    ("赵强", 3, "推进执法工作创新的办法不多，对执法中的新情况新问题研究不够。",
+     "比如，对农资市场新出现的网络销售问题，执法检查手段更新不及时。"),
+]  # fmt: skip
+
 # owner (None: the team), heading, text
 CAUSES = [
     (None, "理论学习不够深入", "班子学习有时满足于读原文、记笔记，联系农业农村工作实际思考不深，以学促干成效不明显。"),
@@ -278,6 +289,19 @@ def _problems(meeting: Meeting, actor: Any, roster: dict) -> None:
         example = next((text for key, text in EXAMPLES.items() if key in problem.description), "")
         if example:
             problem_update(actor=actor, problem=problem, data={"example": example})
+    aspects = {a.order: a for a in Aspect.objects.filter(config_id=meeting.config_id)}
+    for owner, order, description, example in OWN_PROBLEMS:
+        member = roster.get(owner)
+        if member is not None and not Problem.objects.filter(meeting=meeting, member=member).exists():
+            problem_create(
+                actor=actor,
+                meeting=meeting,
+                member=member,
+                aspect=aspects.get(order),
+                description=description,
+                example=example,
+                source=Source.SELF,
+            )
     if not Cause.objects.filter(meeting=meeting).exists():
         for owner, heading, text in CAUSES:
             cause_create(actor=actor, meeting=meeting, member=roster.get(owner), heading=heading, text=text)
@@ -304,16 +328,52 @@ def _notice(meeting: Meeting, actor: Any, held: dt.date) -> None:
     )
 
 
+# Each author's own words for the parts every material has (intro, last year, the case): written by
+# each, not copied (查重 compares them). {opinions}: the opinions about the author.
+OWN_WORDS = {
+    None: (
+        "按照上级部署，局党组把开好这次民主生活会作为重要政治任务，会前组织集中学习和专题研讨，通过发放征求意见表、"
+        "召开座谈会收到对班子的意见建议{opinions}条，班子成员之间、与分管科室和党员代表普遍谈心谈话。现对照检查如下。",
+        "上年度班子查摆的问题已全部制定整改措施，理论学习、作风建设等方面的制度得到修订完善，整改工作取得阶段性成效。",
+        "班子集体学习了本系统通报的违反中央八项规定精神典型案例，对照案情逐条检视公务接待、公车使用管理，"
+        "认识到制度执行上的漏洞，必须举一反三、堵塞漏洞。",
+    ),
+    "张明": (
+        "作为局党组书记，我带头学习研讨、带头听取意见，群众和干部对我个人提出意见建议{opinions}条，我与每位班子成员"
+        "逐一谈心，结合个人思想和工作实际进行了反思。下面作个人对照检查。",
+        "去年我个人承诺的整改事项已经落实，牵头修订了中心组学习制度，但有的整改成效还需要时间检验。",
+        "通报的案例对我触动很深，作为第一责任人，我对班子成员和分管干部的日常提醒还不够，要把严的要求落到平时。",
+    ),
+    "李华": (
+        "会前我参加集中学习和专题研讨，认真研读了征求到的对我本人的{opinions}条意见，与主要负责同志、其他班子成员和"
+        "分管科室负责同志谈了心。对照重点方面，我把自己摆进去，查找了以下问题。",
+        "我去年的两项整改事项，基层调研一项已完成销号，项目资金拨付一项还在推进，已结转到今年继续整改。",
+        "从案例看，项目资金监管稍有放松就会出问题，我分管计划财务工作，对资金拨付的监督必须更细更实。",
+    ),
+    "王芳": (
+        "这次民主生活会前，我结合分管的种植业和畜牧兽医工作学习思考，收到对我的意见建议{opinions}条，"
+        "在与科室干部和支部党员代表的谈话中也听到了不少真话。现将个人检视情况报告如下。",
+        "去年我查摆的对分管科室干部教育管理偏松的问题，已经通过建立谈话台账基本整改到位。",
+        "案例中的干部从小节失守到滑向违纪，教训深刻。我对分管科室干部的苗头性问题要早发现、早提醒。",
+    ),
+    "赵强": (
+        "我分管农业综合执法工作，会前重点学习了纪律处分条例，征求到对我的意见建议{opinions}条，"
+        "与执法支队干部和支部党员代表谈心后，对自己的差距有了更清醒的认识。对照检查如下。",
+        "去年对照检查中我没有单列个人整改事项，按照分工参与了班子整改事项的落实。",
+        "执法岗位权力集中、风险点多，案例警示我必须带头守纪律、讲规矩，管好执法队伍。",
+    ),
+}
+
+
 def _material_text(meeting: Meeting, owner: Any) -> str:
     """The material as its author wrote it from his records: the seeds' four parts (and the case
     analysis the year asks for), problems under the aspects they belong to."""
-    who = "领导班子" if owner is None else "本人"
     opinions = Opinion.objects.filter(campaign__meeting=meeting, target=owner).count()
+    intro, last_year, case = OWN_WORDS[owner.name if owner is not None else None]
     lines = [
-        f"按照{meeting.config.name}的部署要求，{who}紧扣会议主题，会前认真学习研讨，广泛征求意见，收到涉及{who}的"
-        f"意见建议{opinions}条，深入开展谈心谈话，对照重点方面认真检视查摆问题，深刻剖析根源。现将有关情况报告如下。",
+        intro.format(opinions=opinions),
         "一、上年度整改落实情况",
-        f"上年度{who}查摆的问题均已制定整改措施，逐项推进落实，整改工作取得阶段性成效。",
+        last_year,
         "二、检视查摆问题",
     ]
     problems = list(Problem.objects.filter(meeting=meeting, member=owner).select_related("aspect"))
@@ -332,10 +392,7 @@ def _material_text(meeting: Meeting, owner: Any) -> str:
     lines += [f"（{cn_number(i)}）{m.heading}。{m.text}" for i, m in enumerate(measures, start=1)]
     if meeting.config.requires_case_analysis:
         lines.append(f"五、{meeting.config.case_analysis_title}")
-        lines.append(
-            f"结合本系统通报的违反中央八项规定精神典型案例，以案为鉴、以案促改，{who}在严守纪律规矩、"
-            "落实“一岗双责”方面还有差距，必须引以为戒、举一反三。"
-        )
+        lines.append(case)
     return "\n".join(lines)
 
 
@@ -365,7 +422,7 @@ CASE = (
 )
 ACHIEVEMENTS = [
     "经历了一次严格的政治淬炼。班子成员进一步坚定了拥护“两个确立”、做到“两个维护”的思想自觉。",
-    "找准了存在的问题和差距。班子和班子成员共查摆问题5个，相互提出批评意见7条，问题具体、批评见人见事。",
+    "找准了存在的问题和差距。班子和班子成员共查摆问题{problems}个，相互提出批评意见{points}条，问题具体、批评见人见事。",
     "明确了整改的方向和措施。会后制定整改方案和整改清单，逐项明确责任人和整改时限，推动问题整改落实。",
 ]
 
@@ -378,7 +435,9 @@ def _case_and_outcome(meeting: Meeting, actor: Any) -> None:
         case = CaseStudy.objects.create(meeting=meeting, case_name=CASE[0], lessons=CASE[1])
         audit_record(actor=actor, event_type="created", obj=case, organization=meeting.organization)
     if not MeetingOutcome.objects.filter(meeting=meeting).exists():
-        outcome = MeetingOutcome.objects.create(meeting=meeting, achievements="\n".join(ACHIEVEMENTS))
+        points = Criticism.objects.filter(record__meeting=meeting).aggregate(n=Sum("points"))["n"] or 0
+        text = "\n".join(ACHIEVEMENTS).format(problems=Problem.objects.filter(meeting=meeting).count(), points=points)
+        outcome = MeetingOutcome.objects.create(meeting=meeting, achievements=text)
         audit_record(actor=actor, event_type="created", obj=outcome, organization=meeting.organization)
 
 
