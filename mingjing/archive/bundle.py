@@ -71,6 +71,7 @@ NOT_CARRIED = {
     "archive.importedevent",
     "archive.withheldopinions",
     "rectification.ledgertally",  # a roll-up, recounted from the items wherever they are written
+    "originality.result",  # derived: recomputed when the imported versions are indexed
 }
 OPINION = "opinions.opinion"
 CAMPAIGN = "opinions.campaign"
