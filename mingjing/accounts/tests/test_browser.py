@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from mingjing.lib.browser import BrowserTestCase
+from mingjing.organizations.models import Person
 
 
 class MemberAccountTest(BrowserTestCase):
@@ -13,6 +14,8 @@ class MemberAccountTest(BrowserTestCase):
         from playwright.sync_api import expect
 
         meeting = self.meeting
+        # The demo gives 王芳 an account of her own; this member is given hers by the administrator.
+        Person.objects.filter(name="王芳", team_role="member").update(user=None)
         admin = self.new_page()
         self.login(admin, "demo-admin")
         admin.get_by_role("link", name="市农业农村局党组 · 登录账号").click()

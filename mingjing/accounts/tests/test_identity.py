@@ -435,9 +435,11 @@ class AccountsInTheBrowserTest(IdentityTestCase):
 
     def test_namesakes_are_told_apart_and_never_guessed(self):
         # A second 王芳 in a unit below the bureau: both appear with post and unit.
+        from mingjing.organizations.models import Person
         from mingjing.organizations.services import organization_create, person_create
 
         branch_unit = organization_create(actor=None, parent=self.bureau, name="局机关党委", short_name="局机关党委")
+        Person.objects.filter(organization=self.bureau, name="王芳").update(user=None)  # the demo's account unlinked
         person_create(actor=None, organization=branch_unit, name="王芳", post="机关党委专职副书记")
         account = account_create(
             actor=None, organization=self.bureau, username="wf2", display_name="王芳", password="Blue-Window-84"
