@@ -13,12 +13,11 @@ from typing import Any
 
 from django.db.models import Sum
 
-from mingjing.audit.services import audit_record
 from mingjing.documents.numbering import cn_number
 from mingjing.documents.registry import get_kind
 from mingjing.documents.services import paragraph_override_save
 from mingjing.materials.models import Action, CaseStudy, Material
-from mingjing.materials.services import material_act, material_save
+from mingjing.materials.services import case_study_save, material_act, material_save
 from mingjing.meetings.models import Meeting
 from mingjing.minutes.models import Criticism
 from mingjing.opinions.models import Campaign, Channel, Opinion, SourceKind
@@ -31,6 +30,7 @@ from mingjing.problems.services import cause_create, measure_create, problem_cre
 from mingjing.rectification.models import Notice, NoticeKind, RectificationItem
 from mingjing.rectification.services import notice_create
 from mingjing.reports.models import MeetingOutcome
+from mingjing.reports.services import outcome_save
 from mingjing.studies.models import StudySession
 from mingjing.studies.services import study_session_record
 from mingjing.talks.models import Counterpart, Talk
@@ -175,7 +175,8 @@ def _plan_and_request(meeting: Meeting, actor: Any, held: dt.date) -> None:
             actor=actor,
             request=request,
             status=RequestStatus.APPROVED,
-            replier_name=SUPERVISORS,
+            replier_name="马骏",
+            replier_body=SUPERVISORS,
             replied_on=_day(held, -22),
             comments="同意。",
         )
@@ -428,17 +429,13 @@ ACHIEVEMENTS = [
 
 
 def _case_and_outcome(meeting: Meeting, actor: Any) -> None:
-    """The case the team analysed and what the meeting achieved. No service writes these yet
-    (mingjing.materials / mingjing.reports hold the models): the demo writes them as a service
-    would, each with its audit event."""
+    """The case the team analysed and what the meeting achieved."""
     if meeting.config.requires_case_analysis and not CaseStudy.objects.filter(meeting=meeting).exists():
-        case = CaseStudy.objects.create(meeting=meeting, case_name=CASE[0], lessons=CASE[1])
-        audit_record(actor=actor, event_type="created", obj=case, organization=meeting.organization)
+        case_study_save(actor=actor, meeting=meeting, case_name=CASE[0], lessons=CASE[1])
     if not MeetingOutcome.objects.filter(meeting=meeting).exists():
         points = Criticism.objects.filter(record__meeting=meeting).aggregate(n=Sum("points"))["n"] or 0
         text = "\n".join(ACHIEVEMENTS).format(problems=Problem.objects.filter(meeting=meeting).count(), points=points)
-        outcome = MeetingOutcome.objects.create(meeting=meeting, achievements=text)
-        audit_record(actor=actor, event_type="created", obj=outcome, organization=meeting.organization)
+        outcome_save(actor=actor, meeting=meeting, achievements=text)
 
 
 def _lists_without_items(meeting: Meeting, actor: Any, roster: dict) -> None:
