@@ -9,11 +9,11 @@ one bad cell rejects the whole sheet with a list of every problem found.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import IO, Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from mingjing.audit.services import audit_record
@@ -295,15 +295,8 @@ def _validate(
     return rows
 
 
-def _row_error(row: _Row, exc: ValidationError) -> RosterImportError:
-    """A model check the row checks did not foresee; nothing has been written yet."""
-    return RosterImportError([f"第{row.number}行：{m}" for m in exc.messages])
-
-
 # What a row sets on a person besides the name and the supervised divisions.
 _FIELDS = ("post", "team_role", "precedence", "heads_division", "branch", "is_active")
-# Looked up among the unit's own records by the row checks; full_clean would query each again.
-_LOOKED_UP = ("organization", "heads_division", "branch", "user")
 BATCH = 500
 
 
@@ -323,27 +316,20 @@ def _apply(person: Person, row: _Row) -> bool:
     return changed
 
 
-def _clean(row: _Row, person: Person) -> None:
-    """The model's field checks (names are checked for duplicates by _validate, in one pass)."""
-    try:
-        person.full_clean(exclude=_LOOKED_UP, validate_unique=False, validate_constraints=False)
-    except ValidationError as exc:
-        raise _row_error(row, exc) from exc
-
-
 def roster_import(*, actor: Any, organization: Organization, fileobj: IO[bytes]) -> RosterImportResult:
     """Import a roster sheet into the unit, all or nothing; raises RosterImportError listing every problem.
 
-    Every row is checked before anything is written; then the new people are inserted and the
-    changed ones updated in bulk (a fixed number of queries per 500 rows), with one audit event."""
+    Every row is checked before anything is written (_RowParser checks what the model's fields
+    would: lengths, choices, the precedence's range; _validate the names); then the new people are
+    inserted and the changed ones updated in bulk (a fixed number of queries per 500 rows), with one
+    audit event."""
     records = _read(fileobj)
     with transaction.atomic():
-        existing = {
-            p.name: p
-            for p in Person.objects.select_for_update(of=("self",))
-            .filter(organization=organization)
-            .prefetch_related("supervised_divisions")
-        }
+        existing = {p.name: p for p in Person.objects.select_for_update(of=("self",)).filter(organization=organization)}
+        linked: dict[int, set[int]] = defaultdict(set)
+        links = Person.supervised_divisions.through.objects.filter(person__organization=organization)
+        for person_id, division_id in links.values_list("person_id", "division_id"):
+            linked[person_id].add(division_id)
         rows = _validate(organization, records, existing)
         created: list[tuple[Person, list[Division]]] = []
         updated: list[Person] = []  # fields changed
@@ -354,13 +340,11 @@ def roster_import(*, actor: Any, organization: Organization, fileobj: IO[bytes])
             if person is None:
                 person = Person(organization=organization, name=row.name)
                 _apply(person, row)
-                _clean(row, person)
                 created.append((person, row.supervised))
                 continue
             fields_changed = _apply(person, row)
-            links_changed = {d.pk for d in person.supervised_divisions.all()} != {d.pk for d in row.supervised}
+            links_changed = linked[person.pk] != {d.pk for d in row.supervised}
             if fields_changed:
-                _clean(row, person)
                 updated.append(person)
             if links_changed:
                 relinked.append((person, row.supervised))
