@@ -57,13 +57,30 @@ def settings_for(meeting: Meeting) -> RectificationSettings:
 # `policy.verify_stage(item)`. The ledger stays live after archiving; an imported copy only reads.
 
 
+ITEM_PAGE_RELATED = (
+    "owner",
+    "problem",
+    "responsible_leader",
+    "responsible_division",
+    "responsible_person",
+    "carried_from",
+)
+
+
 def get_item_for_user(
     *, user: Any, pk: Any, ability: Ability = Ability.LEDGER_READ_ITEM
 ) -> tuple[RectificationItem, MeetingPolicy]:
     """404 outside the meetings the user may read; 403 for another member's item, or for an item
     he may read but not do `ability` to."""
     item = get_meeting_record_for_user(
-        model=RectificationItem, user=user, pk=pk, ability=Ability.READ, missing="没有找到该整改事项"
+        model=RectificationItem,
+        user=user,
+        pk=pk,
+        ability=Ability.READ,
+        missing="没有找到该整改事项",
+        # What the item's page names (list, problem, leader, division, person, last year's item):
+        # joined here, not one query each.
+        related=ITEM_PAGE_RELATED,
     )
     policy = policy_for(user=user, meeting=item.meeting)
     policy.require(Ability.LEDGER_READ_ITEM, item)
