@@ -111,12 +111,18 @@ def meeting_roster(*, meeting: Meeting) -> QuerySet[RosterEntry]:
     )
 
 
-def meeting_timeline(*, meeting: Meeting, on: dt.date | None = None) -> list[StepView]:
+def meeting_timeline(
+    *, meeting: Meeting, on: dt.date | None = None, roster: list[RosterEntry] | None = None
+) -> list[StepView]:
+    """`roster`: the meeting's roster lines when the page has loaded them already (not read again)."""
     rows = list(StepCompletion.objects.filter(meeting=meeting).select_related("completed_by", "completed_by__person"))
     completed = {r.step: r.completed_on for r in rows}
     notes = {r.step: r.note for r in rows}
     marked_by = {r.step: actor_display_name(r.completed_by) for r in rows if r.completed_by_id}
-    roster = list(RosterEntry.objects.filter(meeting=meeting).values_list("team_role", "name"))
+    if roster is None:
+        roster = list(RosterEntry.objects.filter(meeting=meeting).values_list("team_role", "name"))
+    else:
+        roster = [(e.team_role, e.name) for e in sorted(roster, key=lambda e: (e.precedence, e.pk))]
     responsible: dict[str, list[str]] = {
         Role.PRINCIPAL: [name for role, name in roster if role == TeamRole.PRINCIPAL],
         Role.MEMBER: [name for role, name in roster if role == TeamRole.MEMBER],

@@ -97,9 +97,9 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
 def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = get_meeting_for_user(user=request.user, pk=meeting_id)
     policy = policy_for(user=request.user, meeting=meeting)
-    timeline = meeting_timeline(meeting=meeting)
-    phases = [(label, [v for v in timeline if v.step.phase == key]) for key, label in PHASE_LABELS.items()]
     roster = list(meeting_roster(meeting=meeting))
+    timeline = meeting_timeline(meeting=meeting, roster=roster)  # the roster read once for both
+    phases = [(label, [v for v in timeline if v.step.phase == key]) for key, label in PHASE_LABELS.items()]
     context = {
         "meeting": meeting,
         "phases": phases,
