@@ -212,6 +212,7 @@ COLUMNS = {
     "other_member": "谈话对象",
     "division": "谈话对象",
     "branch": "谈话对象",
+    "liaison_unit": "谈话对象",
     "participants": "参加人员",
     "topics": "谈话内容",
     "criticism_discussed": "已沟通批评意见",
