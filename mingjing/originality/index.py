@@ -333,13 +333,16 @@ def _source(material: Material, relation: str) -> Source:
     )
 
 
-def build_report(version: MaterialVersion, *, masks: Masks | None = None) -> Report:
-    """Every matched passage of the version against its sources (before any visibility rule)."""
+def build_report(version: MaterialVersion, *, masks: Masks | None = None, material: Material | None = None) -> Report:
+    """Every matched passage of the version against its sources (before any visibility rule).
+    `material`: the version's material with its meeting, unit, configuration and owner, when the
+    caller has it loaded."""
     suspect, high = thresholds()
     masks = masks or Masks()
-    material = Material.objects.select_related("meeting__config", "meeting__organization", "owner").get(
-        pk=version.material_id
-    )
+    if material is None or material.pk != version.material_id:
+        material = Material.objects.select_related("meeting__config", "meeting__organization", "owner").get(
+            pk=version.material_id
+        )
     report = Report(version=version, suspect=suspect, high=high)
     query = _material_paragraphs(material, version.text, masks)
     report.total_chars = sum(len(p.norm.text) for p in query)

@@ -74,7 +74,10 @@ def report_for(*, user: Any, material: Material, number: int | None = None) -> S
     version = MaterialVersion.objects.filter(material=material, number=number).first()
     if version is None:
         raise Http404("没有找到该版本")
-    shown = shown_report(user=user, report=build_report(version))
+    if material.meeting_id is not None and "meeting" in material._state.fields_cache:
+        # The opened material (its meeting, unit and configuration loaded): not read again.
+        version.material = material
+    shown = shown_report(user=user, report=build_report(version, material=version.material))
     shown.hints = hints_of_version(version)
     return shown
 
