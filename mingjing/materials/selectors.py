@@ -28,6 +28,7 @@ from django.http import Http404
 
 from mingjing.accounts.policy import Ability, MeetingPolicy, policy_for
 from mingjing.lib.dates import today
+from mingjing.lib.memo import per_build
 from mingjing.materials.models import (
     EDITABLE,
     Kind,
@@ -252,25 +253,26 @@ def _approval(event: ReviewEvent | None) -> Approval | None:
     return Approval(body=body, on=event.happened_on or event.created_at.date()) if body else None
 
 
+@per_build  # the 情况报告 states the approvals and, further on, the revised count
 def review_facts(*, meeting: Meeting) -> ReviewFacts:
-    """Who approved and reviewed the materials and when, for the 情况报告 (two queries). An approval
-    later undone (the material returned since) does not count."""
-    materials = list(Material.objects.filter(meeting=meeting).only("id", "owner_id", "status"))
+    """Who approved and reviewed the materials and when, for the 情况报告 (two queries of plain
+    columns). An approval later undone (the material returned since) does not count."""
+    materials = list(Material.objects.filter(meeting=meeting).values_list("id", "owner_id", "status"))
     events = list(
-        ReviewEvent.objects.filter(material__meeting=meeting, action__in=("approve", "review"))
-        .order_by("created_at", "id")
-        .select_related("material")
+        ReviewEvent.objects.filter(material__meeting=meeting, action__in=("approve", "review")).order_by(
+            "created_at", "id"
+        )
     )
-    team = next((m for m in materials if m.owner_id is None), None)
+    team = next((m for m in materials if m[1] is None), None)
     approved_states = {Status.APPROVED, Status.REVIEWED, Status.REVISED}
 
     def last(action: str, material_ids: set[int]) -> list[ReviewEvent]:
         return [e for e in events if e.action == action and e.material_id in material_ids]
 
-    team_ids = {team.pk} if team is not None and team.status in approved_states else set()
+    team_ids = {team[0]} if team is not None and team[2] in approved_states else set()
     team_approved = (last("approve", team_ids) or [None])[-1]
-    team_reviewed = (last("review", {team.pk} if team else set()) or [None])[-1]
-    outline_ids = {m.pk for m in materials if m.owner_id is not None and m.status in approved_states}
+    team_reviewed = (last("review", {team[0]} if team else set()) or [None])[-1]
+    outline_ids = {pk for pk, owner_id, status in materials if owner_id is not None and status in approved_states}
     reviewers: list[str] = []
     for event in last("approve", outline_ids):
         body = event.body.strip()
@@ -280,6 +282,6 @@ def review_facts(*, meeting: Meeting) -> ReviewFacts:
         team_approved=_approval(team_approved) if team_approved and team_approved.body.strip() else None,
         team_reviewed=_approval(team_reviewed) if team_reviewed and team_reviewed.body.strip() else None,
         outline_reviewers=reviewers,
-        revised=sum(1 for m in materials if m.status == Status.REVISED),
+        revised=sum(1 for _, _, status in materials if status == Status.REVISED),
         materials=len(materials),
     )

@@ -38,6 +38,7 @@ from mingjing.documents.options import dated_on, emptied, section_on
 from mingjing.documents.registry import register
 from mingjing.documents.slots import fill
 from mingjing.lib.dates import cn_date, today
+from mingjing.lib.memo import memoized, per_build
 from mingjing.materials.models import CaseStudy
 from mingjing.materials.selectors import review_facts
 from mingjing.meetings.models import Meeting, RosterEntry, StepCompletion
@@ -166,6 +167,7 @@ def _para(doc: OfficialDocument, text: str, key: str, label: str) -> None:
         doc.paragraph(text, key=key, label=label)
 
 
+@memoized()  # one build reads each record once (the ledger, the reviews, the roster)
 def build_report(meeting: Meeting, member: RosterEntry | None, overrides: dict[str, str]) -> OfficialDocument:
     on = today()
     unit, short, config = meeting.organization, unit_short(meeting), meeting.config
@@ -281,7 +283,7 @@ def build_report(meeting: Meeting, member: RosterEntry | None, overrides: dict[s
     _sub(doc, ctx, "做好材料归档和上报。", _archive_text(ctx, config), "archive", "归档上报")
 
     # 五、下一步整改方向 (seed 004): the team's directions and measures
-    directions = measures_of(meeting, None)
+    directions = _team_measures(meeting)
     if ctx.show("next", bool(directions)):
         f.say("next_directions", "{d}", d=[m.heading for m in directions])
         if not emptied(overrides, "next"):
@@ -304,6 +306,12 @@ def build_report(meeting: Meeting, member: RosterEntry | None, overrides: dict[s
 
     doc.signature(unit.name, dated)
     return doc
+
+
+@per_build
+def _team_measures(meeting: Meeting) -> list:
+    """The team's measures (its directions), read once per build: the report states them twice."""
+    return measures_of(meeting, None)
 
 
 def _reply_body(request) -> str | None:
@@ -495,7 +503,7 @@ def _materials_text(ctx: Context, principal: RosterEntry | None, counts) -> str:
         text += f.say("measures", "，制定整改措施{n}条", n=member_measures or None)
     else:
         text += f.say("problems", "领导班子查摆问题{team}个；班子成员查摆问题{members}个", team=None, members=None)
-    directions = [m.heading.strip().rstrip("。") for m in measures_of(meeting, None) if m.heading.strip()]
+    directions = [m.heading.strip().rstrip("。") for m in _team_measures(meeting) if m.heading.strip()]
     text += f.say("directions", "，明确了{points}等努力方向", points="".join(f"“{d}”" for d in directions))
     return text + "。"
 
@@ -826,6 +834,7 @@ def _item_text(item) -> str:
     ).strip()
 
 
+@memoized()
 def build_rectification_report(
     meeting: Meeting, member: RosterEntry | None, overrides: dict[str, str]
 ) -> OfficialDocument:
