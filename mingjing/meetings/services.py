@@ -172,10 +172,14 @@ class RosterChange:
     left: list[str] = field(default_factory=list)
 
 
-def roster_change_since(previous: Meeting, meeting: Meeting) -> RosterChange:
-    """Who joined and who left the team between two meetings (for the 'next year' notice)."""
+def roster_change_since(previous: Meeting, meeting: Meeting, *, roster: list | None = None) -> RosterChange:
+    """Who joined and who left the team between two meetings (for the 'next year' notice). `roster`:
+    the meeting's roster lines when the page has loaded them already (not read again)."""
     before = dict(previous.roster.values_list("person_id", "name"))
-    after = dict(meeting.roster.values_list("person_id", "name"))
+    if roster is None:
+        after = dict(meeting.roster.values_list("person_id", "name"))
+    else:
+        after = {e.person_id: e.name for e in sorted(roster, key=lambda e: (e.precedence, e.pk))}
     return RosterChange(
         joined=[after[k] for k in after if k not in before], left=[before[k] for k in before if k not in after]
     )

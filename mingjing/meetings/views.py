@@ -116,7 +116,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         ),
         "today": today(),
         "history": history_for_object(meeting),
-        "roster_change": roster_change_since(meeting.previous, meeting) if meeting.previous else None,
+        "roster_change": roster_change_since(meeting.previous, meeting, roster=roster) if meeting.previous else None,
         "current_step": meeting_current_step_label(meeting),
         "cancel_form": CancelForm() if policy.flags["cancel_meeting"] else None,
     }

@@ -1,5 +1,5 @@
-"""The meeting page reads its roster once for the roster table and the timeline's responsible names
-(issue 15: CPU per typical page)."""
+"""The meeting page reads its roster once for the roster table, the timeline's responsible names and
+the change since last year's team (issue 15: CPU per typical page)."""
 
 from __future__ import annotations
 
@@ -26,3 +26,8 @@ class MeetingPageQueriesTest(BaseTestCase):
             and '"meetings_rosterentry"."team_role" AS "team_role"' in q["sql"]
         ]
         self.assertEqual(roster_reads, [])
+        # The change since last year's team compares last year's roster with the one the page shows.
+        self.assertIsNotNone(self.meeting.previous)
+        this_year = f'WHERE "meetings_rosterentry"."meeting_id" = {self.meeting.pk} '
+        pairs = [q["sql"] for q in queries.captured_queries if this_year in q["sql"] and '"person_id" AS' in q["sql"]]
+        self.assertEqual(pairs, [])
