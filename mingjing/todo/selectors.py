@@ -66,6 +66,7 @@ class Todo:
     # What the entry is about, stable while it stays the same task (reminders key on it), and its deadline.
     key: str = ""
     due: dt.date | None = None
+    late_days: int = 0  # how late (the superior's late units are shown the latest first)
 
 
 RECENT_DAYS = 3 * 366  # older meetings' open items live on as carried copies in later ledgers
@@ -218,7 +219,8 @@ def todos_for_user(*, user: Any, on: dt.date | None = None) -> list[Todo]:
         if policy.superior and late:  # the superior watches the units below: one line per late meeting
             worst = max(late, key=lambda v: v.late_days)
             text = f"{m.organization.short_name}：{len(late)}个步骤逾期，最久为“{worst.step.label}”"
-            todos.append(Todo(UNITS, text, url, m, worst.state_label, RED, f"late:{m.pk}:{worst.step.key}"))
+            key = f"late:{m.pk}:{worst.step.key}"
+            todos.append(Todo(UNITS, text, url, m, worst.state_label, RED, key, late_days=worst.late_days))
 
     # Campaigns past their closing date and still open, for whoever keeps the records.
     editors = [pk for pk, p in policies.items() if p.can(Ability.EDIT)]
@@ -234,8 +236,35 @@ def todos_for_user(*, user: Any, on: dt.date | None = None) -> list[Todo]:
     return todos
 
 
+UNITS_SHOWN = 10  # the superior's late units on the panel; the rest are one line to the overview
+
+
+@dataclass(frozen=True)
+class Panel:
+    """What the 待办 panel shows: the groups, the late units not listed, and the top bar's count."""
+
+    groups: list[tuple[str, list[Todo]]]
+    more_units: int
+    count: int
+
+
 def grouped(todos: list[Todo]) -> list[tuple[str, list[Todo]]]:
     groups: dict[str, list[Todo]] = {}
     for t in todos:
         groups.setdefault(t.group, []).append(t)
     return [(GROUP_LABELS[g], groups[g]) for g in GROUP_LABELS if g in groups]
+
+
+def panel(todos: list[Todo]) -> Panel:
+    """The to-dos as the panel shows them, whatever the number of units below the user.
+
+    The user's own tasks are all listed and each counts once. Late units below a superior are the
+    units' own work, which he follows up: the panel lists the UNITS_SHOWN latest (most days late first)
+    and one line "另有N个下级单位有逾期" to the overview; in the top bar's count they make one entry
+    (following up the late units), so the count stays what he must act on himself and does not grow
+    with the units below him.
+    """
+    own = [t for t in todos if t.group != UNITS]
+    units = sorted((t for t in todos if t.group == UNITS), key=lambda t: (-t.late_days, t.text))
+    shown = units[:UNITS_SHOWN]
+    return Panel(grouped(own + shown), len(units) - len(shown), len(own) + (1 if units else 0))

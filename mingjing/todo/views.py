@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from mingjing.todo.selectors import grouped, todos_for_user
+from mingjing.todo.selectors import panel, todos_for_user
 
 
 def request_todos(request: HttpRequest) -> list:
@@ -18,10 +18,9 @@ def request_todos(request: HttpRequest) -> list:
 
 @login_required
 def todo_list(request: HttpRequest) -> HttpResponse:
-    todos = request_todos(request)
-    return render(request, "todo/list.html", {"groups": grouped(todos), "count": len(todos)})
+    return render(request, "todo/list.html", {"panel": panel(request_todos(request))})
 
 
 @login_required
 def todo_count(request: HttpRequest) -> HttpResponse:
-    return render(request, "todo/count.html", {"count": len(request_todos(request))})
+    return render(request, "todo/count.html", {"count": panel(request_todos(request)).count})

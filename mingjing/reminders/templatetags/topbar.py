@@ -16,4 +16,6 @@ def known_todo_count(context) -> str:
     todos = getattr(request, "_mingjing_todos", None)
     if todos is None:
         return ""
-    return format_html('<span hidden data-todo-count="{}"></span>', len(todos))
+    from mingjing.todo.selectors import panel  # the count the panel states (late units below count once)
+
+    return format_html('<span hidden data-todo-count="{}"></span>', panel(todos).count)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from mingjing.todo.selectors import grouped
+from mingjing.todo.selectors import panel
 from mingjing.todo.views import request_todos
 
 register = template.Library()
@@ -12,6 +12,4 @@ register = template.Library()
 
 @register.inclusion_tag("todo/panel.html", takes_context=True)
 def todo_panel(context) -> dict:
-    request = context["request"]
-    todos = request_todos(request)
-    return {"groups": grouped(todos), "count": len(todos)}
+    return {"panel": panel(request_todos(context["request"]))}

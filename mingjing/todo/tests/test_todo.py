@@ -14,6 +14,8 @@ from django.urls import reverse
 
 from mingjing.materials.models import Material
 from mingjing.materials.models import Status as MaterialStatus
+from mingjing.meetings.models import Meeting
+from mingjing.organizations.models import Organization
 from mingjing.rectification.demo import EVIDENCE_PDF
 from mingjing.rectification.models import RectificationItem, Status
 from mingjing.rectification.services import closure_request, item_create
@@ -138,3 +140,56 @@ class TodoTest(BaseTestCase):
         with self.assertNumQueries(len(small)):
             response = self.client.get(url)
         self.assertContains(response, "数量测试事项059")
+
+
+class SuperiorLateUnitsTest(BaseTestCase):
+    """The superior's home page lists the 10 latest units below him and one line for the rest, whatever their number."""
+
+    def add_late_units(self, start: int, stop: int) -> None:
+        units = Organization.objects.bulk_create(
+            Organization(parent=self.bureau, name=f"逾期测试单位{i:03d}", short_name=f"逾期{i:03d}", path="")
+            for i in range(start, stop)
+        )
+        for u in units:
+            u.path = f"{self.bureau.path}{u.pk}/"
+        Organization.objects.bulk_update(units, ["path"])
+        # Each a day later than the one before: unit 000 is the latest (planned the earliest, nothing done).
+        Meeting.objects.bulk_create(
+            Meeting(
+                organization=u,
+                config=self.meeting.config,
+                title=f"逾期{i:03d}会议",
+                planned_date=dt.date(2025, 12, 1) + dt.timedelta(days=i),
+            )
+            for i, u in zip(range(start, stop), units, strict=True)
+        )
+
+    def home(self) -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as queries:
+            page = self.client.get(reverse("home")).content.decode()
+        self.assertIn(f'data-todo-count="{self.own + 1}"', page)  # his own, and following up the late units
+        return page.split('<section class="todo">')[1].split("</section>")[0], len(queries)
+
+    def test_at_most_ten_late_units_and_the_same_queries_at_two_sizes(self) -> None:
+        self.login("superior")
+        self.own = len([t for t in todos_for_user(user=self.superior) if t.group != "units"])
+        self.add_late_units(0, 12)
+        page, small = self.home()
+        self.assertEqual(page.count("逾期0"), 10, page)  # the ten latest: 000 … 009
+        self.assertIn("逾期000：", page)
+        self.assertNotIn("逾期011：", page)
+        more = [t for t in todos_for_user(user=self.superior) if t.group == "units"]
+        self.assertGreaterEqual(len(more), 12)
+        self.assertIn(f"另有{len(more) - 10}个下级单位有逾期", page)
+        self.assertIn(reverse("oversight:overview") + "?state=late", page)
+        count = self.client.get(reverse("todo:count")).content.decode()
+
+        self.add_late_units(12, 60)
+        page, large = self.home()
+        self.assertEqual(large, small)
+        self.assertEqual(page.count("逾期0"), 10, page)
+        self.assertIn("逾期000：", page)
+        self.assertIn(f"另有{len(more) - 10 + 48}个下级单位有逾期", page)
+        # The top bar counts following up the late units as one entry: unchanged by 48 more late units.
+        self.assertEqual(self.client.get(reverse("todo:count")).content.decode(), count)
+        self.assertIn(f">{self.own + 1}<", count)
