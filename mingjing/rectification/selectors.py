@@ -574,11 +574,16 @@ def _describe(event: AuditEvent, kind: str) -> str:
     return describe(bare, kind) + "：" + "，".join(parts)
 
 
-def item_history(item: RectificationItem) -> list[HistoryLine]:
+def item_history(item: RectificationItem, *, successors: list[RectificationItem] | None = None) -> list[HistoryLine]:
     """The item's own events, plus the ledger-wide ones (generated from problems, carried over,
-    imported from a sheet) that name it, with what they changed on it."""
+    imported from a sheet) that name it, with what they changed on it. `successors`: its carried
+    copies when the page has loaded them (not read again)."""
     lines = [HistoryLine(event=line.event, text=_describe(line.event, "整改事项")) for line in history_for_object(item)]
-    meetings = [item.meeting_id, *item.carried_to.values_list("meeting_id", flat=True)]  # carried on: there
+    if successors is None:
+        carried = list(item.carried_to.values_list("meeting_id", flat=True))
+    else:
+        carried = [s.meeting_id for s in successors]
+    meetings = [item.meeting_id, *carried]  # carried on: there
     events = AuditEvent.objects.filter(
         content_type=ContentType.objects.get_for_model(Meeting),
         object_id__in=meetings,

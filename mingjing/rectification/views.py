@@ -259,6 +259,7 @@ def _detail(
 ) -> HttpResponse:
     can_update = policy.can(Ability.LEDGER_UPDATE, item) and item.is_open
     settings = settings_for(item.meeting)
+    successors = list(item.carried_to.select_related("meeting"))
     context = {
         "meeting": item.meeting,
         "item": item,
@@ -267,7 +268,7 @@ def _detail(
         "mark": item_mark(item, settings),
         "milestones": item_milestones(item=item),
         "loose_files": item_loose_files(item=item),
-        "history": item_history(item),
+        "history": item_history(item, successors=successors),
         "can_update": can_update,
         "can_request": can_update and item.status != Status.REQUESTED,
         "stage": policy.verify_stage(item) if policy.can(Ability.LEDGER_VERIFY, item) else "",
@@ -280,7 +281,7 @@ def _detail(
         "request_form": forms.get("request_form") or ClosureRequestForm(prefix=PREFIXES["request_form"]),
         "return_form": forms.get("return_form") or ReasonForm(prefix=PREFIXES["return_form"]),
         "reopen_form": forms.get("reopen_form") or ReasonForm(prefix=PREFIXES["reopen_form"]),
-        "successors": list(item.carried_to.select_related("meeting")),
+        "successors": successors,
     }
     return render(request, "rectification/item.html", context, status=status)
 

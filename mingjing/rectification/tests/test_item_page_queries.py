@@ -48,3 +48,5 @@ class ItemPageQueriesTest(BaseTestCase):
         self.assertEqual(tables.count("meetings_rosterentry"), 1, tables)
         for table in ("problems_problem", "organizations_division", "organizations_person"):
             self.assertNotIn(table, tables)
+        # The item itself and its carried copies (shown and used by the history), each read once.
+        self.assertEqual(tables.count("rectification_rectificationitem"), 2, tables)
