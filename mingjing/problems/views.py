@@ -26,7 +26,6 @@ from mingjing.problems.selectors import (
     get_problem_for_edit,
     owner_in_meeting,
     owner_label,
-    owner_sheet,
     problem_counts,
 )
 from mingjing.problems.services import (
@@ -46,6 +45,7 @@ from mingjing.problems.services import (
     problems_create_many,
     record_move,
 )
+from mingjing.problems.sheet_page import PER_PAGE, page_of, sheet_page
 from mingjing.yearconfigs.selectors import active_aspects
 
 
@@ -54,7 +54,10 @@ def owner_url(meeting: Meeting | int, member: RosterEntry | None, anchor: str = 
         url = reverse("problems:team", args=[meeting if isinstance(meeting, int) else meeting.pk])
     else:
         url = reverse("problems:member", args=[member.pk])
-    return f"{url}#{anchor}" if anchor else url
+    if not anchor:
+        return url
+    number = page_of(meeting, member, anchor)  # the sheet is read a page at a time
+    return f"{url}?page={number}#{anchor}" if number > 1 else f"{url}#{anchor}"
 
 
 def _create_url(name: str, meeting: Meeting, member: RosterEntry | None) -> str:
@@ -99,12 +102,13 @@ def _owner_page(request: HttpRequest, meeting: Meeting, member: RosterEntry | No
     policy = policy_for(user=request.user, meeting=meeting)
     policy.require(Ability.READ_DRAFTS, member)
     # Linked opinions the reader may not read (on another member) are shown as a note.
-    sheet = owner_sheet(meeting, member, policy=policy)
+    sheet = sheet_page(request, meeting, member, policy=policy)
     query = f"?member={member.pk}" if member is not None else ""
     context = {
         "meeting": meeting,
         "member": member,
         "sheet": sheet,
+        "per_page": PER_PAGE,
         "can_edit": policy.can(Ability.EDIT_FOR, member),
         "query": query,
     }

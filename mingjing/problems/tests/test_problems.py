@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -502,6 +504,43 @@ class QueryCountTest(ProblemsTestCase):
         self.assertEqual(len(small), len(large), [q["sql"] for q in large.captured_queries])
         self.assertEqual(len(small), expected)
 
+    def test_the_sheet_in_pages_of_fifty_linked_across_pages(self):
+        """Past 50 problems the team's sheet is read a page at a time: each page shows 50 under their
+        aspects' headings, numbered as on the whole sheet; a measure links to the page of its problem;
+        saving a problem leads back to its page; page 1 runs the same queries at 60 and 260 problems."""
+        self.login("principal")
+        url = self.team_url()
+        for i in range(60):
+            self.problem(None, aspect=i % 5, description=f"团队问题{i:03d}")
+        first = self.client.get(url).content.decode()
+        self.assertEqual(first.count('class="card problem"'), 50)
+        self.assertIn("查摆问题", first)
+        self.assertIn("?page=2", first)
+        second = self.client.get(url + "?page=2").content.decode()
+        problem_ids = re.findall(r'class="card problem" id="problem-(\d+)"', second)
+        self.assertTrue(problem_ids)
+        self.assertIn(f"<h3>{paren(5)}{self.aspects[4].title}</h3>", second)  # the heading repeated on page 2
+        on_second = Problem.objects.get(pk=problem_ids[-1])
+        measure_create(
+            actor=None, meeting=self.meeting, member=None, heading="第二页问题的方向", text="措施", problems=[on_second]
+        )
+        first = self.client.get(url).content.decode()
+        self.assertIn(f'href="?page=2#problem-{on_second.pk}"', first)
+        response = self.client.post(
+            reverse("problems:problem_edit", args=[on_second.pk]),
+            {"aspect": on_second.aspect_id, "description": "改过的问题", "example": "比如，……", "source": "self"},
+        )
+        self.assertRedirects(response, f"{url}?page=2#problem-{on_second.pk}", fetch_redirect_response=False)
+        with CaptureQueriesContext(connection) as small:
+            self.client.get(url)
+        for i in range(60, 260):
+            self.problem(None, aspect=i % 5, description=f"团队问题{i:03d}")
+        with CaptureQueriesContext(connection) as large:
+            first = self.client.get(url).content.decode()
+        self.assertEqual(len(small), len(large))
+        self.assertEqual(first.count('class="card problem"'), 50)
+        self.assertIn("查摆问题26", first)  # the summary counts the whole sheet (the demo's own too)
+
     def test_overview(self):
         self.login("preparer")
         # 3 (session, user, roles) + meeting + its step completions + supervisor assignment + own
@@ -512,11 +551,11 @@ class QueryCountTest(ProblemsTestCase):
         self.login("principal")
         # 3 + meeting + completions + own entry + aspects + problems + their opinions + their
         # measures + measures + measures' problems + causes (the principal's rights need no
-        # 督导组 assignment lookup)
-        self.assert_fixed(self.team_url(), 13, lambda i: f"问题{i - i % 5}")
+        # 督导组 assignment lookup) + the sheet's order (problems, measures) and its causes' count
+        self.assert_fixed(self.team_url(), 16, lambda i: f"问题{i - i % 5}")
 
     def test_member_page(self):
         self.login("member")
         # 3 + entry (with meeting) + assignment + own entry + aspects + problems + opinions +
-        # measures + measures + their problems + causes
-        self.assert_fixed(self.member_url(self.lihua), 13, lambda i: f"问题{i - i % 5 + 2}")
+        # measures + measures + their problems + causes + the sheet's order and its causes' count
+        self.assert_fixed(self.member_url(self.lihua), 16, lambda i: f"问题{i - i % 5 + 2}")
