@@ -13,6 +13,7 @@ from mingjing.accounts.policy import ANY, Ability, policy_for
 from mingjing.accounts.selectors import get_scoped
 from mingjing.audit.services import actor_display_name
 from mingjing.lib.dates import today
+from mingjing.lib.memo import per_build
 from mingjing.lib.pagination import search_q
 from mingjing.meetings.models import Meeting, RosterEntry, StepCompletion, SupervisorAssignment
 from mingjing.meetings.timeline import StepView, build_timeline, current_step
@@ -109,6 +110,12 @@ def meeting_roster(*, meeting: Meeting) -> QuerySet[RosterEntry]:
         .prefetch_related(Prefetch("supervised_divisions", queryset=Division.objects.order_by("order", "id")))
         .order_by(team_rank(), "precedence", "id")
     )
+
+
+@per_build  # one document build reads the roster once (the report, its tallies, counts and ledger)
+def roster_in_order(meeting: Meeting) -> list[RosterEntry]:
+    """The meeting's roster in team order (principal first, then precedence), plain rows; read-only."""
+    return list(RosterEntry.objects.filter(meeting=meeting).order_by(team_rank(), "precedence", "id"))
 
 
 def meeting_timeline(

@@ -25,9 +25,10 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 
 from mingjing.accounts.policy import Ability, MeetingPolicy
+from mingjing.lib.memo import per_build
 from mingjing.lib.pagination import search_q
 from mingjing.meetings.models import Meeting, RosterEntry
-from mingjing.meetings.selectors import get_meeting_record_for_user
+from mingjing.meetings.selectors import get_meeting_record_for_user, roster_in_order
 from mingjing.opinions.models import (
     Audience,
     BallotCode,
@@ -341,20 +342,39 @@ class OpinionTallies:
         return [t for t in self.targets if t.count]
 
 
+@per_build  # the archive box states the tallies in the report and the 意见汇总
 def opinion_tallies(meeting: Meeting) -> OpinionTallies:
-    """Counts for the 情况报告 and the 意见汇总, over every campaign of the meeting (a fixed
-    number of queries). Call it with a meeting reached through get_meeting_for_user."""
+    """Counts for the 情况报告 and the 意见汇总, over every campaign of the meeting (five queries:
+    the campaigns, the roster, the opinions grouped, the items, the units). Call it with a meeting
+    reached through get_meeting_for_user."""
     campaigns = list(campaigns_of_meeting(meeting=meeting))
-    roster = list(RosterEntry.objects.filter(meeting=meeting).order_by(team_rank(), "precedence", "id"))
-    visible = Counter(visible_opinions(campaigns=campaigns).order_by().values_list("target_id", flat=True))
-    everything = Counter(
-        Opinion.objects.filter(campaign__meeting=meeting).order_by().values_list("target_id", flat=True)
+    ids = [c.pk for c in campaigns]
+    roster = roster_in_order(meeting)
+    # One grouped read serves every count: all opinions per target, the visible ones (typed ones,
+    # and online ones of a closed campaign whose target reached its threshold: visible_opinions'
+    # rule), and the channels used.
+    grouped = list(
+        Opinion.objects.filter(campaign_id__in=ids)
+        .order_by()
+        .values_list("campaign_id", "target_id", "from_public_form", "channel")
+        .annotate(n=Count("id"))
     )
-    item_rows = list(OpinionItem.objects.filter(campaign__meeting=meeting).values_list("target_id", "aspect_id"))
-    items_per_target = Counter(t for t, _ in item_rows)
-    units = list(CampaignUnit.objects.filter(campaign__meeting=meeting).values_list("forms_sent", "forms_returned"))
+    online: Counter = Counter()
+    for campaign_id, target_id, from_public_form, _, n in grouped:
+        if from_public_form:
+            online[campaign_id, target_id] += n
+    closed = {c.pk: c.min_responses_shown for c in campaigns if c.is_closed}
+    visible: Counter = Counter()
+    everything: Counter = Counter()
     used = {c for campaign in campaigns for c in campaign.channels}
-    used |= set(Opinion.objects.filter(campaign__meeting=meeting).values_list("channel", flat=True).distinct())
+    for campaign_id, target_id, from_public_form, channel, n in grouped:
+        everything[target_id] += n
+        used.add(channel)
+        if not from_public_form or (campaign_id in closed and online[campaign_id, target_id] >= closed[campaign_id]):
+            visible[target_id] += n
+    item_rows = list(OpinionItem.objects.filter(campaign_id__in=ids).order_by().values_list("target_id", "aspect_id"))
+    items_per_target = Counter(t for t, _ in item_rows)
+    units = [(sent, returned) for _, sent, returned in _unit_rows(meeting)]
     targets = [
         TargetTally(
             entry_id=e.pk if e else None,
@@ -441,14 +461,20 @@ def targets_for_meeting(*, meeting: Meeting) -> list[tuple[str, str]]:
     return [(TEAM, TEAM_LABEL), *((str(e.pk), e.name) for e in roster)]
 
 
+@per_build  # the 情况报告 reads the units' forms (opinion_tallies) and their names
+def _unit_rows(meeting: Meeting) -> list[tuple[str, int, int]]:
+    """(name, forms_sent, forms_returned) of the units over the meeting's campaigns, in entry order."""
+    return list(
+        CampaignUnit.objects.filter(campaign__meeting=meeting)
+        .order_by("campaign_id", "id")
+        .values_list("name", "forms_sent", "forms_returned")
+    )
+
+
 def campaign_unit_names(meeting: Meeting) -> list[str]:
     """The names of the units the forms went to, over the meeting's campaigns, in entry order."""
     names: list[str] = []
-    for name in (
-        CampaignUnit.objects.filter(campaign__meeting=meeting)
-        .order_by("campaign_id", "id")
-        .values_list("name", flat=True)
-    ):
+    for name, _, _ in _unit_rows(meeting):
         if name.strip() and name not in names:
             names.append(name.strip())
     return names

@@ -23,10 +23,9 @@ from django.http import Http404
 
 from mingjing.accounts.policy import Ability, MeetingPolicy, policy_for
 from mingjing.meetings.models import Meeting, RosterEntry
-from mingjing.meetings.selectors import get_meeting_record_for_user
+from mingjing.meetings.selectors import get_meeting_record_for_user, roster_in_order
 from mingjing.opinions.models import Campaign, Opinion
 from mingjing.opinions.selectors import visible_opinions
-from mingjing.organizations.models import team_rank
 from mingjing.problems.models import Cause, Measure, Problem, Source
 from mingjing.problems.numbering import paren, shi
 from mingjing.yearconfigs.models import Aspect
@@ -40,7 +39,7 @@ NO_ASPECT_LABEL = "未归入重点方面"
 
 def roster_of(meeting: Meeting) -> list[RosterEntry]:
     """The frozen roster in team order (principal first, then precedence)."""
-    return list(RosterEntry.objects.filter(meeting=meeting).order_by(team_rank(), "precedence", "id"))
+    return list(roster_in_order(meeting))
 
 
 def get_entry_for_user(*, user: Any, pk: Any) -> RosterEntry:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, When
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from mingjing.accounts.policy import Ability, MeetingPolicy, policy_for
 from mingjing.accounts.selectors import get_scoped
@@ -29,8 +29,8 @@ from mingjing.audit.selectors import HistoryLine, describe, history_for_object
 from mingjing.lib.dates import today
 from mingjing.lib.memo import per_build
 from mingjing.meetings.models import Meeting, RosterEntry
-from mingjing.meetings.selectors import get_meeting_record_for_user, meetings_for_user
-from mingjing.organizations.models import Person, TeamRole, team_rank
+from mingjing.meetings.selectors import get_meeting_record_for_user, meetings_for_user, roster_in_order
+from mingjing.organizations.models import Person, TeamRole
 from mingjing.rectification.deadlines import OVERDUE, URGENT, WARNING, DeadlineMark, deadline_mark
 from mingjing.rectification.models import (
     EvidenceFile,
@@ -229,8 +229,7 @@ def ledger_for_meeting(meeting: Meeting, *, policy: MeetingPolicy | None = None,
     by_owner: dict[int | None, list[RectificationItem]] = defaultdict(list)
     for item in items:
         by_owner[item.owner_id].append(item)
-    roster = RosterEntry.objects.filter(meeting=meeting).exclude(team_role=TeamRole.NONE)
-    roster = list(roster.order_by(team_rank(), "precedence", "id"))
+    roster = [e for e in roster_in_order(meeting) if e.team_role != TeamRole.NONE]
     groups = [Group(owner=None, label=TEAM_LABEL, rows=_rows(by_owner.pop(None, []), settings, on))]
     for entry in roster:
         rows = _rows(by_owner.pop(entry.pk, []), settings, on)
@@ -422,14 +421,13 @@ class CarryOver:
         )
 
 
-def _owner_rank() -> Case:
-    """The team's items first, then the principal's, then the members'."""
-    return Case(
-        When(owner__isnull=True, then=0),
-        When(owner__team_role=TeamRole.PRINCIPAL, then=1),
-        default=2,
-        output_field=IntegerField(),
-    )
+def _carry_order(item: RectificationItem) -> tuple:
+    """The team's items first, then the principal's, then the members' (by precedence, then owner),
+    each list by number."""
+    owner = item.owner
+    if owner is None:
+        return (0, 0, 0, item.number)
+    return (1 if owner.team_role == TeamRole.PRINCIPAL else 2, owner.precedence, owner.pk, item.number)
 
 
 def _state(item: RectificationItem) -> str:
@@ -466,15 +464,19 @@ def carry_over(meeting: Meeting) -> CarryOver:
     previous = previous_of_same_unit(meeting)
     lines = []
     if previous is not None:
-        successors = RectificationItem.objects.filter(meeting=meeting).order_by("-id")
-        items = (
-            items_of_meeting(meeting=previous)
-            .select_related("meeting__config")
-            .prefetch_related(Prefetch("carried_to", queryset=successors, to_attr="successors"))
-            .order_by(_owner_rank(), "owner__precedence", "owner_id", "number")
+        # One query: last year's items (with their list's owner) and this year's carried-over
+        # copies, put in order here (_carry_order).
+        rows = list(
+            RectificationItem.objects.filter(
+                Q(meeting=previous) | Q(meeting=meeting, carried_from__isnull=False)
+            ).select_related("owner")
         )
+        successors: dict[int, RectificationItem] = {}
+        for row in sorted((r for r in rows if r.meeting_id == meeting.pk), key=lambda r: r.pk):
+            successors[row.carried_from_id] = row  # the newest copy wins, as before
+        items = sorted((r for r in rows if r.meeting_id == previous.pk), key=_carry_order)
         for item in items:
-            current = item.successors[0] if item.successors else item
+            current = successors.get(item.pk, item)
             lines.append(CarryOverLine(item=item, current=current, state=_state(current)))
     if lines:
         return CarryOver(previous=previous, lines=lines)

@@ -42,7 +42,7 @@ from mingjing.lib.memo import memoized, per_build
 from mingjing.materials.models import CaseStudy
 from mingjing.materials.selectors import review_facts
 from mingjing.meetings.models import Meeting, RosterEntry, StepCompletion
-from mingjing.meetings.selectors import meeting_roster
+from mingjing.meetings.selectors import roster_in_order
 from mingjing.minutes.selectors import Minutes, minutes_for_meeting
 from mingjing.opinions.selectors import OpinionTallies, campaign_unit_names, opinion_tallies
 from mingjing.organizations.models import TeamRole
@@ -171,7 +171,7 @@ def _para(doc: OfficialDocument, text: str, key: str, label: str) -> None:
 def build_report(meeting: Meeting, member: RosterEntry | None, overrides: dict[str, str]) -> OfficialDocument:
     on = today()
     unit, short, config = meeting.organization, unit_short(meeting), meeting.config
-    roster = list(meeting_roster(meeting=meeting))
+    roster = roster_in_order(meeting)
     team = [e for e in roster if e.team_role in (TeamRole.PRINCIPAL, TeamRole.MEMBER)]
     principal = next((e for e in team if e.team_role == TeamRole.PRINCIPAL), None)
     minutes = minutes_for_meeting(meeting)
