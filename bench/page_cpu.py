@@ -2,7 +2,8 @@
 
 Loads the demo into a throw-away SQLite database, then opens each typical page through the test client
 as the persona who uses it: a warm-up, then the median CPU time (time.process_time: Python, templates
-and SQLite, all in this process) over RUNS requests, and the query count. The issue measured about
+and SQLite, all in this process) over --runs requests (the pages in turn, round after round), and the
+query count. Figures are noisy on a shared machine: compare pages within one run. The issue measured about
 23 ms of CPU per request; the goal is half of that on every typical page.
 
     .venv/bin/python bench/page_cpu.py [--runs 20]
@@ -22,22 +23,29 @@ from _setup import django_with_fresh_db  # noqa: E402
 GOAL = 0.0115  # seconds of CPU per request (half of the 23 ms the issue measured)
 
 
-def cpu_of(client, url: str, runs: int) -> tuple[float, int]:
-    """Median CPU seconds of a GET of `url` over `runs` requests after a warm-up, and its query count."""
+def cpu_of(clients: dict, pages: list[tuple[str, str, str]], runs: int) -> dict[str, tuple[float, int]]:
+    """Per page: the median CPU seconds of a GET over `runs` requests after a warm-up, and its query
+    count. The pages are visited in turn, round after round, so a busy moment of the machine weighs
+    on every page alike."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    for _ in range(2):  # warm-up: templates compiled, caches filled
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-    cpu = []
+    for _name, persona, url in pages:
+        for _ in range(2):  # warm-up: templates compiled, caches filled
+            response = clients[persona].get(url)
+            assert response.status_code == 200, (url, response.status_code)
+    cpu: dict[str, list[float]] = {name: [] for name, _p, _u in pages}
     for _ in range(runs):
-        start = time.process_time()
-        client.get(url)
-        cpu.append(time.process_time() - start)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    return statistics.median(cpu), len(queries)
+        for name, persona, url in pages:
+            start = time.process_time()
+            clients[persona].get(url)
+            cpu[name].append(time.process_time() - start)
+    result = {}
+    for name, persona, url in pages:
+        with CaptureQueriesContext(connection) as queries:
+            clients[persona].get(url)
+        result[name] = (statistics.median(cpu[name]), len(queries))
+    return result
 
 
 def main() -> None:
@@ -81,8 +89,9 @@ def main() -> None:
         ("opinion list (preparer)", "preparer", reverse("opinions:opinions", args=[campaign.pk])),
     ]
     misses = 0
-    for name, persona, url in pages:
-        median, queries = cpu_of(clients[persona], url, args.runs)
+    figures = cpu_of(clients, pages, args.runs)
+    for name, _persona, _url in pages:
+        median, queries = figures[name]
         verdict = "PASS" if median <= GOAL else "MISS"
         misses += verdict == "MISS"
         print(
