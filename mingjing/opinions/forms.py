@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.db.models import Case, IntegerField, Value, When
 
 from mingjing.lib.forms import DateInput
 from mingjing.lib.limits import limit_field, limit_form
+from mingjing.lib.pagination import search_q
 from mingjing.meetings.models import Meeting, RosterEntry
 from mingjing.opinions.models import (
     Audience,
@@ -157,6 +159,9 @@ class BallotForm(forms.Form):
         limit_form(self, BallotCode)
 
 
+OPINIONS_SHOWN = 100  # opinions offered on the grouping form at once; the rest through its search
+
+
 class ItemForm(forms.Form):
     aspect = forms.ModelChoiceField(label="方面", queryset=Aspect.objects.none(), required=False)
     target = forms.ChoiceField(label="对象")
@@ -166,7 +171,7 @@ class ItemForm(forms.Form):
         label="归入的意见", queryset=Opinion.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args, campaign: Campaign, opinions, **kwargs):
+    def __init__(self, *args, campaign: Campaign, opinions, search: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         meeting = campaign.meeting
         self.fields["aspect"] = aspect_field(meeting, self.initial)
@@ -174,6 +179,25 @@ class ItemForm(forms.Form):
         limit_form(self, OpinionItem)
         self.fields["opinions"].queryset = opinions
         self.fields["opinions"].label_from_instance = _opinion_choice_label
+        self._offer_opinions(search)
+
+    def _offer_opinions(self, search: str) -> None:
+        """Render the item's own (or ticked) opinions and at most OPINIONS_SHOWN others, those not yet
+        grouped first (or those containing `search`); any opinion of the campaign stays valid when posted."""
+        field = self.fields["opinions"]
+        chosen = {str(o.pk if hasattr(o, "pk") else o) for o in self.initial.get("opinions") or []}
+        if self.is_bound:
+            chosen |= {v for v in self.data.getlist(self.add_prefix("opinions")) if str(v).isdigit()}
+        chosen_ids = sorted(int(v) for v in chosen)
+        offered = field.queryset.exclude(pk__in=chosen_ids)
+        if search:
+            offered = offered.filter(search_q(search, ["text"]))
+        ungrouped_first = Case(When(item__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField())
+        offered = list(offered.annotate(grouped=ungrouped_first).order_by("grouped", "id")[: OPINIONS_SHOWN + 1])
+        self.more_opinions = len(offered) > OPINIONS_SHOWN
+        ticked = list(field.queryset.filter(pk__in=chosen_ids).order_by("id")) if chosen_ids else []
+        self.opinion_search = search
+        field.widget.choices = [(o.pk, field.label_from_instance(o)) for o in [*ticked, *offered[:OPINIONS_SHOWN]]]
 
 
 def _opinion_choice_label(opinion: Opinion) -> str:
