@@ -19,7 +19,7 @@ from mingjing.accounts.policy import Ability, MeetingPolicy, policy_for
 from mingjing.lib.dates import cn_date, today
 from mingjing.materials.models import Material
 from mingjing.materials.models import Status as MaterialStatus
-from mingjing.meetings.models import Meeting, RosterEntry, SupervisorAssignment
+from mingjing.meetings.models import Meeting, RosterEntry, StepCompletion, SupervisorAssignment
 from mingjing.meetings.selectors import meetings_for_user
 from mingjing.meetings.timeline import LATE, SOON, build_timeline
 from mingjing.opinions.models import Campaign
@@ -75,7 +75,16 @@ RECENT_DAYS = 3 * 366  # older meetings' open items live on as carried copies in
 def _live_meetings(user: Any, on: dt.date) -> list[Meeting]:
     """The meetings where something can still be done: recent, not a copy, not cancelled."""
     recent = on - dt.timedelta(days=RECENT_DAYS)
-    return list(meetings_for_user(user=user).filter(is_copy=False, planned_date__gte=recent))
+    # The steps done, as one list of (meeting, step) rather than a prefetch: a superior reaches
+    # thousands of meetings, and a prefetch builds a queryset and an object per meeting and step.
+    meetings = list(meetings_for_user(user=user).filter(is_copy=False, planned_date__gte=recent).prefetch_related(None))
+    done: dict[int, set[str]] = {m.pk: set() for m in meetings}
+    rows = StepCompletion.objects.filter(meeting_id__in=list(done)).order_by().values_list("meeting_id", "step")
+    for meeting_id, step in rows:
+        done[meeting_id].add(step)
+    for m in meetings:
+        m._todo_done = done[m.pk]
+    return meetings
 
 
 def _primed_policies(user: Any, meetings: list[Meeting]) -> dict[int, MeetingPolicy]:
@@ -103,6 +112,7 @@ def _primed_policies(user: Any, meetings: list[Meeting]) -> dict[int, MeetingPol
         policy.__dict__.setdefault("person_id", entry.person_id if entry is not None else person_id)
         row = settings.get(m.pk, _SETTINGS_DEFAULTS)
         policy.__dict__.setdefault("team_needs_review", row["team_needs_review"])
+        policy.__dict__.setdefault("held", "meeting" in m._todo_done)
         m._todo_settings = row
         policies[m.pk] = policy
     return policies
@@ -161,8 +171,7 @@ def todos_for_user(*, user: Any, on: dt.date | None = None) -> list[Todo]:
     writable = {}
     for m in meetings:
         policy = policies[m.pk]
-        held = any(c.step == "meeting" for c in m.step_completions.all())
-        if held or m.archived_on is not None:
+        if "meeting" in m._todo_done or m.archived_on is not None:
             continue
         if policy.entry is not None and policy.can(Ability.WRITE_MATERIAL, policy.entry):
             writable[(m.pk, policy.entry.pk)] = (m, policy.entry)
@@ -192,6 +201,8 @@ def todos_for_user(*, user: Any, on: dt.date | None = None) -> list[Todo]:
             todos.append(Todo(WRITE, f"{m.title}：{what}{state}", url, m, mark, key=key, due=m.planned_date))
 
     # Timeline steps whose responsible role is mine in the meeting, late or due within days.
+    # The meeting page's address from one reverse: a superior reaches thousands of meetings.
+    meeting_prefix = reverse("meetings:detail", args=[0]).removesuffix("0/")
     for m in meetings:
         if m.archived_on is not None:
             continue
@@ -201,7 +212,7 @@ def todos_for_user(*, user: Any, on: dt.date | None = None) -> list[Todo]:
             "principal": policy.is_principal,
             "member": policy.entry is not None,
         }
-        completed = {c.step: on for c in m.step_completions.all()}  # the states need only which are done
+        completed = dict.fromkeys(m._todo_done, on)  # the states need only which are done
         views = build_timeline(
             planned_date=m.planned_date,
             config=m.config,
@@ -210,7 +221,7 @@ def todos_for_user(*, user: Any, on: dt.date | None = None) -> list[Todo]:
             today=on,
             entered_after=m.entered_after,
         )
-        url = reverse("meetings:detail", args=[m.pk])
+        url = f"{meeting_prefix}{m.pk}/"
         for v in views:
             if v.state in (LATE, SOON) and mine.get(str(v.step.responsible)):
                 css, key = _late_css(v.late_days), f"step:{m.pk}:{v.step.key}"
