@@ -468,13 +468,11 @@ def item_list(request: HttpRequest, campaign_id: int) -> HttpResponse:
     return render(request, "opinions/items.html", context)
 
 
-def _opinion_search(request: HttpRequest) -> str:
-    """The words the grouping form's opinion search asks for (?oq=)."""
-    return request.GET.get("oq", "").strip()[:100]
-
-
-def _item_opinions(campaign: Campaign):
-    return sel.visible_opinions(campaigns=[campaign]).select_related("item")
+def _item_form(request: HttpRequest, campaign: Campaign, initial: dict) -> ItemForm:
+    """The grouping form; its opinion search (?oq=) finds the opinions beyond the 100 it offers."""
+    opinions = sel.visible_opinions(campaigns=[campaign]).select_related("item")
+    search = request.GET.get("oq", "").strip()[:100]
+    return ItemForm(request.POST or None, campaign=campaign, opinions=opinions, initial=initial, search=search)
 
 
 @login_required
@@ -485,13 +483,7 @@ def item_new(request: HttpRequest, campaign_id: int) -> HttpResponse:
         initial["target"] = request.GET["target"]
     return form_page(
         request,
-        form=ItemForm(
-            request.POST or None,
-            campaign=campaign,
-            opinions=_item_opinions(campaign),
-            initial=initial,
-            search=_opinion_search(request),
-        ),
+        form=_item_form(request, campaign, initial),
         save=lambda data: item_create(actor=request.user, campaign=campaign, **data),
         success="归纳项已保存",
         next_url=reverse("opinions:items", args=[campaign.pk]),
@@ -514,13 +506,7 @@ def item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
 
     return form_page(
         request,
-        form=ItemForm(
-            request.POST or None,
-            campaign=campaign,
-            opinions=_item_opinions(campaign),
-            initial=initial,
-            search=_opinion_search(request),
-        ),
+        form=_item_form(request, campaign, initial),
         save=save,
         success="归纳项已保存",
         next_url=reverse("opinions:items", args=[campaign.pk]),
