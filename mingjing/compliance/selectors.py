@@ -213,7 +213,8 @@ class _Judge:
         held, after which nothing can be prepared any more); broken after."""
         if done:
             return OK, ok
-        if not self.held and self.on <= due:
+        if not self.held and (self.on <= due or self.meeting.entered_after):
+            # A meeting entered after the fact: what is not entered yet is waiting, not late.
             return PENDING, waiting
         return BROKEN, late
 
@@ -230,7 +231,8 @@ class _Judge:
                 return threshold, OK, f"未登记请示，{cn_date(approved)}已获上级同意（不晚于{cn_date(due)}）"
             return threshold, BROKEN, f"未登记请示；上级{cn_date(approved)}同意，晚于应报送日期{cn_date(due)}"
         if sent is None:
-            if self.on <= due:
+            if self.on <= due or self.meeting.entered_after:
+                # Entered after the fact: a record not yet entered is not a late one.
                 return threshold, PENDING, f"尚未报送请示，应于{cn_date(due)}前报送"
             return threshold, BROKEN, f"尚未报送请示，应于{cn_date(due)}前报送，已逾期{(self.on - due).days}天"
         if sent <= due:
@@ -352,6 +354,8 @@ class _Judge:
             return threshold, BROKEN, f"{cn_date(sent)}才报送，逾期{(sent - due).days}天（应于{cn_date(due)}前）"
         if self.on <= due:
             return threshold, PENDING, f"尚未报送，应于{cn_date(due)}前报送"
+        if self.meeting.entered_after:  # entered after the fact: not reported as late by days
+            return threshold, BROKEN, f"尚未报送（未登记），应于{cn_date(due)}前报送"
         return threshold, BROKEN, f"尚未报送，应于{cn_date(due)}前报送，已逾期{(self.on - due).days}天"
 
     def rectification_fields(self, s: dict) -> tuple[str, str, str]:
