@@ -222,10 +222,14 @@ def ledger_for_meeting(meeting: Meeting, *, policy: MeetingPolicy | None = None,
     """The team's plan first, then each member's list in team order. With the policy of a user who
     may not read every item, only the items he may read (and only the groups that hold them, or
     his own list)."""
+    return _ledger(meeting, items_of_meeting(meeting=meeting), policy=policy, on=on)
+
+
+def _ledger(meeting: Meeting, items: QuerySet, *, policy: MeetingPolicy | None, on: dt.date | None) -> Ledger:
     on = on or today()
     settings = settings_for(meeting)
     partial = policy is not None and not policy.can(Ability.LEDGER_READ_ALL)
-    items = visible_items(items_of_meeting(meeting=meeting).order_by("number"), policy)
+    items = visible_items(items.order_by("number"), policy)
     by_owner: dict[int | None, list[RectificationItem]] = defaultdict(list)
     for item in items:
         by_owner[item.owner_id].append(item)
@@ -308,10 +312,16 @@ def page_groups(page: Any) -> list[LedgerPageGroup]:
     return groups
 
 
+@per_build
 def rollup(meeting: Meeting, *, on: dt.date | None = None) -> Ledger:
     """The whole ledger's roll-up: `.groups` (team, then each member) with total / closed / open /
-    overdue / warning / long_term / progress, and `.total` over all of them."""
-    return ledger_for_meeting(meeting, on=on)
+    overdue / warning / long_term / progress, and `.total` over all of them. For the reports: each
+    item with the leader, division and person it names, without the links to last year's item and
+    next year's copy (the ledger page's `successor_id`)."""
+    items = RectificationItem.objects.filter(meeting=meeting).select_related(
+        "responsible_leader", "responsible_division", "responsible_person"
+    )
+    return _ledger(meeting, items, policy=None, on=on)
 
 
 # --- carry-over: what last year's ledger says for this meeting -----------------------------------

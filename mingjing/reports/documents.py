@@ -48,7 +48,8 @@ from mingjing.opinions.selectors import OpinionTallies, campaign_unit_names, opi
 from mingjing.organizations.models import TeamRole
 from mingjing.plans.models import RequestStatus
 from mingjing.plans.selectors import plan_for_meeting, request_rounds, superior_notice
-from mingjing.problems.selectors import measure_counts, measures_of, problem_counts, problem_sources
+from mingjing.problems.models import Measure
+from mingjing.problems.selectors import measure_counts, problem_counts, problem_sources
 from mingjing.reports.facts import Facts
 from mingjing.reports.models import MeetingOutcome
 from mingjing.studies.selectors import sessions_of_meeting
@@ -309,9 +310,10 @@ def build_report(meeting: Meeting, member: RosterEntry | None, overrides: dict[s
 
 
 @per_build
-def _team_measures(meeting: Meeting) -> list:
-    """The team's measures (its directions), read once per build: the report states them twice."""
-    return measures_of(meeting, None)
+def _team_measures(meeting: Meeting) -> list[Measure]:
+    """The team's measures (its directions: heading and text), in order, read once per build (the
+    report states them twice); not the problems each answers, which measures_of prefetches."""
+    return list(Measure.objects.filter(meeting=meeting, member__isnull=True).order_by("order", "id"))
 
 
 def _reply_body(request) -> str | None:
