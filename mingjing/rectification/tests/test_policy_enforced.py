@@ -269,9 +269,7 @@ class FrozenCopyLiveArchiveTest(LedgerServicesTestCase):
     def test_an_archived_meetings_ledger_still_accepts_writes(self) -> None:
         from mingjing.archive.testing import archive_held
 
-        writes = self.writes(
-            self.meeting, freeze=lambda m: archive_held(actor=self.preparer, meeting=self.fresh(m))
-        )
+        writes = self.writes(self.meeting, freeze=lambda m: archive_held(actor=self.preparer, meeting=self.fresh(m)))
         self.assertIsNotNone(self.fresh(self.meeting).archived_on)
         for name in ("item_create", "items_from_problems", "progress_update (another's item)",
                      "milestone_add (another's item)", "settings_update", "notice_update",
