@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from mingjing.audit.services import audit_record
 from mingjing.lib.http import xlsx_response
+from mingjing.lib.pagination import paginate
 from mingjing.lib.xlsx import write_sheet
 from mingjing.materials.selectors import open_material_for_user, versions_of
 from mingjing.originality.models import TemplateText
@@ -78,7 +78,6 @@ def template_remove(request: HttpRequest, template_id: int) -> HttpResponse:
     return redirect("originality:templates")
 
 
-PAGE_SIZE = 50
 TABLE_HEADERS = ["单位", "年度", "会议", "材料", "版本", "复制比", "判定", "最主要来源"]
 
 
@@ -95,10 +94,8 @@ def _table(request: HttpRequest):
 def overview(request: HttpRequest) -> HttpResponse:
     """The superior's (and the 督导组's) table of the materials under it: 复制比 and highest source."""
     f, materials = _table(request)
-    page = Paginator(materials, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"f": f, "page": page, "rows": table_rows(page.object_list), "levels": LEVELS, "query": query.urlencode()}
+    page = paginate(request, materials)
+    context = {"f": f, "page": page, "rows": table_rows(page.object_list), "levels": LEVELS, "query": page.query}
     return render(request, "originality/overview.html", context)
 
 
