@@ -51,7 +51,9 @@ def _direct_material(meeting, owner, text: str) -> Material:
     return material
 
 
-class OriginalityTest(BaseTestCase):
+class OriginalityCase(BaseTestCase):
+    """The fixtures and helpers of the 查重 tests (no tests of its own, so subclasses run theirs once)."""
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -72,6 +74,8 @@ class OriginalityTest(BaseTestCase):
         self.login(persona)
         return self.client.get(reverse("originality:report", args=[self.meeting.pk, slot]))
 
+
+class OriginalityTest(OriginalityCase):
     def test_last_years_outline_with_the_year_changed_is_a_high_copy_showing_its_source(self):
         copied = LAST_YEAR.replace("2024", "2025")
         self._write("member", self.member_entry, copied)

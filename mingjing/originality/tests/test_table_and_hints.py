@@ -9,11 +9,11 @@ from openpyxl import load_workbook
 
 from mingjing.meetings.services import meeting_create
 from mingjing.originality.hints import hints_for
-from mingjing.originality.tests.test_originality import LAST_YEAR, MEMBER_OWN, OriginalityTest, _direct_material
+from mingjing.originality.tests.test_originality import LAST_YEAR, MEMBER_OWN, OriginalityCase, _direct_material
 from mingjing.yearconfigs.models import YearConfig
 
 
-class SuperiorTableTest(OriginalityTest):
+class SuperiorTableTest(OriginalityCase):
     def test_the_superior_sees_the_copy_first_with_its_source_and_exports_it(self):
         self._write("member", self.member_entry, LAST_YEAR.replace("2024", "2025"))
         self.login("superior")
@@ -108,7 +108,7 @@ class SuperiorTableTest(OriginalityTest):
         self.assertEqual(result.level, "high")
 
 
-class HintsTest(OriginalityTest):
+class HintsTest(OriginalityCase):
     def test_the_report_lists_the_hints_and_the_editing_page_counts_them(self):
         aspect = self.meeting.config.aspects.order_by("order").first()
         text = "\n".join(
