@@ -153,11 +153,22 @@ def _is_owned(model: type) -> bool:
     return model in _owned_set()
 
 
+class _Encoder(DjangoJSONEncoder):
+    """Django's encoder, with times cut to the milliseconds it prints before they are printed: a time
+    of 12:00:05.000400 printed as "12:00:05.000" would come back as 12:00:05 and be printed "12:00:05"
+    by the next export, so export → import → export would not give the same bundle."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, dt.datetime | dt.time) and o.microsecond % 1000:
+            o = o.replace(microsecond=o.microsecond // 1000 * 1000)
+        return super().default(o)
+
+
 def dumps(value: Any, depth: int = 0) -> str:
     """bundle.json: keys sorted, one record (or file, or event) a line, so it reads and diffs
     line by line; each line is written by the C encoder (an indented dump is pure Python and
     the slowest part of a large export)."""
-    encode = DjangoJSONEncoder(ensure_ascii=False, sort_keys=True).encode
+    encode = _Encoder(ensure_ascii=False, sort_keys=True).encode
     if depth < 2 and isinstance(value, dict) and value:
         inner = ",\n".join(f"{encode(k)}: {dumps(value[k], depth + 1)}" for k in sorted(value))
         return "{\n" + inner + "\n}"
