@@ -70,6 +70,28 @@ def apply_changes(instance: models.Model, data: dict[str, Any]) -> list[dict[str
     return changes
 
 
+def save_meeting_record(*, actor: Any, model: type[models.Model], meeting: Any, values: dict[str, Any]) -> Any:
+    """The one record of `model` a meeting has (a case study, its achievements, the report's receipt):
+    created or updated with `values`, audited as created/updated with what changed; nothing written
+    when nothing changed. The caller has checked the actor's ability and the values, inside its
+    transaction."""
+    record = model.objects.select_for_update().filter(meeting=meeting).first()
+    created = record is None
+    record = record or model(meeting=meeting)
+    changes = apply_changes(record, values)
+    if not changes and not created:
+        return record
+    record.save()
+    audit_record(
+        actor=actor,
+        event_type="created" if created else "updated",
+        obj=record,
+        organization=meeting.organization,
+        changes=changes,
+    )
+    return record
+
+
 def audit_record(
     *,
     actor: Any,

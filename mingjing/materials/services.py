@@ -450,7 +450,7 @@ def sync_steps(*, meeting: Meeting) -> None:
 def case_study_save(*, actor: Any, meeting: Meeting, case_name: str, lessons: str = "") -> CaseStudy:
     """The typical case the team analysed (which case, what was learned): the material's case section
     and the 情况报告 print it. The unit's staff record it (Ability.EDIT)."""
-    from mingjing.audit.services import apply_changes
+    from mingjing.audit.services import save_meeting_record
     from mingjing.lib.limits import length_error, text_limit
 
     policy_for(user=actor, meeting=meeting).require(Ability.EDIT)
@@ -463,18 +463,6 @@ def case_study_save(*, actor: Any, meeting: Meeting, case_name: str, lessons: st
             errors[field] = message
     if errors:
         raise ValidationError(errors)
-    case = CaseStudy.objects.select_for_update().filter(meeting=meeting).first()
-    created = case is None
-    case = case or CaseStudy(meeting=meeting)
-    changes = apply_changes(case, {"case_name": case_name, "lessons": lessons})
-    if not changes and not created:
-        return case
-    case.save()
-    audit_record(
-        actor=actor,
-        event_type="created" if created else "updated",
-        obj=case,
-        organization=meeting.organization,
-        changes=changes,
+    return save_meeting_record(
+        actor=actor, model=CaseStudy, meeting=meeting, values={"case_name": case_name, "lessons": lessons}
     )
-    return case

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from mingjing.accounts.policy import Ability, policy_for
-from mingjing.audit.services import apply_changes, audit_record
+from mingjing.audit.services import save_meeting_record
 from mingjing.lib.dates import today
 from mingjing.lib.limits import length_error, text_limit
 from mingjing.meetings.dates import Phase, check_record_date
@@ -25,21 +25,7 @@ def outcome_save(*, actor: Any, meeting: Meeting, achievements: str) -> MeetingO
     text = "\n".join(line.strip() for line in achievements.replace("\r\n", "\n").split("\n") if line.strip())
     if message := length_error("会议取得的成效", text_limit(MeetingOutcome, "achievements"), text):
         raise ValidationError({"achievements": message})
-    outcome = MeetingOutcome.objects.select_for_update().filter(meeting=meeting).first()
-    created = outcome is None
-    outcome = outcome or MeetingOutcome(meeting=meeting)
-    changes = apply_changes(outcome, {"achievements": text})
-    if not changes and not created:
-        return outcome
-    outcome.save()
-    audit_record(
-        actor=actor,
-        event_type="created" if created else "updated",
-        obj=outcome,
-        organization=meeting.organization,
-        changes=changes,
-    )
-    return outcome
+    return save_meeting_record(actor=actor, model=MeetingOutcome, meeting=meeting, values={"achievements": text})
 
 
 @transaction.atomic
@@ -62,18 +48,6 @@ def report_receipt_record(*, actor: Any, meeting: Meeting, received_on: dt.date,
             errors |= exc.message_dict
     if errors:
         raise ValidationError(errors)
-    receipt = ReportReceipt.objects.select_for_update().filter(meeting=meeting).first()
-    created = receipt is None
-    receipt = receipt or ReportReceipt(meeting=meeting)
-    changes = apply_changes(receipt, {"received_on": received_on, "body": body})
-    if not changes and not created:
-        return receipt
-    receipt.save()
-    audit_record(
-        actor=actor,
-        event_type="created" if created else "updated",
-        obj=receipt,
-        organization=meeting.organization,
-        changes=changes,
+    return save_meeting_record(
+        actor=actor, model=ReportReceipt, meeting=meeting, values={"received_on": received_on, "body": body}
     )
-    return receipt
