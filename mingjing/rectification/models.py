@@ -7,6 +7,8 @@ Overdue and the warnings before a deadline are computed from dates (see `deadlin
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -130,6 +132,25 @@ class RectificationItem(models.Model):
     def __str__(self) -> str:
         text = " ".join(self.problem_text.split())
         return f"{self.key} {text[:30]}"
+
+    TALLY_FIELDS = ("meeting_id", "status", "deadline")
+
+    def tally_key(self) -> tuple | None:
+        """The item's roll-up key (rectification.tally) as it stands; None when a key field was not
+        loaded (.only/.defer)."""
+        values = self.__dict__
+        if any(f not in values for f in self.TALLY_FIELDS):
+            return None
+        return tuple(values[f] for f in self.TALLY_FIELDS)
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> RectificationItem:
+        # The roll-up key as loaded, so a save moves its count from there. Kept here rather than by
+        # a post_init receiver: any post_init receiver makes every model's construction send it,
+        # which costs the pages that load thousands of rows of other models.
+        instance = super().from_db(db, field_names, values)
+        instance._tally_key = instance.tally_key()
+        return instance
 
     @property
     def key(self) -> str:

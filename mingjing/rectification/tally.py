@@ -17,12 +17,12 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, F
-from django.db.models.signals import post_delete, post_init, post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from mingjing.rectification.models import LedgerTally, RectificationItem
 
-KEY_FIELDS = ("meeting_id", "status", "deadline")
+KEY_FIELDS = RectificationItem.TALLY_FIELDS
 _local = threading.local()
 
 
@@ -75,26 +75,13 @@ def _move(key: tuple, delta: int) -> None:
         LedgerTally.objects.create(meeting_id=meeting_id, status=status, deadline=deadline, count=delta)
 
 
-def _key(item: RectificationItem) -> tuple | None:
-    """The item's roll-up key as loaded; None when a key field was not loaded (.only/.defer)."""
-    values = item.__dict__
-    if any(f not in values for f in KEY_FIELDS):
-        return None
-    return tuple(values[f] for f in KEY_FIELDS)
-
-
-@receiver(post_init, sender=RectificationItem)
-def _remember(sender: Any, instance: RectificationItem, **kwargs: Any) -> None:
-    instance._tally_key = _key(instance) if instance.pk is not None else None
-
-
 @receiver(post_save, sender=RectificationItem)
 def _saved(sender: Any, instance: RectificationItem, created: bool, update_fields: Any = None, **kwargs: Any) -> None:
     if kwargs.get("raw"):
         return
     if update_fields is not None and not {"meeting", "status", "deadline"} & set(update_fields):
         return
-    new, old = _key(instance), getattr(instance, "_tally_key", None)
+    new, old = instance.tally_key(), getattr(instance, "_tally_key", None)
     if new is None:  # a key field deferred: recount the meeting
         refresh_tallies([instance.meeting_id])
     elif created:
@@ -104,12 +91,12 @@ def _saved(sender: Any, instance: RectificationItem, created: bool, update_field
     elif old != new:
         _move(old, -1)
         _move(new, +1)
-    instance._tally_key = _key(instance)
+    instance._tally_key = instance.tally_key()
 
 
 @receiver(post_delete, sender=RectificationItem)
 def _deleted(sender: Any, instance: RectificationItem, **kwargs: Any) -> None:
-    key = getattr(instance, "_tally_key", None) or _key(instance)
+    key = getattr(instance, "_tally_key", None) or instance.tally_key()
     if key is not None:
         _move(key, -1)
     else:
