@@ -78,3 +78,12 @@ def bulk_units_with_meetings(parent, count: int, *, config, planned_date, prefix
         batch_size=5000,
     )
     return units, meetings
+
+
+def like_a_server() -> None:
+    """After building the data: free what building left and freeze the rest, as `mingjing serve`
+    does once the application is loaded (the pages are then timed in the state a worker serves
+    them in, not with the builder's leftovers on the collector's lists)."""
+    from mingjing.meetings.management.commands.serve import freeze_loaded_objects
+
+    freeze_loaded_objects()

@@ -99,7 +99,7 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=100, help="rectification items per meeting")
     args = parser.parse_args()
     setup()
-    from _setup import measure, report
+    from _setup import like_a_server, measure, report
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -108,6 +108,7 @@ def main() -> None:
     from mingjing.rectification.models import RectificationItem
 
     user = build(args.units, args.items)
+    like_a_server()
     total = RectificationItem.objects.count()
     on = dt.date(2026, 12, 1)
 

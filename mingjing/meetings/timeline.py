@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from mingjing.accounts.models import Role
 
@@ -154,3 +155,57 @@ def current_step(completed_keys: Iterable[str]) -> Step | None:
     """The first step not yet done, in lifecycle order; None when all are done."""
     done = set(completed_keys)
     return next((s for s in STEPS if s.key not in done), None)
+
+
+@dataclass(frozen=True)
+class Lateness:
+    """What a timeline says of lateness: its late steps (in lifecycle order), the latest of them, and
+    whether a step is due soon."""
+
+    late: tuple[StepView, ...]
+    worst: StepView | None
+    soon: bool
+
+    @property
+    def late_days(self) -> int:
+        return self.worst.late_days if self.worst else 0
+
+
+class SharedTimelines:
+    """The step states of many meetings at once (the superior's overview and 待办): meetings with the
+    same date, configuration, steps done and entry mode share one timeline — a superior's units
+    meet on the dates he sets, and meetings not begun have no step done — so thousands of meetings
+    cost a few timelines. Only the states are shared: a view's completed_on is the day asked, not
+    the day the step was done."""
+
+    def __init__(self, *, today: dt.date) -> None:
+        self.today = today
+        self._built: dict[tuple, tuple[list[StepView], Lateness]] = {}
+
+    def _get(self, planned_date: dt.date, config: Any, done: Iterable[str], entered_after: bool) -> tuple:
+        keys = frozenset(done)
+        key = (planned_date, config.pk, entered_after, keys)
+        found = self._built.get(key)
+        if found is None:
+            views = build_timeline(
+                planned_date=planned_date,
+                config=config,
+                completed=dict.fromkeys(keys, self.today),
+                responsible={},
+                today=self.today,
+                entered_after=entered_after,
+            )
+            late = tuple(v for v in views if v.state == LATE)
+            worst = max(late, key=lambda v: v.late_days, default=None)
+            found = self._built[key] = (views, Lateness(late, worst, any(v.state == SOON for v in views)))
+        return found
+
+    def views(
+        self, *, planned_date: dt.date, config: Any, done: Iterable[str], entered_after: bool = False
+    ) -> list[StepView]:
+        return self._get(planned_date, config, done, entered_after)[0]
+
+    def lateness(
+        self, *, planned_date: dt.date, config: Any, done: Iterable[str], entered_after: bool = False
+    ) -> Lateness:
+        return self._get(planned_date, config, done, entered_after)[1]

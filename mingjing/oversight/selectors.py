@@ -12,16 +12,16 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max, Q, Sum
+from django.db.models import Case, DateField, F, Max, Q, Sum, When
 
 from mingjing.accounts.access import Perm, access_for
 from mingjing.compliance.selectors import broken_counts
 from mingjing.lib.dates import today
 from mingjing.meetings.models import Meeting, StepCompletion
-from mingjing.meetings.timeline import LATE, SOON, STEP_BY_KEY, STEPS, build_timeline, current_step
+from mingjing.meetings.timeline import STEP_BY_KEY, STEPS, SharedTimelines, current_step
 from mingjing.organizations.models import Organization
 from mingjing.plans.models import PlanRequest, RequestStatus
 from mingjing.rectification.models import OPEN_STATUSES, LedgerTally, Status
@@ -31,6 +31,7 @@ RED, YELLOW, GREEN, GREY = "red", "yellow", "green", "grey"
 LATENESS_LABELS = {RED: "逾期", YELLOW: "临近", GREEN: "正常", GREY: "无会议"}
 LATENESS_RANK = {RED: 0, YELLOW: 1, GREY: 2, GREEN: 3}
 NO_MEETING = "未建立民主生活会"
+DATED_STEPS = ("meeting", "report")  # held on, reported on
 STATES = {"late": "有逾期", "none": "无会议", "open": "未召开", "held": "已召开", "archived": "已归档"}
 
 SORTS = {
@@ -51,10 +52,32 @@ SORT_LABELS = {
 }
 
 
+class UnitRef(NamedTuple):
+    """A unit as the overview shows it: five columns read as tuples, not thousands of model objects."""
+
+    pk: int
+    parent_id: int | None
+    name: str
+    short_name: str
+    path: str
+
+
+class MeetingRef(NamedTuple):
+    """A meeting as the overview needs it (the compliance column loads the shown rows' meetings)."""
+
+    pk: int
+    organization_id: int
+    config_id: int
+    title: str
+    planned_date: dt.date
+    archived_on: dt.date | None
+    entered_after: bool
+
+
 @dataclass
 class Row:
-    unit: Organization
-    meeting: Meeting | None = None
+    unit: UnitRef
+    meeting: MeetingRef | None = None
     extra_meetings: int = 0  # further meetings of the same year and kind (专题 added)
     state: str = NO_MEETING
     step_index: int = -1  # how far the meeting is (index of its current step; len(STEPS) when done)
@@ -91,17 +114,24 @@ class Row:
         return "held" if self.held_on else "open"
 
 
-def oversight_units(user: Any) -> list[Organization]:
-    """The units whose meetings the user reads; 403 for a user who reads none (a 督导组 member reads
-    only the meetings he is assigned to)."""
+def require_oversight(user: Any) -> Any:
+    """The user's access, or 403 for a user who reads no meeting (a 督导组 member reads only the
+    meetings he is assigned to)."""
     access = access_for(user)
     if not access.can_anywhere(Perm.MEETING_READ):
         raise PermissionDenied("只有可以查看本单位或下级单位民主生活会的人员可以查看总览")
-    return list(
+    return access
+
+
+def oversight_units(user: Any) -> list[UnitRef]:
+    """The units whose meetings the user reads, in tree order."""
+    access = require_oversight(user)
+    rows = (
         Organization.objects.filter(access.org_q(Perm.MEETING_READ))
-        .only("id", "parent_id", "name", "short_name", "path")
         .order_by("path")
+        .values_list("id", "parent_id", "name", "short_name", "path")
     )
+    return [UnitRef._make(r) for r in rows]
 
 
 def oversight_years() -> list[int]:
@@ -138,28 +168,24 @@ def overview_rows(
     )
     if subtree is not None:
         year_meetings = year_meetings.filter(organization_id__in=list(by_unit))
-    meetings = list(
-        year_meetings.only(
-            "id", "organization_id", "config_id", "title", "planned_date", "archived_on", "entered_after", "kind"
-        ).order_by("planned_date", "id")
-    )
-    # The few year configurations once, not one copy per meeting (thousands of rows to build).
+    columns = ("id", *MeetingRef._fields[1:])
+    meetings = [MeetingRef._make(r) for r in year_meetings.order_by("planned_date", "id").values_list(*columns)]
+    # The few year configurations once, not one copy per meeting.
     configs = YearConfig.objects.in_bulk({m.config_id for m in meetings})
-    for m in meetings:
-        m.config = configs[m.config_id]
-    chosen: dict[int, Meeting] = {}
     for m in meetings:
         row = by_unit[m.organization_id]
         if row.meeting is None:
             row.meeting = m
-            chosen[m.pk] = m
         else:
             row.extra_meetings += 1
     ids = year_meetings.values("id")
 
-    completions: dict[int, dict[str, dt.date]] = defaultdict(dict)
+    # Which steps are done; the day only of the two the row shows (decoding thousands of dates
+    # costs more than the query).
+    shown_day = Case(When(step__in=DATED_STEPS, then=F("completed_on")), output_field=DateField())
+    completions: dict[int, dict[str, dt.date | None]] = defaultdict(dict)
     for meeting_id, step, done_on in StepCompletion.objects.filter(meeting_id__in=ids).values_list(
-        "meeting_id", "step", "completed_on"
+        "meeting_id", "step", shown_day
     ):
         completions[meeting_id][step] = done_on
     approved = dict(
@@ -183,7 +209,7 @@ def overview_rows(
     }
 
     report_step = STEP_BY_KEY["report"]
-    timelines: dict[tuple, list] = {}
+    timelines = SharedTimelines(today=on)
     for row in by_unit.values():
         m = row.meeting
         if m is None:
@@ -191,36 +217,27 @@ def overview_rows(
             row.lateness = RED if year < on.year else YELLOW
             row.late_steps = ["未建立会议"] if year < on.year else []
             continue
+        config = configs[m.config_id]
         done = completions.get(m.pk, {})
         step = current_step(done)
         row.step_index = STEPS.index(step) if step else len(STEPS)
         row.state = "已归档" if m.archived_on else (step.label if step else "已全部完成")
-        # Meetings with the same date, configuration and steps done share one timeline (a superior's
-        # units often meet on the dates he sets, and the meetings not begun have no step done).
-        key = (m.planned_date, m.config_id, m.entered_after, tuple(sorted(done.items())))
-        views = timelines.get(key)
-        if views is None:
-            views = timelines[key] = build_timeline(
-                planned_date=m.planned_date,
-                config=m.config,
-                completed=done,
-                responsible={},
-                today=on,
-                entered_after=m.entered_after,
-            )
-        late = [v for v in views if v.state == LATE]
+        lateness = timelines.lateness(
+            planned_date=m.planned_date, config=config, done=done, entered_after=m.entered_after
+        )
+        late = lateness.late
         row.late_steps = [v.step.label for v in late]
-        row.late_days = max((v.late_days for v in late), default=0)
+        row.late_days = lateness.late_days
         row.request_approved_on = approved.get(m.pk)
         row.held_on = done.get("meeting")
         row.report_on = done.get("report")
-        row.report_due = report_step.due(m.planned_date, m.config)
+        row.report_due = report_step.due(m.planned_date, config)
         f = figures.get(m.pk)
         if f:
             row.items_total, row.items_closed, row.items_overdue = f["total"] or 0, f["closed"] or 0, f["overdue"] or 0
         if late or row.items_overdue:
             row.lateness = RED
-        elif any(v.state == SOON for v in views):
+        elif lateness.soon:
             row.lateness = YELLOW
         else:
             row.lateness = GREEN
@@ -236,9 +253,10 @@ def overview_rows(
 
 def add_compliance(rows: list[Row], *, on: dt.date | None = None) -> list[Row]:
     """Each row's count of compliance rules broken, for the rows given (the page shown, or every row
-    for the export and the printable table): judged for all their meetings at once, in the compliance
-    selectors' fixed number of queries."""
-    meetings = [r.meeting for r in rows if r.meeting is not None]
+    for the export and the printable table): their meetings loaded and judged all at once, in the
+    compliance selectors' fixed number of queries."""
+    ids = [r.meeting.pk for r in rows if r.meeting is not None]
+    meetings = list(Meeting.objects.filter(pk__in=ids).select_related("config", "organization")) if ids else []
     broken = broken_counts(meetings, on=on)
     for r in rows:
         if r.meeting is not None:

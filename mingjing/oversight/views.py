@@ -16,9 +16,9 @@ from mingjing.oversight.selectors import (
     SORT_LABELS,
     STATES,
     add_compliance,
-    oversight_units,
     oversight_years,
     overview_rows,
+    require_oversight,
 )
 from mingjing.yearconfigs.models import MeetingKind
 
@@ -46,7 +46,7 @@ def _int(value: str | None) -> int | None:
 
 
 def _filters(request: HttpRequest) -> dict:
-    oversight_units(request.user)  # 403 before anything else for whom reads no meeting
+    require_oversight(request.user)  # 403 before anything else for whom reads no meeting
     years = oversight_years()
     year = _int(request.GET.get("year")) or (years[0] if years else today().year)
     kind = request.GET.get("kind") or MeetingKind.ANNUAL

@@ -9,19 +9,21 @@ is asked, and lists what the policy says is his to do, each with the page where 
 from __future__ import annotations
 
 import datetime as dt
+import heapq
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 
-from mingjing.accounts.policy import Ability, MeetingPolicy, policy_for
+from mingjing.accounts.policy import Ability, MeetingPolicy, policy_for, superior_only_q
 from mingjing.lib.dates import cn_date, today
 from mingjing.materials.models import Material
 from mingjing.materials.models import Status as MaterialStatus
 from mingjing.meetings.models import Meeting, RosterEntry, StepCompletion, SupervisorAssignment
 from mingjing.meetings.selectors import meetings_for_user
-from mingjing.meetings.timeline import LATE, SOON, build_timeline
+from mingjing.meetings.timeline import LATE, SOON, Lateness, SharedTimelines
 from mingjing.opinions.models import Campaign
 from mingjing.organizations.models import Person
 from mingjing.rectification.deadlines import OVERDUE, URGENT, WARNING, deadline_mark
@@ -61,7 +63,7 @@ class Todo:
     group: str
     text: str
     url: str
-    meeting: Meeting
+    meeting_id: int
     mark: str = ""  # e.g. "已逾期3天"
     css: str = ""  # RED / YELLOW
     # What the entry is about, stable while it stays the same task (reminders key on it), and its deadline.
@@ -73,109 +75,173 @@ class Todo:
 RECENT_DAYS = 3 * 366  # older meetings' open items live on as carried copies in later ledgers
 
 
-def _live_meetings(user: Any, on: dt.date) -> list[Meeting]:
-    """The meetings where something can still be done: recent, not a copy, not cancelled."""
+@dataclass
+class _Reach:
+    """The meetings where something can still be done (recent, not a copy, not cancelled), as the
+    to-dos read them. A superior reaches thousands of units' meetings in which his one task is to
+    follow lateness up (`superior_only_q`): those stay rows, and become objects with a policy only
+    when a material or a closure there waits for him."""
+
+    near: list[Meeting]  # objects, each to get its policy
+    far: list[tuple]  # superior-only, not archived: (id, unit short name, config id, planned date, entered after)
+    done: dict[int, set[str]]  # steps done, by meeting id
+    configs: dict[int, YearConfig]
+    live: QuerySet  # every one's id, as a subquery (a list of thousands of ids costs more than the query)
+
+    def prepare(self, meetings: list[Meeting]) -> None:
+        """Give loaded meetings their configuration and steps done from what was read once."""
+        for m in meetings:
+            m.config = self.configs.get(m.config_id) or m.config
+            m._todo_done = self.done[m.pk]
+
+
+def _reach(user: Any, on: dt.date) -> _Reach:
     recent = on - dt.timedelta(days=RECENT_DAYS)
-    # The steps done, as one list of (meeting, step) rather than a prefetch: a superior reaches
-    # thousands of meetings, and a prefetch builds a queryset and an object per meeting and step.
-    # Likewise the year configurations: read once each, not decoded again on every meeting's row.
     reachable = meetings_for_user(user=user).filter(is_copy=False, planned_date__gte=recent)
-    meetings = list(reachable.select_related(None).select_related("organization").prefetch_related(None))
-    configs = YearConfig.objects.in_bulk({m.config_id for m in meetings})
-    for m in meetings:
-        m.config = configs[m.config_id]
-    done: dict[int, set[str]] = {m.pk: set() for m in meetings}
-    rows = StepCompletion.objects.filter(meeting_id__in=list(done)).order_by().values_list("meeting_id", "step")
-    for meeting_id, step in rows:
-        done[meeting_id].add(step)
-    for m in meetings:
-        m._todo_done = done[m.pk]
-    return meetings
-
-
-def _primed_policies(user: Any, meetings: list[Meeting]) -> dict[int, MeetingPolicy]:
-    """Each meeting's policy with the facts it reads per meeting loaded for all meetings at once."""
-    ids = [m.pk for m in meetings]
-    assigned = set(
-        SupervisorAssignment.objects.filter(meeting_id__in=ids, user_id=user.pk).values_list("meeting_id", flat=True)
+    only_superior = superior_only_q(user)
+    near = list(
+        reachable.exclude(only_superior).select_related(None).select_related("organization").prefetch_related(None)
     )
-    entries = {
-        e.meeting_id: e
-        for e in RosterEntry.objects.filter(meeting_id__in=ids, person__user_id=user.pk).select_related("person")
-    }
-    person_id = Person.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
-    settings = {
-        row["meeting_id"]: row
-        for row in RectificationSettings.objects.filter(meeting_id__in=ids).values("meeting_id", *_SETTINGS_DEFAULTS)
-    }
-    policies = {}
-    for m in meetings:
-        policy = policy_for(user=user, meeting=m)
-        entry = entries.get(m.pk)
-        # The policy's own cached facts (cached_property values), loaded above instead of per meeting.
-        policy.__dict__.setdefault("supervisor", m.pk in assigned)
-        policy.__dict__.setdefault("entry", entry)
-        policy.__dict__.setdefault("person_id", entry.person_id if entry is not None else person_id)
-        row = settings.get(m.pk, _SETTINGS_DEFAULTS)
-        policy.__dict__.setdefault("team_needs_review", row["team_needs_review"])
-        policy.__dict__.setdefault("held", "meeting" in m._todo_done)
-        m._todo_settings = row
-        policies[m.pk] = policy
-    return policies
+    far = list(
+        reachable.filter(only_superior, archived_on__isnull=True)
+        .order_by("planned_date", "pk")
+        .values_list("pk", "organization__short_name", "config_id", "planned_date", "entered_after")
+    )
+    # The year configurations read once each, not decoded again on every meeting's row; the steps
+    # done as one list of (meeting, step) rather than a prefetch (an object per meeting and step).
+    configs = YearConfig.objects.in_bulk({m.config_id for m in near} | {r[2] for r in far})
+    live = reachable.order_by().values("pk")
+    done: dict[int, set[str]] = defaultdict(set)
+    for meeting_id, step in (
+        StepCompletion.objects.filter(meeting_id__in=live).order_by().values_list("meeting_id", "step")
+    ):
+        done[meeting_id].add(step)
+    reach = _Reach(near, far, done, configs, live)
+    reach.prepare(near)
+    return reach
+
+
+class _Policies:
+    """Each meeting's policy with the facts it reads per meeting (his roster line, an assignment,
+    his person record, the ledger settings) loaded for all meetings at once, in a fixed number of
+    queries, and put on the policy before it is asked."""
+
+    def __init__(self, user: Any, live: QuerySet) -> None:
+        self.user = user
+        # His assignments and roster lines are few whatever he reaches: read them all.
+        self.assigned = set(SupervisorAssignment.objects.filter(user_id=user.pk).values_list("meeting_id", flat=True))
+        self.entries = {
+            e.meeting_id: e for e in RosterEntry.objects.filter(person__user_id=user.pk).select_related("person")
+        }
+        self.person_id = Person.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
+        self.settings = {
+            row["meeting_id"]: row
+            for row in RectificationSettings.objects.filter(meeting_id__in=live).values(
+                "meeting_id", *_SETTINGS_DEFAULTS
+            )
+        }
+        self.by_id: dict[int, MeetingPolicy] = {}
+
+    def add(self, meetings: list[Meeting]) -> None:
+        for m in meetings:
+            policy = policy_for(user=self.user, meeting=m)
+            entry = self.entries.get(m.pk)
+            # The policy's own cached facts (cached_property values), loaded above instead of per meeting.
+            policy.__dict__.setdefault("supervisor", m.pk in self.assigned)
+            policy.__dict__.setdefault("entry", entry)
+            policy.__dict__.setdefault("person_id", entry.person_id if entry is not None else self.person_id)
+            row = self.settings.get(m.pk, _SETTINGS_DEFAULTS)
+            policy.__dict__.setdefault("team_needs_review", row["team_needs_review"])
+            policy.__dict__.setdefault("held", "meeting" in m._todo_done)
+            m._todo_settings = row
+            self.by_id[m.pk] = policy
 
 
 def _late_css(days_late: int) -> str:
     return RED if days_late > 0 else YELLOW
 
 
+def _late_unit(meeting_id: int, unit: str, lateness: Lateness, url: str) -> Todo | None:
+    """The superior's line for a unit below whose meeting has late steps (None when none is late)."""
+    worst = lateness.worst
+    if worst is None:
+        return None
+    text = f"{unit}：{len(lateness.late)}个步骤逾期，最久为“{worst.step.label}”"
+    key = f"late:{meeting_id}:{worst.step.key}"
+    return Todo(UNITS, text, url, meeting_id, worst.state_label, RED, key, late_days=worst.late_days)
+
+
 def todos_for_user(*, user: Any, on: dt.date | None = None) -> list[Todo]:
     """The user's to-dos, grouped as GROUP_LABELS, most urgent first within a group."""
     on = on or today()
-    meetings = _live_meetings(user, on)
-    if not meetings:
+    reach = _reach(user, on)
+    if not reach.near and not reach.far:
         return []
-    policies = _primed_policies(user, meetings)
-    by_id = {m.pk: m for m in meetings}
-    ids = list(by_id)
+    live = reach.live
+    facts = _Policies(user, live)
+    facts.add(reach.near)
+    policies = facts.by_id
+    by_id = {m.pk: m for m in reach.near}
     todos: list[Todo] = []
 
+    # What waits for him: materials submitted for approval, 销号 requests at a stage someone in his
+    # place could verify (the principal's first, then the review of team items), his own open items;
+    # the policy decides each. (A superior reaches thousands of meetings' requests and verifies
+    # none before their principal has: they are left out in SQL.)
+    submitted = list(
+        Material.objects.filter(meeting_id__in=live, status=MaterialStatus.SUBMITTED).select_related("owner")
+    )
+    principal_ids = [pk for pk, p in policies.items() if p.is_principal]
+    requested = Q(meeting_id__in=principal_ids, principal_verified_at__isnull=True) | Q(
+        principal_verified_at__isnull=False, owner__isnull=True
+    )
+    mine_q = Q(owner__person__user_id=user.pk) | Q(responsible_leader__person__user_id=user.pk)
+    if facts.person_id is not None or facts.entries:
+        mine_q |= Q(responsible_person__user_id=user.pk)
+    near_deadline = Q(status__in=OPEN_STATUSES, deadline__isnull=False) & mine_q
+    items = list(
+        RectificationItem.objects.filter(
+            Q(meeting_id__in=live) & ((Q(status=ItemStatus.REQUESTED) & requested) | near_deadline)
+        ).order_by("deadline", "meeting_id", "number")
+    )
+    # The superior-only meetings these name become objects too (a few: what waits for him).
+    named = {x.meeting_id for x in [*submitted, *items]} - set(by_id)
+    if named:
+        asked = list(Meeting.objects.filter(pk__in=sorted(named)).select_related("organization"))
+        reach.prepare(asked)
+        facts.add(asked)
+        by_id.update((m.pk, m) for m in asked)
+
     # Materials waiting for my approval (outlines for the principal, the team's for the 督导组).
-    submitted = Material.objects.filter(meeting_id__in=ids, status=MaterialStatus.SUBMITTED).select_related("owner")
     for material in submitted:
         meeting = by_id[material.meeting_id]
         if policies[meeting.pk].can(Ability.APPROVE_MATERIAL, material.owner):
             url = reverse("materials:edit", args=[meeting.pk, material.slot])
             key = f"review:{material.pk}:{material.current_version}"
-            todos.append(Todo(REVIEW, f"{meeting.organization.short_name}：{material}待审核", url, meeting, key=key))
+            todos.append(Todo(REVIEW, f"{meeting.organization.short_name}：{material}待审核", url, meeting.pk, key=key))
 
-    # 销号 requests at the stage I verify; my own open items near or past their deadline.
-    policy_ids = [pk for pk, p in policies.items() if p.entry is not None or p.person_id is not None]
-    mine_q = Q(owner__person__user_id=user.pk) | Q(responsible_leader__person__user_id=user.pk)
-    if any(p.person_id is not None for p in policies.values()):
-        mine_q |= Q(responsible_person__user_id=user.pk)
-    items = RectificationItem.objects.filter(
-        Q(meeting_id__in=ids, status=ItemStatus.REQUESTED)
-        | (Q(meeting_id__in=policy_ids, status__in=OPEN_STATUSES, deadline__isnull=False) & mine_q)
-    ).order_by("deadline", "meeting_id", "number")
+    item_prefix = reverse("rectification:item", args=[0]).removesuffix("0/")
     for item in items:
         meeting = by_id[item.meeting_id]
         policy = policies[meeting.pk]
-        url = reverse("rectification:item", args=[item.pk])
+        url = f"{item_prefix}{item.pk}/"
         label = f"{meeting.organization.short_name}：{item.key} {item.problem_text[:30]}"
         if item.status == ItemStatus.REQUESTED and policy.can(Ability.LEDGER_VERIFY, item):
             key = f"verify:{item.pk}:{policy.verify_stage(item)}"
-            todos.append(Todo(VERIFY, f"{label} 申请销号", url, meeting, key=key))
+            todos.append(Todo(VERIFY, f"{label} 申请销号", url, meeting.pk, key=key))
         elif item.status != ItemStatus.REQUESTED and policy.is_mine(item):
             s = meeting._todo_settings
             mark = deadline_mark(
                 item, today=on, first_days=s["first_warning_days"], second_days=s["second_warning_days"]
             )
             if mark.state in (OVERDUE, URGENT, WARNING):
-                todos.append(Todo(ITEMS, label, url, meeting, mark.label, mark.css, f"item:{item.pk}", item.deadline))
+                todos.append(
+                    Todo(ITEMS, label, url, meeting.pk, mark.label, mark.css, f"item:{item.pk}", item.deadline)
+                )
 
     # My outline (and the principal's team material) not yet written, or returned; before the meeting.
     writable = {}
-    for m in meetings:
+    for m in reach.near:
         policy = policies[m.pk]
         if "meeting" in m._todo_done or m.archived_on is not None:
             continue
@@ -204,12 +270,13 @@ def todos_for_user(*, user: Any, on: dt.date | None = None) -> list[Todo]:
             slot = "team" if owner is None else str(owner.pk)
             url = reverse("materials:edit", args=[m.pk, slot])
             mark, key = f"会议{cn_date(m.planned_date)}召开", f"write:{m.pk}:{slot}:{state}"
-            todos.append(Todo(WRITE, f"{m.title}：{what}{state}", url, m, mark, key=key, due=m.planned_date))
+            todos.append(Todo(WRITE, f"{m.title}：{what}{state}", url, m.pk, mark, key=key, due=m.planned_date))
 
     # Timeline steps whose responsible role is mine in the meeting, late or due within days.
     # The meeting page's address from one reverse: a superior reaches thousands of meetings.
     meeting_prefix = reverse("meetings:detail", args=[0]).removesuffix("0/")
-    for m in meetings:
+    timelines = SharedTimelines(today=on)
+    for m in reach.near:
         if m.archived_on is not None:
             continue
         policy = policies[m.pk]
@@ -218,26 +285,21 @@ def todos_for_user(*, user: Any, on: dt.date | None = None) -> list[Todo]:
             "principal": policy.is_principal,
             "member": policy.entry is not None,
         }
-        completed = dict.fromkeys(m._todo_done, on)  # the states need only which are done
-        views = build_timeline(
-            planned_date=m.planned_date,
-            config=m.config,
-            completed=completed,
-            responsible={},
-            today=on,
-            entered_after=m.entered_after,
-        )
+        when = dict(planned_date=m.planned_date, config=m.config, done=m._todo_done, entered_after=m.entered_after)
         url = f"{meeting_prefix}{m.pk}/"
-        for v in views:
+        for v in timelines.views(**when):
             if v.state in (LATE, SOON) and mine.get(str(v.step.responsible)):
                 css, key = _late_css(v.late_days), f"step:{m.pk}:{v.step.key}"
-                todos.append(Todo(STEPS, f"{m.title}：{v.step.label}", url, m, v.state_label, css, key, v.due_on))
-        late = [v for v in views if v.state == LATE]
-        if policy.superior and late:  # the superior watches the units below: one line per late meeting
-            worst = max(late, key=lambda v: v.late_days)
-            text = f"{m.organization.short_name}：{len(late)}个步骤逾期，最久为“{worst.step.label}”"
-            key = f"late:{m.pk}:{worst.step.key}"
-            todos.append(Todo(UNITS, text, url, m, worst.state_label, RED, key, late_days=worst.late_days))
+                todos.append(Todo(STEPS, f"{m.title}：{v.step.label}", url, m.pk, v.state_label, css, key, v.due_on))
+        # The superior watches the units below: one line per late meeting.
+        if policy.superior and (todo := _late_unit(m.pk, m.organization.short_name, timelines.lateness(**when), url)):
+            todos.append(todo)
+    for pk, unit, config_id, planned_date, entered_after in reach.far:  # superior-only: lateness alone
+        lateness = timelines.lateness(
+            planned_date=planned_date, config=reach.configs[config_id], done=reach.done[pk], entered_after=entered_after
+        )
+        if todo := _late_unit(pk, unit, lateness, f"{meeting_prefix}{pk}/"):
+            todos.append(todo)
 
     # Campaigns past their closing date and still open, for whoever keeps the records.
     editors = [pk for pk, p in policies.items() if p.can(Ability.EDIT)]
@@ -246,10 +308,10 @@ def todos_for_user(*, user: Any, on: dt.date | None = None) -> list[Todo]:
             m = by_id[c.meeting_id]
             url = reverse("opinions:campaign", args=[c.pk])
             mark = f"截止日期{cn_date(c.closes_on)}已过"
-            todos.append(Todo(CAMPAIGNS, f"{m.title}：{c}", url, m, mark, YELLOW, f"campaign:{c.pk}", c.closes_on))
+            todos.append(Todo(CAMPAIGNS, f"{m.title}：{c}", url, m.pk, mark, YELLOW, f"campaign:{c.pk}", c.closes_on))
 
-    order = list(GROUP_LABELS)
-    todos.sort(key=lambda t: order.index(t.group))
+    rank = {g: i for i, g in enumerate(GROUP_LABELS)}
+    todos.sort(key=lambda t: rank[t.group])
     return todos
 
 
@@ -282,6 +344,6 @@ def panel(todos: list[Todo]) -> Panel:
     with the units below him.
     """
     own = [t for t in todos if t.group != UNITS]
-    units = sorted((t for t in todos if t.group == UNITS), key=lambda t: (-t.late_days, t.text))
-    shown = units[:UNITS_SHOWN]
+    units = [t for t in todos if t.group == UNITS]
+    shown = heapq.nsmallest(UNITS_SHOWN, units, key=lambda t: (-t.late_days, t.text))
     return Panel(grouped(own + shown), len(units) - len(shown), len(own) + (1 if units else 0))

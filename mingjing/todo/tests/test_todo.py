@@ -17,10 +17,10 @@ from mingjing.materials.models import Status as MaterialStatus
 from mingjing.meetings.models import Meeting
 from mingjing.organizations.models import Organization
 from mingjing.rectification.demo import EVIDENCE_PDF
-from mingjing.rectification.models import RectificationItem, Status
-from mingjing.rectification.services import closure_request, item_create
+from mingjing.rectification.models import RectificationItem, RectificationSettings, Status
+from mingjing.rectification.services import closure_request, closure_verify, item_create
 from mingjing.test import DEMO_DAY, BaseTestCase
-from mingjing.todo.selectors import ITEMS, REVIEW, WRITE, todos_for_user
+from mingjing.todo.selectors import ITEMS, REVIEW, VERIFY, WRITE, todos_for_user
 
 MEDIA = tempfile.mkdtemp(prefix="mingjing-todo-tests-")
 
@@ -94,7 +94,7 @@ class TodoTest(BaseTestCase):
         self.item("李华", "时间还早的事项", on + dt.timedelta(days=90))
         self.item("张明", "别人的逾期事项", on - dt.timedelta(days=30))
         mine = todos_for_user(user=self.member, on=on)
-        marks = {t.text.split(" ", 1)[1]: t.mark for t in mine if t.group == ITEMS and t.meeting == self.meeting}
+        marks = {t.text.split(" ", 1)[1]: t.mark for t in mine if t.group == ITEMS and t.meeting_id == self.meeting.pk}
         self.assertEqual(marks["二十天内到期的事项"], "剩15天到期")
         self.assertEqual(marks["十天内到期的事项"], "剩5天到期")
         self.assertEqual(marks["已经逾期的事项"], "已逾期30天·督办")
@@ -122,6 +122,23 @@ class TodoTest(BaseTestCase):
         superior = [t for t in todos_for_user(user=self.superior, on=late_day) if t.group == "units"]
         self.assertTrue(any(self.bureau.short_name in t.text for t in superior), superior)
         self.assertFalse([t for t in todos_for_user(user=self.member, on=late_day) if "情况报告" in t.text])
+
+    def test_team_closure_reviewed_by_the_superior_reaches_him_once_the_principal_has_verified(self) -> None:
+        # The superior has no part in the bureau's meeting but the review: his 待办 reads such
+        # meetings as rows and loads one only when something in it waits for him.
+        RectificationSettings.objects.update_or_create(meeting=self.meeting, defaults={"team_needs_review": True})
+        item = self.item(None, "班子理论学习不够深入", dt.date(2027, 6, 30))
+        closure_request(actor=self.preparer, item=item, note="已完成", files=[pdf()])
+        waiting = [t for t in todos_for_user(user=self.superior) if t.group == VERIFY]
+        self.assertEqual(waiting, [], "before the principal has verified, nothing is the superior's")
+        closure_verify(actor=self.principal, item=item)
+        self.login("superior")
+        home = self.client.get(reverse("home"))
+        self.assertContains(home, "待我审核的销号申请")
+        self.assertContains(home, "班子理论学习不够深入 申请销号")
+        self.assertContains(home, f'href="{reverse("rectification:item", args=[item.pk])}"')
+        closure_verify(actor=self.superior, item=item)
+        self.assertNotContains(self.client.get(reverse("home")), "班子理论学习不够深入")
 
     def test_fixed_number_of_queries(self) -> None:
         self.login("principal")
