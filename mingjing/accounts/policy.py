@@ -426,21 +426,23 @@ def policy_for(*, user: Any, meeting: Any) -> MeetingPolicy:
     return policy
 
 
-def superior_only_q(user: Any) -> Q:
+def superior_only_q(user: Any) -> Q | None:
     """A filter on Meeting: the meetings in which the user's one relation is the superior's (as
     `policy_for` sets `superior`: a unit strictly below one where he holds the superior role, and
     no role of his own there, no 督导组 assignment, no roster line). There he only reads, follows
     the unit's lateness up, and acts when asked (a material to review, a closure to verify), so a
-    page over thousands of such meetings need not build each one's policy. Matches nothing for a
-    user who is nobody's superior."""
+    page over thousands of such meetings need not build each one's policy. None for a user who is
+    nobody's superior."""
     from mingjing.accounts.access import GRANTS
     from mingjing.meetings.models import RosterEntry, SupervisorAssignment
 
     access = access_for(user)
-    below = Q(pk__in=[])
-    for h in access.held:
-        if h.role == Role.SUPERIOR:
-            below |= Q(organization__path__startswith=h.path) & ~Q(organization_id=h.organization_id)
+    superior = [h for h in access.held if h.role == Role.SUPERIOR]
+    if not superior:
+        return None
+    below = Q()
+    for h in superior:
+        below |= Q(organization__path__startswith=h.path) & ~Q(organization_id=h.organization_id)
     own_roles = [h.organization_id for h in access.held if h.role != Role.SUPERIOR and h.role in GRANTS]
     return (
         below

@@ -99,17 +99,20 @@ def _reach(user: Any, on: dt.date) -> _Reach:
     recent = on - dt.timedelta(days=RECENT_DAYS)
     reachable = meetings_for_user(user=user).filter(is_copy=False, planned_date__gte=recent)
     only_superior = superior_only_q(user)
-    near = list(
-        reachable.exclude(only_superior).select_related(None).select_related("organization").prefetch_related(None)
-    )
-    far = list(
-        reachable.filter(only_superior, archived_on__isnull=True)
-        .order_by("planned_date", "pk")
-        .values_list("pk", "organization__short_name", "config_id", "planned_date", "entered_after")
-    )
-    # The year configurations read once each, not decoded again on every meeting's row; the steps
-    # done as one list of (meeting, step) rather than a prefetch (an object per meeting and step).
-    configs = YearConfig.objects.in_bulk({m.config_id for m in near} | {r[2] for r in far})
+    near_meetings = reachable if only_superior is None else reachable.exclude(only_superior)
+    near = list(near_meetings.select_related(None).select_related("organization", "config").prefetch_related(None))
+    far = []
+    if only_superior is not None:
+        far = list(
+            reachable.filter(only_superior, archived_on__isnull=True)
+            .order_by("planned_date", "pk")
+            .values_list("pk", "organization__short_name", "config_id", "planned_date", "entered_after")
+        )
+    # The far meetings' year configurations read once each, not decoded again on every row; the
+    # steps done as one list of (meeting, step) rather than a prefetch (an object per meeting and step).
+    configs = {m.config_id: m.config for m in near}
+    if missing := {r[2] for r in far} - set(configs):
+        configs.update(YearConfig.objects.in_bulk(missing))
     live = reachable.order_by().values("pk")
     done: dict[int, set[str]] = defaultdict(set)
     for meeting_id, step in (
@@ -133,7 +136,11 @@ class _Policies:
         self.entries = {
             e.meeting_id: e for e in RosterEntry.objects.filter(person__user_id=user.pk).select_related("person")
         }
-        self.person_id = Person.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
+        # His person record (one per account): from a roster line when he has one.
+        if self.entries:
+            self.person_id = next(iter(self.entries.values())).person_id
+        else:
+            self.person_id = Person.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
         self.settings = {
             row["meeting_id"]: row
             for row in RectificationSettings.objects.filter(meeting_id__in=live).values(
