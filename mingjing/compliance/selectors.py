@@ -124,13 +124,26 @@ class _Facts:
     items: tuple[int, int, int] = (0, 0, 0)  # (total, without a responsible person, without a deadline)
 
 
-def _gather(meetings: list[Meeting]) -> dict[int, _Facts]:
+@dataclass(frozen=True)
+class Known:
+    """What the meeting page has read already: the steps done (step → day) and the roster lines."""
+
+    steps: dict[str, dt.date]
+    roster: list[Any]
+
+
+def _gather(meetings: list[Meeting], known: Known | None = None) -> dict[int, _Facts]:
     facts = {m.pk: _Facts() for m in meetings}
     ids = list(facts)
-    for meeting_id, step, done_on in StepCompletion.objects.filter(meeting_id__in=ids).values_list(
-        "meeting_id", "step", "completed_on"
-    ):
-        facts[meeting_id].steps[step] = done_on
+    if known is not None:  # one meeting whose page has read its steps and roster already
+        (only,) = ids
+        facts[only].steps = dict(known.steps)
+        facts[only].roster = [(e.pk, e.name, e.team_role) for e in known.roster]
+    else:
+        for meeting_id, step, done_on in StepCompletion.objects.filter(meeting_id__in=ids).values_list(
+            "meeting_id", "step", "completed_on"
+        ):
+            facts[meeting_id].steps[step] = done_on
     for meeting_id, first in (
         PlanRequest.objects.filter(meeting_id__in=ids)
         .order_by()
@@ -139,8 +152,10 @@ def _gather(meetings: list[Meeting]) -> dict[int, _Facts]:
         .values_list("meeting_id", "first")
     ):
         facts[meeting_id].first_request = first
-    for pk, meeting_id, name, role in RosterEntry.objects.filter(meeting_id__in=ids).values_list(
-        "pk", "meeting_id", "name", "team_role"
+    for pk, meeting_id, name, role in (
+        RosterEntry.objects.filter(meeting_id__in=ids).values_list("pk", "meeting_id", "name", "team_role")
+        if known is None
+        else ()
     ):
         facts[meeting_id].roster.append((pk, name, role))
     for meeting_id in MeetingRecord.objects.filter(meeting_id__in=ids).values_list("meeting_id", flat=True):
@@ -389,18 +404,20 @@ def judge(meeting: Meeting, facts: _Facts, on: dt.date, hope_only: Callable[[str
     return result
 
 
-def compliance_for_meetings(meetings: list[Meeting], *, on: dt.date | None = None) -> dict[int, MeetingCompliance]:
+def compliance_for_meetings(
+    meetings: list[Meeting], *, on: dt.date | None = None, known: Known | None = None
+) -> dict[int, MeetingCompliance]:
     """Every meeting's rules judged, by meeting id. The meetings come with their `config` (select_related)."""
     if not meetings:
         return {}
     on = on or today()
-    facts = _gather(meetings)
+    facts = _gather(meetings, known)
     hope_only = hope_classifier()
     return {m.pk: judge(m, facts[m.pk], on, hope_only) for m in meetings}
 
 
-def meeting_compliance(*, meeting: Meeting, on: dt.date | None = None) -> MeetingCompliance:
-    return compliance_for_meetings([meeting], on=on)[meeting.pk]
+def meeting_compliance(*, meeting: Meeting, on: dt.date | None = None, known: Known | None = None) -> MeetingCompliance:
+    return compliance_for_meetings([meeting], on=on, known=known)[meeting.pk]
 
 
 def broken_counts(meetings: list[Any], *, on: dt.date | None = None) -> dict[int, int]:

@@ -103,6 +103,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     context = {
         "meeting": meeting,
         "phases": phases,
+        "timeline": timeline,
         "late": [v for v in timeline if v.state == "late"],
         "roster": roster,
         "has_principal": any(e.team_role == "principal" for e in roster),

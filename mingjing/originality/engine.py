@@ -110,7 +110,22 @@ def shingle_hash(gram: str) -> int:
 
 def shingles(text: str) -> list[int]:
     """Hashes of the character 5-grams, in order (one per start position)."""
-    return [shingle_hash(text[i : i + K]) for i in range(len(text) - K + 1)]
+    return list(text_shingles(text))
+
+
+# Remembered per process: a review page compares the same paragraphs, and its sources', at every
+# view. Both are pure functions of their arguments; the results are tuples nobody can change.
+# Sized for a few materials' paragraphs (a paragraph's spans weigh about as much as its text × 50).
+@lru_cache(maxsize=2048)
+def text_shingles(text: str) -> tuple[int, ...]:
+    return tuple(shingle_hash(text[i : i + K]) for i in range(len(text) - K + 1))
+
+
+@lru_cache(maxsize=1024)
+def normalized(raw: str, names: tuple[str, ...] = (), units: tuple[str, ...] = ()) -> tuple[Norm, tuple[int, ...]]:
+    """A paragraph normalised (`normalize`) and its shingles (`shingles`)."""
+    norm = normalize(raw, names=names, units=units)
+    return norm, text_shingles(norm.text)
 
 
 @lru_cache(maxsize=1)
@@ -183,9 +198,8 @@ def paragraphs(
         raw = line.strip()
         if not raw:
             continue
-        norm = normalize(raw, names=names, units=units)
-        hashes = shingles(norm.text)
-        out.append(Paragraph(i, raw, norm, hashes, keep(hashes, excluded)))
+        norm, hashes = normalized(raw, names, units)
+        out.append(Paragraph(i, raw, norm, list(hashes), keep(hashes, excluded)))
     return out
 
 

@@ -381,7 +381,7 @@ def build_report(version: MaterialVersion, *, masks: Masks | None = None, materi
             kept_sources.append((s, _source(s.material, relation), s.material))
     # Boilerplate: shingles in many materials, on both sides.
     for s, _src, _m in kept_sources:
-        hashes.update(engine.shingles(s.norm))
+        hashes.update(engine.text_shingles(s.norm))
     common: set[int] = set()
     limit = boilerplate_min()
     for chunk in _chunks(list(hashes)):
@@ -395,8 +395,7 @@ def build_report(version: MaterialVersion, *, masks: Masks | None = None, materi
             names, excluded = masks.names(s_material.meeting.organization_id), masks.excluded(s_material.meeting.config)
         else:
             names, excluded = (), frozenset()
-        s_norm = engine.normalize(s.raw, names=names, units=masks.units)
-        s_hashes = engine.shingles(s_norm.text)
+        s_norm, s_hashes = engine.normalized(s.raw, names, masks.units)
         s_kept = engine.keep(s_hashes, q_excluded | excluded)
         for i in sorted(pairs[s.pk]):
             p = query[i]

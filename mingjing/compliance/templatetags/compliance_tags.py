@@ -6,14 +6,18 @@ from __future__ import annotations
 from django import template
 
 from mingjing.compliance.rules import RULES, quorum_share, rule_settings
-from mingjing.compliance.selectors import meeting_compliance
+from mingjing.compliance.selectors import Known, meeting_compliance
 
 register = template.Library()
 
 
 @register.inclusion_tag("compliance/block.html")
-def compliance_block(meeting) -> dict:
-    return {"meeting": meeting, "compliance": meeting_compliance(meeting=meeting)}
+def compliance_block(meeting, timeline=None, roster=None) -> dict:
+    """`timeline` and `roster`: the page's own, when it has read them (not read again)."""
+    known = None
+    if timeline is not None and roster is not None:
+        known = Known(steps={v.step.key: v.completed_on for v in timeline if v.completed_on}, roster=roster)
+    return {"meeting": meeting, "compliance": meeting_compliance(meeting=meeting, known=known)}
 
 
 @register.simple_tag
