@@ -208,7 +208,7 @@ def excluded_shingles(texts: Iterable[str], *, names=(), units=()) -> frozenset[
     found: set[int] = set()
     for text in texts:
         for line in text.splitlines():
-            found.update(shingles(normalize(line, names=names, units=units).text))
+            found.update(normalized(line, tuple(names), tuple(units))[1])
     return frozenset(found)
 
 

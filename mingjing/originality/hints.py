@@ -84,7 +84,7 @@ def hints_for(text: str, *, outline: bool, aspect_texts: list[str]) -> list[Hint
         body = raw[heading.end() :] if heading else raw
         if heading and len(body) <= 40 and not POINT.search(body):
             continue  # an aspect's heading: its words are the notice's, rightly
-        hashes = engine.shingles(engine.normalize(body).text)
+        hashes = engine.normalized(body)[1]
         if len(hashes) >= 10 and sum(h in aspect_shingles for h in hashes) >= ASPECT_SHARE * len(hashes):
             found.append(Hint(line, "aspect", "只是重复重点方面的原文，没有写出自己的内容", _excerpt(raw)))
             continue
