@@ -106,7 +106,9 @@ class Command(MingjingCommand):
         parser.add_argument(
             "--workers", type=int, default=None, help="工作进程数（默认等于 CPU 核数；Windows 上只用一个进程）"
         )
-        parser.add_argument("--threads", type=int, default=8, help="每个进程的线程数（默认 8）")
+        # 4, not more: the threads of a process share one interpreter lock, so beyond a few they only
+        # queue for it (bench/load.py on 2 cores, 50 users: p95 about 75 ms with 4, about 100 ms with 8).
+        parser.add_argument("--threads", type=int, default=4, help="每个进程的线程数（默认 4）")
 
     def handle(self, *args, host: str, port: int, workers: int | None, threads: int, **options) -> None:
         workers = default_workers() if workers is None else workers
