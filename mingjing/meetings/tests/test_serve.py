@@ -136,11 +136,13 @@ class ServeChoiceTest(SimpleTestCase):
             mock.patch.object(serve, "multiprocess_available", return_value=False),
             mock.patch("waitress.serve") as waitress,
             mock.patch("mingjing.reminders.periodic.start") as periodic,
+            mock.patch.object(serve, "freeze_loaded_objects") as freeze,  # not the test runner's objects
         ):
             call_command("serve", "--host", "::1", "--workers", "4", stdout=out)
+        freeze.assert_called_once()
         self.assertEqual(waitress.call_args.kwargs["host"], "::1")
         periodic.assert_called_once()
-        self.assertIn("单进程×8个线程", out.getvalue())
+        self.assertIn("单进程×4个线程", out.getvalue())
         self.assertIn("http://[::1]:8000/", out.getvalue())
 
     def test_nonsense_worker_count_is_refused_in_chinese(self) -> None:
