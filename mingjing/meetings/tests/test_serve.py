@@ -123,6 +123,7 @@ class ServeChoiceTest(SimpleTestCase):
         with (
             mock.patch.object(serve, "multiprocess_available", return_value=True),
             mock.patch.object(serve, "run_gunicorn") as run,
+            mock.patch.object(serve, "freeze_loaded_objects"),
         ):
             call_command("serve", "--port", "8123", stdout=StringIO())
         options = run.call_args.args[1]
