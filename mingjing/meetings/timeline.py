@@ -165,6 +165,7 @@ class Lateness:
     late: tuple[StepView, ...]
     worst: StepView | None
     soon: bool
+    labels: tuple[str, ...]  # the late steps' names
 
     @property
     def late_days(self) -> int:
@@ -197,7 +198,8 @@ class SharedTimelines:
             )
             late = tuple(v for v in views if v.state == LATE)
             worst = max(late, key=lambda v: v.late_days, default=None)
-            found = self._built[key] = (views, Lateness(late, worst, any(v.state == SOON for v in views)))
+            soon = any(v.state == SOON for v in views)
+            found = self._built[key] = (views, Lateness(late, worst, soon, tuple(v.step.label for v in late)))
         return found
 
     def views(

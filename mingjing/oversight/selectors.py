@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from django.core.exceptions import PermissionDenied
@@ -74,7 +74,7 @@ class MeetingRef(NamedTuple):
     entered_after: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     unit: UnitRef
     meeting: MeetingRef | None = None
@@ -82,7 +82,7 @@ class Row:
     state: str = NO_MEETING
     step_index: int = -1  # how far the meeting is (index of its current step; len(STEPS) when done)
     lateness: str = GREY
-    late_steps: list[str] = field(default_factory=list)
+    late_steps: tuple[str, ...] = ()
     late_days: int = 0
     request_approved_on: dt.date | None = None
     held_on: dt.date | None = None
@@ -210,12 +210,13 @@ def overview_rows(
 
     report_step = STEP_BY_KEY["report"]
     timelines = SharedTimelines(today=on)
+    report_due: dict[tuple, dt.date] = {}
     for row in by_unit.values():
         m = row.meeting
         if m is None:
             # A year already over with no meeting for it is late; the current one is a warning.
             row.lateness = RED if year < on.year else YELLOW
-            row.late_steps = ["未建立会议"] if year < on.year else []
+            row.late_steps = ("未建立会议",) if year < on.year else ()
             continue
         config = configs[m.config_id]
         done = completions.get(m.pk, {})
@@ -226,12 +227,15 @@ def overview_rows(
             planned_date=m.planned_date, config=config, done=done, entered_after=m.entered_after
         )
         late = lateness.late
-        row.late_steps = [v.step.label for v in late]
+        row.late_steps = lateness.labels
         row.late_days = lateness.late_days
         row.request_approved_on = approved.get(m.pk)
         row.held_on = done.get("meeting")
         row.report_on = done.get("report")
-        row.report_due = report_step.due(m.planned_date, config)
+        due_key = (m.planned_date, m.config_id)
+        if due_key not in report_due:  # the units meet on the few dates the superior sets
+            report_due[due_key] = report_step.due(m.planned_date, config)
+        row.report_due = report_due[due_key]
         f = figures.get(m.pk)
         if f:
             row.items_total, row.items_closed, row.items_overdue = f["total"] or 0, f["closed"] or 0, f["overdue"] or 0

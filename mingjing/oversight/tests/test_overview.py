@@ -54,7 +54,7 @@ class OverviewTest(BaseTestCase):
         self.assertGreaterEqual(row.items_overdue, 1)
         # A month before the meeting no step is late yet.
         early = self.rows(on=held - dt.timedelta(days=30))[self.bureau.pk]
-        self.assertEqual(early.late_steps, [])
+        self.assertEqual(early.late_steps, ())
         self.assertEqual(early.lateness, RED if early.items_overdue else GREEN)
 
     def test_year_kind_state_and_subtree_filters_and_sort(self) -> None:
