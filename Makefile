@@ -49,6 +49,8 @@ clean:
 	rm -rf $(VENV) var/
 
 # PostgreSQL plans at province size (not in CI: builds 1 M items in a scratch database mingjing_bench
-# on 127.0.0.1:5432, user postgres, and drops it): MISS on a sequential scan of items, roster or people.
+# on 127.0.0.1:5432, user postgres, and drops it): MISS on a sequential scan of items, roster or people;
+# then the pages at 5,000 units and 100× one meeting's records on PostgreSQL (bench/pages.py --postgres).
 bench-postgres: $(STAMP)
 	MINGJING_ALLOWED_HOSTS=testserver $(BIN)/python bench/postgres.py
+	MINGJING_ALLOWED_HOSTS=testserver $(BIN)/python bench/pages.py --postgres

@@ -1,12 +1,14 @@
 """Pages at size (issue 15 point 4): every list page under 100 ms with 5,000 units below the superior
-and with 100× one meeting's records, on a throw-away SQLite database.
+and with 100× one meeting's records, on a throw-away SQLite database — or, with --postgres, on a
+scratch PostgreSQL database (mingjing_bench_pages on 127.0.0.1:5432, user postgres; dropped at the end;
+`make bench-postgres` runs it so).
 
 Loads the demo, multiplies the 2025 meeting's records by 100 (archive/tests/records.py, bulk creates),
 adds 5,000 units (each with its meeting) below the demo's superior unit, then times each page through
 the test client as the persona who uses it: median of 5 after a warm-up, the goal, PASS/MISS, the
 query count and the size of the HTML.
 
-    .venv/bin/python bench/pages.py [--units 5000] [--factor 100]
+    .venv/bin/python bench/pages.py [--units 5000] [--factor 100] [--postgres]
 """
 
 from __future__ import annotations
@@ -60,12 +62,30 @@ def timed(client, url: str, expect: str = "") -> tuple[float, int, int]:
     return statistics.median(times), len(queries), len(response.content)
 
 
+PG_DATABASE = "mingjing_bench_pages"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--units", type=int, default=5000)
     parser.add_argument("--factor", type=int, default=100)
+    parser.add_argument("--postgres", action="store_true", help="on a scratch PostgreSQL database, dropped at the end")
     args = parser.parse_args()
-    django_with_fresh_db()
+    if not args.postgres:
+        django_with_fresh_db()
+        measure_pages(args)
+        return
+    import postgres  # bench/postgres.py: the scratch database's set-up
+
+    postgres.create_database(PG_DATABASE)
+    try:
+        postgres.setup(PG_DATABASE)
+        measure_pages(args)
+    finally:
+        postgres.drop_database(PG_DATABASE)
+
+
+def measure_pages(args: argparse.Namespace) -> None:
     from django.contrib.auth import get_user_model
     from django.test import Client
     from django.urls import reverse
@@ -85,11 +105,16 @@ def main() -> None:
     refresh_tallies([meeting.pk])  # bulk creates send no signals
     add_units(args.units)
     items = RectificationItem.objects.filter(meeting=meeting).count()
+    from django.db import connection
+
     print(
-        f"demo meeting with {args.factor}× its records ({items} rectification items); "
+        f"database: {connection.vendor}; demo meeting with {args.factor}× its records ({items} rectification items); "
         f"{args.units} units below the superior"
     )
 
+    if connection.vendor == "postgresql":  # the planner's statistics, as autovacuum keeps them on a server
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
     like_a_server()
     users = get_user_model().objects
     clients = {}
