@@ -29,7 +29,7 @@ from mingjing.lib.dates import cn_date, today
 from mingjing.materials.models import APPROVED_OR_LATER, Action, Material, MaterialVersion, ReviewEvent
 from mingjing.meetings.models import Meeting, RosterEntry, StepCompletion
 from mingjing.meetings.timeline import STEP_BY_KEY
-from mingjing.minutes.models import Attendance, Criticism, MeetingRecord, Presence
+from mingjing.minutes.models import Criticism, MeetingRecord, Presence
 from mingjing.organizations.models import TeamRole
 from mingjing.plans.models import PlanRequest
 from mingjing.problems.models import Problem
@@ -158,12 +158,13 @@ def _gather(meetings: list[Meeting], known: Known | None = None) -> dict[int, _F
         else ()
     ):
         facts[meeting_id].roster.append((pk, name, role))
-    for meeting_id in MeetingRecord.objects.filter(meeting_id__in=ids).values_list("meeting_id", flat=True):
-        facts[meeting_id].record = True
-    for meeting_id, entry_id, status in Attendance.objects.filter(record__meeting_id__in=ids).values_list(
-        "record__meeting_id", "entry_id", "status"
+    # The record and its attendance in one read (a record without attendance gives one row of None).
+    for meeting_id, entry_id, status in MeetingRecord.objects.filter(meeting_id__in=ids).values_list(
+        "meeting_id", "attendances__entry_id", "attendances__status"
     ):
-        facts[meeting_id].attendance[entry_id] = status
+        facts[meeting_id].record = True
+        if entry_id is not None:
+            facts[meeting_id].attendance[entry_id] = status
     for meeting_id, giver, receiver, text in Criticism.objects.filter(record__meeting_id__in=ids).values_list(
         "record__meeting_id", "from_entry_id", "to_entry_id", "text"
     ):

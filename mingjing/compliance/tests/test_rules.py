@@ -182,7 +182,7 @@ class BulkQueries(BaseTestCase):
             compliance_for_meetings(meetings, on=DEMO_DAY)
         with self.assertNumQueries(len(small.captured_queries)):
             meeting_compliance(meeting=meetings[0], on=DEMO_DAY)
-        self.assertEqual(len(small.captured_queries), 9)
+        self.assertEqual(len(small.captured_queries), 8)
 
 
 class Classifier(SimpleTestCase):
