@@ -94,8 +94,12 @@ def open_material_for_user(*, user: Any, meeting_id: int, slot: str) -> Opened:
     return Opened(meeting=meeting, owner=owner, material=material, policy=policy)
 
 
-def meeting_held_on(meeting: Meeting) -> dt.date | None:
-    """The day the meeting was held: its 召开民主生活会 step, once done."""
+def meeting_held_on(meeting: Meeting, *, fresh: bool = False) -> dt.date | None:
+    """The day the meeting was held: its 召开民主生活会 step, once done — from the completions the
+    meeting was fetched with, when it was, unless `fresh` (a service deciding a write reads the row)."""
+    cache = getattr(meeting, "_prefetched_objects_cache", {})
+    if "step_completions" in cache and not fresh:
+        return next((c.completed_on for c in cache["step_completions"] if c.step == "meeting"), None)
     return StepCompletion.objects.filter(meeting=meeting, step="meeting").values_list("completed_on", flat=True).first()
 
 

@@ -113,7 +113,7 @@ def _short_time(value: dt.datetime | None) -> str:
 def _prepare_edit(*, actor: Any, meeting: Meeting, owner: RosterEntry | None, on: dt.date | None) -> tuple:
     policy_for(user=actor, meeting=meeting).require(Ability.WRITE_MATERIAL, owner)
     material = _locked_material(meeting, owner)
-    held_on = meeting_held_on(meeting)
+    held_on = meeting_held_on(meeting, fresh=True)
     reason = edit_lock_reason(material, held_on=held_on, on=on)
     if reason:
         raise ValidationError({"text": reason})

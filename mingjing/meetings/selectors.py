@@ -55,7 +55,9 @@ def _reachable_meetings(*, user: Any) -> QuerySet[Meeting]:
     return (
         Meeting.objects.filter(access.org_q(Perm.MEETING_READ, "organization__") | Q(id__in=assigned))
         .select_related("organization", "config")
-        .prefetch_related(Prefetch("step_completions", queryset=StepCompletion.objects.only("meeting_id", "step")))
+        .prefetch_related(
+            Prefetch("step_completions", queryset=StepCompletion.objects.only("meeting_id", "step", "completed_on"))
+        )
     )
 
 
