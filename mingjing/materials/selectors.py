@@ -186,6 +186,13 @@ def version_of(material: Material, number: int) -> MaterialVersion:
     return version
 
 
+def current_version_of(material: Material) -> MaterialVersion | None:
+    """The accepted version (not a conflict copy), whole."""
+    if material.pk is None or not material.current_version:
+        return None
+    return MaterialVersion.objects.filter(material=material, number=material.current_version).first()
+
+
 def current_text(material: Material) -> str:
     """The accepted text (not a conflict copy): what the editor shows and documents print."""
     if material.pk is None or not material.current_version:

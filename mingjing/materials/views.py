@@ -25,6 +25,7 @@ from mingjing.materials.models import Action, CaseStudy, Status
 from mingjing.materials.selectors import (
     Opened,
     current_text,
+    current_version_of,
     edit_lock_reason,
     get_file_for_user,
     in_revision,
@@ -129,7 +130,8 @@ def material_edit(request: HttpRequest, meeting_id: int, slot: str) -> HttpRespo
     held_on = meeting_held_on(opened.meeting)
     can_write = opened.policy.can(Ability.WRITE_MATERIAL, opened.owner)
     lock_reason = edit_lock_reason(material, held_on=held_on)
-    text = current_text(material)
+    version = current_version_of(material)
+    text = version.text if version is not None else ""
     context = {
         "meeting": opened.meeting,
         "opened": opened,
@@ -149,7 +151,8 @@ def material_edit(request: HttpRequest, meeting_id: int, slot: str) -> HttpRespo
         "history": history_for_object(material) if material.pk else [],
         "max_upload": human_size(max_upload_bytes()),
         "storage_key": f"mingjing-material-{opened.meeting.pk}-{material.slot}-u{request.user.pk}",
-        "originality": report_for(user=request.user, material=material),  # 查重, before anyone approves
+        # 查重, before anyone approves
+        "originality": report_for(user=request.user, material=material, version=version),
     }
     return render(request, "materials/edit.html", context)
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from mingjing.compliance.rules import is_hope_only  # the one classifier, shared with the compliance rule
 from mingjing.originality import engine
+from mingjing.yearconfigs.selectors import aspect_titles_and_texts
 
 SECTION = re.compile(r"^[一二三四五六七八九十]+、")
 SUBHEADING = re.compile(r"^（[一二三四五六七八九十]+）")
@@ -103,5 +104,5 @@ def hints_for(text: str, *, outline: bool, aspect_texts: list[str]) -> list[Hint
 def hints_of_version(version: Any) -> list[Hint]:
     material = version.material
     config = material.meeting.config
-    texts = [t for pair in config.aspects.values_list("title", "text") for t in pair] if config else []
+    texts = [t for pair in aspect_titles_and_texts(config) for t in pair] if config else []
     return hints_for(version.text, outline=material.owner_id is not None, aspect_texts=texts)

@@ -22,6 +22,7 @@ from mingjing.materials.models import Kind, Material, MaterialVersion
 from mingjing.organizations.models import Organization, Person
 from mingjing.originality import engine
 from mingjing.originality.models import BandKey, Paragraph, Result, ShingleCount, TemplateText
+from mingjing.yearconfigs.selectors import aspect_titles_and_texts
 
 CHUNK = 900  # SQLite's variable limit, with room
 
@@ -94,7 +95,7 @@ class Masks:
             return frozenset()
         if config.pk not in self._excluded:
             texts = [config.theme or "", config.name, *SKELETON_PHRASES]
-            for title, text in config.aspects.values_list("title", "text"):
+            for title, text in aspect_titles_and_texts(config):
                 texts += [title, text]
             self._excluded[config.pk] = engine.excluded_shingles(texts, units=self.units)
         return self._excluded[config.pk]

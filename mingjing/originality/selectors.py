@@ -65,13 +65,16 @@ def shown_report(*, user: Any, report: Report) -> ShownReport:
     return shown
 
 
-def report_for(*, user: Any, material: Material, number: int | None = None) -> ShownReport | None:
-    """The report of one version (the current one by default) as the user may see it. The caller
-    opened the material for the user (READ_DRAFTS)."""
+def report_for(
+    *, user: Any, material: Material, number: int | None = None, version: MaterialVersion | None = None
+) -> ShownReport | None:
+    """The report of one version (the current one by default; `version` when the caller has read
+    it) as the user may see it. The caller opened the material for the user (READ_DRAFTS)."""
     if material.pk is None or not material.current_version:
         return None
-    number = number or material.current_version
-    version = MaterialVersion.objects.filter(material=material, number=number).first()
+    if version is None or version.material_id != material.pk:
+        number = number or material.current_version
+        version = MaterialVersion.objects.filter(material=material, number=number).first()
     if version is None:
         raise Http404("没有找到该版本")
     if material.meeting_id is not None and "meeting" in material._state.fields_cache:

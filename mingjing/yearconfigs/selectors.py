@@ -141,3 +141,12 @@ def aspect_usage(aspect_ids: list[int]) -> dict[int, list[AspectUsage]]:
 def usage_text(usage: list[AspectUsage]) -> str:
     """'意见建议4条、查摆问题3个'."""
     return "、".join(str(u) for u in usage)
+
+
+def aspect_titles_and_texts(config: YearConfig) -> list[tuple[str, str]]:
+    """The year's aspects as (title, text) in order, read once per configuration object (the 查重
+    masks and the hints of one material both want them)."""
+    cached = config.__dict__.get("_aspect_titles_and_texts")
+    if cached is None:
+        cached = config.__dict__["_aspect_titles_and_texts"] = list(config.aspects.values_list("title", "text"))
+    return cached
