@@ -433,7 +433,6 @@ def superior_only_q(user: Any) -> Q | None:
     the unit's lateness up, and acts when asked (a material to review, a closure to verify), so a
     page over thousands of such meetings need not build each one's policy. None for a user who is
     nobody's superior."""
-    from mingjing.accounts.access import GRANTS
     from mingjing.meetings.models import RosterEntry, SupervisorAssignment
 
     access = access_for(user)
@@ -443,7 +442,7 @@ def superior_only_q(user: Any) -> Q | None:
     below = Q()
     for h in superior:
         below |= Q(organization__path__startswith=h.path) & ~Q(organization_id=h.organization_id)
-    own_roles = [h.organization_id for h in access.held if h.role != Role.SUPERIOR and h.role in GRANTS]
+    own_roles = [h.organization_id for h in access.held if h.role != Role.SUPERIOR]
     return (
         below
         & ~Q(organization_id__in=own_roles)
