@@ -108,7 +108,20 @@ class BrowserTestCase(StaticLiveServerTestCase):
         self.addCleanup(context.close)
         page = context.new_page()
         page.on("response", self._note_broken_asset)
+        # Cleanups run last-in first-out: this runs before the context closes.
+        self.addCleanup(self._settle, page)
         return page
+
+    @staticmethod
+    def _settle(page: Any) -> None:
+        """Wait for the page's last requests (the top bar's counts come after `load`).
+
+        The live server shares the test's in-memory SQLite connection: a count still being
+        answered while the flush after the test drops the audit triggers fails that flush
+        with "database table is locked".
+        """
+        if not page.is_closed():
+            page.wait_for_load_state("networkidle")
 
     def _note_broken_asset(self, response: Any) -> None:
         if response.status >= 400 and "/static/" in response.url:
