@@ -19,13 +19,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, IntegerField, Max, Min, OuterRef, Q, Subquery, Value
+from django.db.models import Count, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Length, Replace
 from django.urls import reverse
 from django.utils import timezone
 
 from mingjing.documents.slots import MISSING
 from mingjing.lib.dates import cn_date, today
+from mingjing.lib.shapes import query_shape
 from mingjing.materials.models import APPROVED_OR_LATER, Action, Material, MaterialVersion, ReviewEvent
 from mingjing.meetings.models import Meeting, RosterEntry, StepCompletion
 from mingjing.meetings.timeline import STEP_BY_KEY
@@ -132,51 +133,9 @@ class Known:
     roster: list[Any]
 
 
-def _gather(meetings: list[Meeting], known: Known | None = None) -> dict[int, _Facts]:
-    facts = {m.pk: _Facts() for m in meetings}
-    ids = list(facts)
-    if known is not None:  # one meeting whose page has read its steps and roster already
-        (only,) = ids
-        facts[only].steps = dict(known.steps)
-        facts[only].roster = [(e.pk, e.name, e.team_role) for e in known.roster]
-    else:
-        for meeting_id, step, done_on in StepCompletion.objects.filter(meeting_id__in=ids).values_list(
-            "meeting_id", "step", "completed_on"
-        ):
-            facts[meeting_id].steps[step] = done_on
-    for meeting_id, first in (
-        PlanRequest.objects.filter(meeting_id__in=ids)
-        .order_by()
-        .values("meeting_id")
-        .annotate(first=Min("sent_on"))
-        .values_list("meeting_id", "first")
-    ):
-        facts[meeting_id].first_request = first
-    for pk, meeting_id, name, role in (
-        RosterEntry.objects.filter(meeting_id__in=ids).values_list("pk", "meeting_id", "name", "team_role")
-        if known is None
-        else ()
-    ):
-        facts[meeting_id].roster.append((pk, name, role))
-    # The record and its attendance in one read (a record without attendance gives one row of None).
-    for meeting_id, entry_id, status in MeetingRecord.objects.filter(meeting_id__in=ids).values_list(
-        "meeting_id", "attendances__entry_id", "attendances__status"
-    ):
-        facts[meeting_id].record = True
-        if entry_id is not None:
-            facts[meeting_id].attendance[entry_id] = status
-    for meeting_id, giver, receiver, text in Criticism.objects.filter(record__meeting_id__in=ids).values_list(
-        "record__meeting_id", "from_entry_id", "to_entry_id", "text"
-    ):
-        facts[meeting_id].criticisms.append((giver, receiver, text))
-    # The same count as the problems page's (problems.selectors.problem_counts): no example recorded.
-    for row in (
-        Problem.objects.filter(meeting_id__in=ids)
-        .order_by()
-        .values("meeting_id", "member_id")
-        .annotate(n=Count("id"), lacking=Count("id", filter=Q(example="")))
-    ):
-        facts[row["meeting_id"]].problems[row["member_id"]] = (row["n"], row["lacking"])
+@query_shape
+def _shapes() -> dict[str, QuerySet]:
+    """The fact queries, built once per process (lib/shapes.py); each call adds the meetings it asks about."""
     current_text = MaterialVersion.objects.filter(material=OuterRef("pk"), number=OuterRef("current_version"))
     missing = (Length("text") - Length(Replace("text", Value(MISSING), Value("")))) / len(MISSING)
     approved = (
@@ -186,20 +145,28 @@ def _gather(meetings: list[Meeting], known: Known | None = None) -> dict[int, _F
         .annotate(last=Max("created_at"))
         .values("last")
     )
-    for row in (
-        Material.objects.filter(meeting_id__in=ids)
-        .annotate(
+    return {
+        "steps": StepCompletion.objects.values_list("meeting_id", "step", "completed_on"),
+        "first_request": PlanRequest.objects.order_by()
+        .values("meeting_id")
+        .annotate(first=Min("sent_on"))
+        .values_list("meeting_id", "first"),
+        "roster": RosterEntry.objects.values_list("pk", "meeting_id", "name", "team_role"),
+        # The record and its attendance in one read (a record without attendance gives one row of None).
+        "attendance": MeetingRecord.objects.values_list("meeting_id", "attendances__entry_id", "attendances__status"),
+        "criticisms": Criticism.objects.values_list("record__meeting_id", "from_entry_id", "to_entry_id", "text"),
+        # The same count as the problems page's (problems.selectors.problem_counts): no example recorded.
+        "problems": Problem.objects.order_by()
+        .values("meeting_id", "member_id")
+        .annotate(n=Count("id"), lacking=Count("id", filter=Q(example="")))
+        .values_list("meeting_id", "member_id", "n", "lacking"),
+        "materials": Material.objects.annotate(
             missing=Coalesce(
                 Subquery(current_text.annotate(n=missing).values("n")[:1], output_field=IntegerField()), 0
             ),
             approved_at=Subquery(approved[:1]),
-        )
-        .values("meeting_id", "owner_id", "kind", "status", "current_version", "missing", "approved_at")
-    ):
-        facts[row["meeting_id"]].materials[row["owner_id"]] = row
-    for row in (
-        RectificationItem.objects.filter(meeting_id__in=ids)
-        .exclude(status=ItemStatus.CARRIED)
+        ).values("meeting_id", "owner_id", "kind", "status", "current_version", "missing", "approved_at"),
+        "items": RectificationItem.objects.exclude(status=ItemStatus.CARRIED)
         .order_by()
         .values("meeting_id")
         .annotate(
@@ -207,8 +174,37 @@ def _gather(meetings: list[Meeting], known: Known | None = None) -> dict[int, _F
             no_person=Count("id", filter=Q(responsible_person__isnull=True, responsible_leader__isnull=True)),
             no_deadline=Count("id", filter=Q(deadline__isnull=True, long_term=False)),
         )
-    ):
-        facts[row["meeting_id"]].items = (row["total"], row["no_person"], row["no_deadline"])
+        .values_list("meeting_id", "total", "no_person", "no_deadline"),
+    }
+
+
+def _gather(meetings: list[Meeting], known: Known | None = None) -> dict[int, _Facts]:
+    facts = {m.pk: _Facts() for m in meetings}
+    ids = list(facts)
+    shapes = _shapes()
+    if known is not None:  # one meeting whose page has read its steps and roster already
+        (only,) = ids
+        facts[only].steps = dict(known.steps)
+        facts[only].roster = [(e.pk, e.name, e.team_role) for e in known.roster]
+    else:
+        for meeting_id, step, done_on in shapes["steps"].filter(meeting_id__in=ids):
+            facts[meeting_id].steps[step] = done_on
+        for pk, meeting_id, name, role in shapes["roster"].filter(meeting_id__in=ids):
+            facts[meeting_id].roster.append((pk, name, role))
+    for meeting_id, first in shapes["first_request"].filter(meeting_id__in=ids):
+        facts[meeting_id].first_request = first
+    for meeting_id, entry_id, status in shapes["attendance"].filter(meeting_id__in=ids):
+        facts[meeting_id].record = True
+        if entry_id is not None:
+            facts[meeting_id].attendance[entry_id] = status
+    for meeting_id, giver, receiver, text in shapes["criticisms"].filter(record__meeting_id__in=ids):
+        facts[meeting_id].criticisms.append((giver, receiver, text))
+    for meeting_id, member_id, n, lacking in shapes["problems"].filter(meeting_id__in=ids):
+        facts[meeting_id].problems[member_id] = (n, lacking)
+    for row in shapes["materials"].filter(meeting_id__in=ids):
+        facts[row["meeting_id"]].materials[row["owner_id"]] = row
+    for meeting_id, total, no_person, no_deadline in shapes["items"].filter(meeting_id__in=ids):
+        facts[meeting_id].items = (total, no_person, no_deadline)
     return facts
 
 
