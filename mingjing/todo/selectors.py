@@ -72,6 +72,7 @@ class Todo:
     late_days: int = 0  # how late (the superior's late units are shown the latest first)
 
 
+LIVE_IDS_MAX = 200
 RECENT_DAYS = 3 * 366  # older meetings' open items live on as carried copies in later ledgers
 
 
@@ -86,7 +87,9 @@ class _Reach:
     far: list[tuple]  # superior-only, not archived: (id, unit short name, config id, planned date, entered after)
     done: dict[int, set[str]]  # steps done, by meeting id
     configs: dict[int, YearConfig]
-    live: QuerySet  # every one's id, as a subquery (a list of thousands of ids costs more than the query)
+    # Every one's id: a list when they are few and loaded; else a subquery (a list of thousands of
+    # ids costs more than the query).
+    live: QuerySet | list[int]
 
     def prepare(self, meetings: list[Meeting]) -> None:
         """Give loaded meetings their configuration and steps done from what was read once."""
@@ -113,7 +116,10 @@ def _reach(user: Any, on: dt.date) -> _Reach:
     configs = {m.config_id: m.config for m in near}
     if missing := {r[2] for r in far} - set(configs):
         configs.update(YearConfig.objects.in_bulk(missing))
-    live = reachable.order_by().values("pk")
+    live: QuerySet | list[int] = reachable.order_by().values("pk")
+    if only_superior is None and len(near) <= LIVE_IDS_MAX:
+        # All he reaches is loaded already: their ids, not the access rule compiled into every query.
+        live = [m.pk for m in near]
     done: dict[int, set[str]] = defaultdict(set)
     for meeting_id, step in (
         StepCompletion.objects.filter(meeting_id__in=live).order_by().values_list("meeting_id", "step")
@@ -129,7 +135,7 @@ class _Policies:
     his person record, the ledger settings) loaded for all meetings at once, in a fixed number of
     queries, and put on the policy before it is asked."""
 
-    def __init__(self, user: Any, live: QuerySet) -> None:
+    def __init__(self, user: Any, live: QuerySet | list[int]) -> None:
         self.user = user
         # His assignments and roster lines are few whatever he reaches: read them all.
         self.assigned = set(SupervisorAssignment.objects.filter(user_id=user.pk).values_list("meeting_id", flat=True))
