@@ -17,6 +17,7 @@ from mingjing.lib.dates import cn_date, today
 from mingjing.lib.forms import add_service_errors
 from mingjing.lib.http import xlsx_response
 from mingjing.lib.pagination import paginate
+from mingjing.lib.urls import record_url
 from mingjing.lib.views import form_page
 from mingjing.lib.xlsx import write_sheet
 from mingjing.meetings.models import RosterEntry
@@ -296,6 +297,7 @@ def opinion_list(request: HttpRequest, campaign_id: int) -> HttpResponse:
         "filters": filters,
         "filtered": any(chosen.values()),
         "online": sel.online_counts(campaign=campaign),
+        "edit_url": record_url("opinions:opinion_edit"),
     }
     return render(request, "opinions/opinions.html", context)
 

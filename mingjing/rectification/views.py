@@ -16,6 +16,7 @@ from mingjing.audit.services import audit_download
 from mingjing.lib.forms import add_service_errors
 from mingjing.lib.http import attachment, xlsx_response
 from mingjing.lib.pagination import paginate
+from mingjing.lib.urls import record_url
 from mingjing.lib.views import form_page
 from mingjing.meetings.models import RosterEntry
 from mingjing.meetings.selectors import get_meeting_for_user
@@ -113,6 +114,7 @@ def ledger(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "page": page,
         "page_groups": page_groups(page),
         "carry": carry_over(meeting) if policy.flags["ledger_read_all"] else None,
+        "item_url": record_url("rectification:item"),
     }
     return render(request, "rectification/ledger.html", context)
 
@@ -493,7 +495,8 @@ def import_confirm(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 def my_rectification(request: HttpRequest) -> HttpResponse:
-    return render(request, "rectification/mine.html", {"groups": my_items(user=request.user)})
+    context = {"groups": my_items(user=request.user), "item_url": record_url("rectification:item")}
+    return render(request, "rectification/mine.html", context)
 
 
 # --- notices --------------------------------------------------------------------------------------

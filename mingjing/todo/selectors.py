@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from mingjing.accounts.policy import Ability, MeetingPolicy, policy_for, superior_only_q
 from mingjing.lib.dates import cn_date, today
+from mingjing.lib.urls import record_url
 from mingjing.materials.models import Material
 from mingjing.materials.models import Status as MaterialStatus
 from mingjing.meetings.models import Meeting, RosterEntry, StepCompletion, SupervisorAssignment
@@ -233,11 +234,11 @@ def todos_for_user(*, user: Any, on: dt.date | None = None) -> list[Todo]:
             key = f"review:{material.pk}:{material.current_version}"
             todos.append(Todo(REVIEW, f"{meeting.organization.short_name}：{material}待审核", url, meeting.pk, key=key))
 
-    item_prefix = reverse("rectification:item", args=[0]).removesuffix("0/")
+    item_url = record_url("rectification:item")
     for item in items:
         meeting = by_id[item.meeting_id]
         policy = policies[meeting.pk]
-        url = f"{item_prefix}{item.pk}/"
+        url = item_url.of(item.pk)
         label = f"{meeting.organization.short_name}：{item.key} {item.problem_text[:30]}"
         if item.status == ItemStatus.REQUESTED and policy.can(Ability.LEDGER_VERIFY, item):
             key = f"verify:{item.pk}:{policy.verify_stage(item)}"
@@ -287,7 +288,7 @@ def todos_for_user(*, user: Any, on: dt.date | None = None) -> list[Todo]:
 
     # Timeline steps whose responsible role is mine in the meeting, late or due within days.
     # The meeting page's address from one reverse: a superior reaches thousands of meetings.
-    meeting_prefix = reverse("meetings:detail", args=[0]).removesuffix("0/")
+    meeting_url = record_url("meetings:detail")
     timelines = SharedTimelines(today=on)
     for m in reach.near:
         if m.archived_on is not None:
@@ -299,7 +300,7 @@ def todos_for_user(*, user: Any, on: dt.date | None = None) -> list[Todo]:
             "member": policy.entry is not None,
         }
         when = dict(planned_date=m.planned_date, config=m.config, done=m._todo_done, entered_after=m.entered_after)
-        url = f"{meeting_prefix}{m.pk}/"
+        url = meeting_url.of(m.pk)
         for v in timelines.views(**when):
             if v.state in (LATE, SOON) and mine.get(str(v.step.responsible)):
                 css, key = _late_css(v.late_days), f"step:{m.pk}:{v.step.key}"
@@ -311,7 +312,7 @@ def todos_for_user(*, user: Any, on: dt.date | None = None) -> list[Todo]:
         lateness = timelines.lateness(
             planned_date=planned_date, config=reach.configs[config_id], done=reach.done[pk], entered_after=entered_after
         )
-        if todo := _late_unit(pk, unit, lateness, f"{meeting_prefix}{pk}/"):
+        if todo := _late_unit(pk, unit, lateness, meeting_url.of(pk)):
             todos.append(todo)
 
     # Campaigns past their closing date and still open, for whoever keeps the records.
