@@ -99,6 +99,11 @@ def main() -> None:
             f"page CPU {name}: median {median * 1000:.1f} ms ({queries} queries); goal ≤ {GOAL * 1000:g} ms: {verdict}"
         )
     print(f"page CPU: {len(pages) - misses} of {len(pages)} pages within {GOAL * 1000:g} ms of CPU per request")
+    # The issue's 23 ms was one figure for the requests of its load test; the same kind of figure here:
+    # the typical pages' mean, each page weighing alike.
+    mean = statistics.fmean(median for median, _queries in figures.values())
+    verdict = "PASS" if mean <= GOAL else "MISS"
+    print(f"page CPU mean of the {len(pages)} pages: {mean * 1000:.1f} ms; goal ≤ {GOAL * 1000:g} ms: {verdict}")
 
 
 if __name__ == "__main__":
