@@ -118,7 +118,7 @@ def measure_pages(args: argparse.Namespace) -> None:
     like_a_server()
     users = get_user_model().objects
     clients = {}
-    for persona in ("preparer", "member", "superior"):
+    for persona in ("preparer", "member", "superior", "supervisor"):
         clients[persona] = Client()
         clients[persona].force_login(users.get(username=f"demo-{persona}"))
     campaign = Campaign.objects.filter(meeting=meeting).order_by("id").first()
@@ -141,6 +141,8 @@ def measure_pages(args: argparse.Namespace) -> None:
         ("ledger: from problems (preparer)", "preparer", reverse("rectification:from_problems", args=[meeting.pk])),
         ("talks (preparer)", "preparer", reverse("talks:list", args=[meeting.pk])),
         ("我的整改 (member)", "member", reverse("rectification:mine")),
+        ("meeting page (preparer)", "preparer", reverse("meetings:detail", args=[meeting.pk])),
+        ("material review with its 查重 (supervisor)", "supervisor", reverse("materials:edit", args=[meeting.pk, "team"])),
     ]
     misses = 0
     for name, persona, url in pages:
