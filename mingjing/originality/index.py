@@ -18,13 +18,14 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from mingjing.lib import lookups  # noqa: F401 - registers __in_ints
 from mingjing.materials.models import Kind, Material, MaterialVersion
 from mingjing.organizations.models import Organization, Person
 from mingjing.originality import engine
 from mingjing.originality.models import BandKey, Paragraph, Result, ShingleCount, TemplateText
 from mingjing.yearconfigs.selectors import aspect_titles_and_texts
 
-CHUNK = 900  # SQLite's variable limit, with room
+CHUNK = 900  # rows per INSERT (SQLite's variable limit, with room)
 
 
 def thresholds() -> tuple[float, float]:
@@ -37,11 +38,6 @@ def thresholds() -> tuple[float, float]:
 def boilerplate_min() -> int:
     """A shingle in at least this many materials is boilerplate (fixed phrases, headings)."""
     return int(getattr(settings, "MINGJING_ORIGINALITY_BOILERPLATE", 10))
-
-
-def _chunks(values: list, size: int = CHUNK) -> Iterable[list]:
-    for i in range(0, len(values), size):
-        yield values[i : i + size]
 
 
 # The fixed sentences of 明镜's own skeleton (materials.skeleton): every generated draft has them.
@@ -138,14 +134,16 @@ def _current_shingles(material_id: int) -> set[int]:
 
 
 def _count(added: Iterable[int], removed: Iterable[int]) -> None:
-    added, removed = list(added), list(removed)
-    for chunk in _chunks(removed):
-        ShingleCount.objects.filter(hash__in=chunk).update(materials=F("materials") - 1)
-    for chunk in _chunks(added):
-        existing = set(ShingleCount.objects.filter(hash__in=chunk).values_list("hash", flat=True))
-        ShingleCount.objects.filter(hash__in=existing).update(materials=F("materials") + 1)
+    added, removed = set(added), set(removed)
+    if removed:
+        ShingleCount.objects.filter(hash__in_ints=removed).update(materials=F("materials") - 1)
+    if added:
+        existing = set(ShingleCount.objects.filter(hash__in_ints=added).values_list("hash", flat=True))
+        ShingleCount.objects.filter(hash__in_ints=existing).update(materials=F("materials") + 1)
         ShingleCount.objects.bulk_create(
-            [ShingleCount(hash=h, materials=1) for h in chunk if h not in existing], ignore_conflicts=True
+            [ShingleCount(hash=h, materials=1) for h in added - existing],
+            ignore_conflicts=True,
+            batch_size=CHUNK,
         )
 
 
@@ -356,18 +354,17 @@ def build_report(version: MaterialVersion, *, masks: Masks | None = None, materi
             for k in engine.band_keys(engine.signature(p.kept)):
                 by_key[k].append(i)
     pairs: dict[int, set[int]] = defaultdict(set)  # source paragraph id → query paragraph indexes
-    for chunk in _chunks(list(by_key)):
-        rows = (
-            BandKey.objects.filter(key__in=chunk, paragraph__current=True)
-            .exclude(paragraph__material_id=material.pk)
-            .values_list("paragraph_id", "key")
-        )
-        for pid, key in rows:
-            pairs[pid].update(by_key[key])
+    rows = (
+        BandKey.objects.filter(key__in_ints=by_key.keys(), paragraph__current=True)
+        .exclude(paragraph__material_id=material.pk)
+        .values_list("paragraph_id", "key")
+    )
+    for pid, key in rows:
+        pairs[pid].update(by_key[key])
     if not pairs:
         return report
     sources = list(
-        Paragraph.objects.filter(pk__in=list(pairs)).select_related(
+        Paragraph.objects.filter(pk__in_ints=pairs.keys()).select_related(
             "template", "material__meeting__config", "material__meeting__organization", "material__owner"
         )
     )
@@ -383,10 +380,8 @@ def build_report(version: MaterialVersion, *, masks: Masks | None = None, materi
     # Boilerplate: shingles in many materials, on both sides.
     for s, _src, _m in kept_sources:
         hashes.update(engine.text_shingles(s.norm))
-    common: set[int] = set()
-    limit = boilerplate_min()
-    for chunk in _chunks(list(hashes)):
-        common.update(ShingleCount.objects.filter(hash__in=chunk, materials__gte=limit).values_list("hash", flat=True))
+    boilerplate = ShingleCount.objects.filter(hash__in_ints=hashes, materials__gte=boilerplate_min())
+    common = set(boilerplate.values_list("hash", flat=True))
     q_excluded = masks.excluded(material.meeting.config) | common
     for p in query:
         p.kept = engine.keep(p.hashes, q_excluded)
