@@ -15,6 +15,7 @@ from mingjing.audit.services import actor_display_name
 from mingjing.lib.dates import today
 from mingjing.lib.memo import per_build
 from mingjing.lib.pagination import search_q
+from mingjing.lib.shapes import query_shape
 from mingjing.meetings.models import Meeting, RosterEntry, StepCompletion, SupervisorAssignment
 from mingjing.meetings.timeline import StepView, build_timeline, current_step
 from mingjing.organizations.models import Division, TeamRole, team_rank
@@ -49,16 +50,22 @@ def filter_meetings(meetings: QuerySet[Meeting], *, q: str = "", year: int | Non
     return meetings
 
 
+@query_shape
+def _steps_done() -> QuerySet[StepCompletion]:
+    return StepCompletion.objects.only("meeting_id", "step", "completed_on")
+
+
+def _meetings_with_steps() -> QuerySet[Meeting]:
+    """Meetings with their unit and configuration, and the steps done. (A Prefetch is made per
+    query: prefetching writes hints on its queryset, which must not be shared.)"""
+    steps = Prefetch("step_completions", queryset=_steps_done().all())
+    return Meeting.objects.select_related("organization", "config").prefetch_related(steps)
+
+
 def _reachable_meetings(*, user: Any) -> QuerySet[Meeting]:
     access = access_for(user)
     assigned = SupervisorAssignment.objects.filter(user_id=access.user_id).values("meeting_id")
-    return (
-        Meeting.objects.filter(access.org_q(Perm.MEETING_READ, "organization__") | Q(id__in=assigned))
-        .select_related("organization", "config")
-        .prefetch_related(
-            Prefetch("step_completions", queryset=StepCompletion.objects.only("meeting_id", "step", "completed_on"))
-        )
-    )
+    return _meetings_with_steps().filter(access.org_q(Perm.MEETING_READ, "organization__") | Q(id__in=assigned))
 
 
 def get_meeting_for_user(*, user: Any, pk: Any, ability: Ability = Ability.READ, target: Any = ANY) -> Meeting:
@@ -105,13 +112,14 @@ def meeting_current_step_label(meeting: Meeting) -> str:
     return step.label if step else "已全部完成"
 
 
+@query_shape
+def _roster_in_team_order() -> QuerySet[RosterEntry]:
+    return RosterEntry.objects.select_related("branch", "person").order_by(team_rank(), "precedence", "id")
+
+
 def meeting_roster(*, meeting: Meeting) -> QuerySet[RosterEntry]:
-    return (
-        RosterEntry.objects.filter(meeting=meeting)
-        .select_related("branch", "person")
-        .prefetch_related(Prefetch("supervised_divisions", queryset=Division.objects.order_by("order", "id")))
-        .order_by(team_rank(), "precedence", "id")
-    )
+    divisions = Prefetch("supervised_divisions", queryset=Division.objects.order_by("order", "id"))
+    return _roster_in_team_order().filter(meeting=meeting).prefetch_related(divisions)
 
 
 @per_build  # one document build reads the roster once (the report, its tallies, counts and ledger)
