@@ -198,6 +198,9 @@ class Flags(Mapping):
         return len(UNTARGETED_VALUES)
 
 
+KNOWABLE_FACTS = frozenset({"supervisor", "entry", "person_id", "team_needs_review", "held"})
+
+
 @dataclass
 class MeetingPolicy:
     """What one user may do in one meeting. Built by `policy_for`; holds no decision of its own
@@ -209,6 +212,15 @@ class MeetingPolicy:
     unit_admin: bool  # administrator of the unit or of a unit above it
     superior: bool  # the organization department of a unit above
     unit_reader: bool  # reads the unit's meetings through a role (not only through an assignment)
+
+    def know(self, **facts: Any) -> None:
+        """Facts a page or a list has read already (for one meeting or for many at once), given
+        before the policy would look them up itself: `supervisor`, `entry`, `person_id`,
+        `team_needs_review`, `held`. The rules read them the same way."""
+        for name, value in facts.items():
+            if name not in KNOWABLE_FACTS:
+                raise TypeError(f"a policy does not look up {name!r}")
+            self.__dict__.setdefault(name, value)
 
     # Looked up when a rule needs them, so a staff-only check costs no query.
     @cached_property

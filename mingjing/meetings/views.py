@@ -98,6 +98,12 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = get_meeting_for_user(user=request.user, pk=meeting_id)
     policy = policy_for(user=request.user, meeting=meeting)
     roster = list(meeting_roster(meeting=meeting))
+    supervisors = list(meeting_supervisors(meeting=meeting))
+    # His roster line and assignment, from the lines the page shows (the ledger link's rules ask).
+    policy.know(
+        entry=next((e for e in roster if e.person is not None and e.person.user_id == request.user.pk), None),
+        supervisor=any(s.user_id == request.user.pk for s in supervisors),
+    )
     timeline = meeting_timeline(meeting=meeting, roster=roster)  # the roster read once for both
     phases = [(label, [v for v in timeline if v.step.phase == key]) for key, label in PHASE_LABELS.items()]
     context = {
@@ -107,7 +113,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "late": [v for v in timeline if v.state == "late"],
         "roster": roster,
         "has_principal": any(e.team_role == "principal" for e in roster),
-        "supervisors": meeting_supervisors(meeting=meeting),
+        "supervisors": supervisors,
         "policy": policy,
         "can_read_unit": access_for(request.user).can(Perm.UNIT_READ, meeting.organization),
         "assign_form": (

@@ -160,13 +160,14 @@ class _Policies:
         for m in meetings:
             policy = policy_for(user=self.user, meeting=m)
             entry = self.entries.get(m.pk)
-            # The policy's own cached facts (cached_property values), loaded above instead of per meeting.
-            policy.__dict__.setdefault("supervisor", m.pk in self.assigned)
-            policy.__dict__.setdefault("entry", entry)
-            policy.__dict__.setdefault("person_id", entry.person_id if entry is not None else self.person_id)
             row = self.settings.get(m.pk, _SETTINGS_DEFAULTS)
-            policy.__dict__.setdefault("team_needs_review", row["team_needs_review"])
-            policy.__dict__.setdefault("held", "meeting" in m._todo_done)
+            policy.know(  # loaded above for all meetings, not looked up per meeting
+                supervisor=m.pk in self.assigned,
+                entry=entry,
+                person_id=entry.person_id if entry is not None else self.person_id,
+                team_needs_review=row["team_needs_review"],
+                held="meeting" in m._todo_done,
+            )
             m._todo_settings = row
             self.by_id[m.pk] = policy
 
