@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from mingjing.accounts.access import Perm, access_for
 from mingjing.accounts.policy import Ability, policy_for
@@ -116,16 +116,10 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "supervisors": supervisors,
         "policy": policy,
         "can_read_unit": access_for(request.user).can(Perm.UNIT_READ, meeting.organization),
-        "assign_form": (
-            AssignSupervisorForm(candidates=assignable_supervisors(meeting=meeting))
-            if policy.flags["assign_supervisors"]
-            else None
-        ),
         "today": today(),
         "history": history_for_object(meeting),
         "roster_change": roster_change_since(meeting.previous, meeting, roster=roster) if meeting.previous else None,
         "current_step": meeting_current_step_label(meeting),
-        "cancel_form": CancelForm() if policy.flags["cancel_meeting"] else None,
     }
     return render(request, "meetings/detail.html", context)
 
@@ -197,10 +191,19 @@ def meeting_remove(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def meeting_cancel_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    """Cancel a meeting that holds records: kept, read-only, out of every list."""
+    """Cancel a meeting that holds records: kept, read-only, out of every list. GET: the form."""
     meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.CANCEL_MEETING)
+    if request.method == "GET":
+        context = {
+            "form": CancelForm(),
+            "meeting": meeting,
+            "title": f"取消“{meeting.title}”",
+            "note": "已有记录的会议不再召开时取消：记录保留、只能查阅，不再出现在会议列表和统计中。",
+            "submit": "取消本次会议",
+        }
+        return render(request, "meetings/form.html", context)
     form = CancelForm(request.POST)
     if not form.is_valid():
         messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
@@ -256,9 +259,14 @@ def step_reopen(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def supervisor_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """GET: the form (the 督导组 members of the units above); POST: the assignment."""
     meeting = get_meeting_for_user(user=request.user, pk=meeting_id, ability=Ability.ASSIGN_SUPERVISORS)
+    if request.method == "GET":
+        form = AssignSupervisorForm(candidates=assignable_supervisors(meeting=meeting))
+        context = {"form": form, "meeting": meeting, "title": "指派督导组成员", "submit": "指派"}
+        return render(request, "meetings/form.html", context)
     form = AssignSupervisorForm(request.POST, candidates=assignable_supervisors(meeting=meeting))
     if form.is_valid():
         try:

@@ -168,6 +168,11 @@ class DeleteAndCancelTest(BaseTestCase):
         self.assertRedirects(response, url)
         self.assertContains(response, "不能删除；如不再召开，请填写原因后取消")
         self.assertTrue(Meeting.objects.filter(pk=self.meeting.pk).exists())
+        # The meeting page links to the cancel form; the form asks for the reason.
+        self.assertContains(self.client.get(url), reverse("meetings:cancel", args=[self.meeting.pk]))
+        form_page = self.client.get(reverse("meetings:cancel", args=[self.meeting.pk]))
+        self.assertContains(form_page, "取消原因")
+        self.assertContains(form_page, "取消本次会议</button>")
         response = self.client.post(reverse("meetings:cancel", args=[self.meeting.pk]), {"reason": " "}, follow=True)
         self.assertContains(response, "请填写取消原因")
         self.assertIsNone(Meeting.objects.get(pk=self.meeting.pk).cancelled_on)

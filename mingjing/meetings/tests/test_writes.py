@@ -97,6 +97,8 @@ class SuperiorPagesTest(BaseTestCase):
         for name, data in posts:
             with self.subTest(name):
                 self.assertEqual(self.client.post(reverse(name, args=[pk]), data).status_code, 403)
+        # Nor open the form that cancels it.
+        self.assertEqual(self.client.get(reverse("meetings:cancel", args=[pk])).status_code, 403)
         self.assertTrue(StepCompletion.objects.filter(meeting=self.meeting, step="plan_request").exists())
         self.assertFalse(StepCompletion.objects.filter(meeting=self.meeting, step="report").exists())
 
@@ -112,7 +114,11 @@ class SuperiorPagesTest(BaseTestCase):
 
         self.assertEqual(self.client.post(remove_url).status_code, 302)
         self.assertFalse(SupervisorAssignment.objects.filter(pk=assignment.pk).exists())
+        # The button opens the form, which offers the 督导组 member just withdrawn.
         membership = self.supervisor.memberships.get()
+        form_page = self.client.get(reverse("meetings:supervisor_add", args=[self.meeting.pk]))
+        self.assertContains(form_page, "指派督导组成员")
+        self.assertContains(form_page, f'<option value="{membership.pk}">')
         response = self.client.post(
             reverse("meetings:supervisor_add", args=[self.meeting.pk]), {"membership": membership.pk, "title": "组长"}
         )
@@ -178,3 +184,14 @@ class FrozenMeetingTest(BaseTestCase):
         meeting_reopen(actor=self.admin, meeting=archived, reason="补充材料")
         self.assertFalse(StepCompletion.objects.filter(meeting=archived, step="archive").exists())
         meeting_step_complete(actor=self.preparer, meeting=archived, step="report", completed_on=DEMO_DAY)
+
+
+class MemberCannotOpenTheManagingFormsTest(BaseTestCase):
+    def test_the_assign_and_cancel_forms_are_refused_to_a_member(self) -> None:
+        self.login("member")
+        page = self.client.get(reverse("meetings:detail", args=[self.meeting.pk]))
+        for name in ("meetings:supervisor_add", "meetings:cancel"):
+            with self.subTest(name):
+                url = reverse(name, args=[self.meeting.pk])
+                self.assertNotContains(page, url)
+                self.assertEqual(self.client.get(url).status_code, 403)
