@@ -151,6 +151,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "mingjing.urls"
+# Form widgets through Django's own Jinja2 templates: the same markup, rendered several times faster
+# than through the template language (a filter form's selects cost about a millisecond a page).
+FORM_RENDERER = "django.forms.renderers.Jinja2"
 # A refused form post (expired page, cookie missing) explains itself in Chinese (mingjing/lib/errors.py).
 CSRF_FAILURE_VIEW = "mingjing.lib.errors.csrf_failure"
 WSGI_APPLICATION = "mingjing.wsgi.application"
