@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -53,7 +55,8 @@ def filter_meetings(meetings: QuerySet[Meeting], *, q: str = "", year: int | Non
 
 @query_shape
 def _steps_done() -> QuerySet[StepCompletion]:
-    return StepCompletion.objects.only("meeting_id", "step", "completed_on")
+    # With the note and who marked it: the meeting page's timeline reads them from here too.
+    return StepCompletion.objects.only("meeting_id", "step", "completed_on", "note", "completed_by")
 
 
 def _meetings_with_steps() -> QuerySet[Meeting]:
@@ -138,14 +141,26 @@ def roster_in_order(meeting: Meeting) -> list[RosterEntry]:
     return list(RosterEntry.objects.filter(meeting=meeting).order_by(team_rank(), "precedence", "id"))
 
 
+@query_shape
+def _users_with_person() -> QuerySet:
+    return get_user_model().objects.select_related("person")
+
+
 def meeting_timeline(
-    *, meeting: Meeting, on: dt.date | None = None, roster: list[RosterEntry] | None = None
+    *,
+    meeting: Meeting,
+    on: dt.date | None = None,
+    roster: list[RosterEntry] | None = None,
+    completions: Iterable[StepCompletion] | None = None,
 ) -> list[StepView]:
-    """`roster`: the meeting's roster lines when the page has loaded them already (not read again)."""
-    rows = list(StepCompletion.objects.filter(meeting=meeting).select_related("completed_by", "completed_by__person"))
+    """`roster` and `completions`: the meeting's roster lines and steps done when the page has
+    loaded them already (not read again); who marked a step is read only when someone did."""
+    rows = list(StepCompletion.objects.filter(meeting=meeting) if completions is None else completions)
     completed = {r.step: r.completed_on for r in rows}
     notes = {r.step: r.note for r in rows}
-    marked_by = {r.step: actor_display_name(r.completed_by) for r in rows if r.completed_by_id}
+    marked = {r.completed_by_id for r in rows if r.completed_by_id}
+    names = {u.pk: actor_display_name(u) for u in _users_with_person().filter(pk__in=marked)} if marked else {}
+    marked_by = {r.step: names[r.completed_by_id] for r in rows if r.completed_by_id in names}
     if roster is None:
         roster = list(RosterEntry.objects.filter(meeting=meeting).values_list("team_role", "name"))
     else:

@@ -104,7 +104,8 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         entry=next((e for e in roster if e.person is not None and e.person.user_id == request.user.pk), None),
         supervisor=any(s.user_id == request.user.pk for s in supervisors),
     )
-    timeline = meeting_timeline(meeting=meeting, roster=roster)  # the roster read once for both
+    # The roster and the steps done read once for the page, the timeline and the checks.
+    timeline = meeting_timeline(meeting=meeting, roster=roster, completions=meeting.step_completions.all())
     phases = [(label, [v for v in timeline if v.step.phase == key]) for key, label in PHASE_LABELS.items()]
     context = {
         "meeting": meeting,
