@@ -12,6 +12,8 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from mingjing.accounts.models import Role
+from mingjing.accounts.services import membership_grant
 from mingjing.materials.models import Material
 from mingjing.materials.models import Status as MaterialStatus
 from mingjing.meetings.models import Meeting
@@ -157,6 +159,26 @@ class TodoTest(BaseTestCase):
         with self.assertNumQueries(len(small)):
             response = self.client.get(url)
         self.assertContains(response, "数量测试事项059")
+
+    def test_a_member_who_is_also_a_superior_keeps_his_own_todos(self) -> None:
+        """Holding the superior's role above his unit adds the superior's work (reviews, the late units
+        below); it takes nothing of what is his own to do (his unit is his own through his member's role)."""
+        on = self.meeting.planned_date + dt.timedelta(days=40)
+        self.item("李华", "已经逾期的事项", on - dt.timedelta(days=3))
+
+        def own(todos):
+            return sorted((t.group, t.key) for t in todos if t.group != "units")
+
+        before = todos_for_user(user=self.member, on=on)
+        self.assertIn(ITEMS, {t.group for t in before})
+        membership_grant(actor=None, organization=self.superior_unit, user=self.member, role=Role.SUPERIOR)
+        member = type(self.member).objects.get(pk=self.member.pk)  # his roles as the next request reads them
+        after = todos_for_user(user=member, on=on)
+        self.assertLessEqual(set(own(before)), set(own(after)))
+        # What the role adds is the superior's own work: reviewing materials and closures, following units up.
+        self.assertLessEqual({group for group, _ in set(own(after)) - set(own(before))}, {REVIEW, VERIFY})
+        late_units = [t for t in after if t.group == "units"]
+        self.assertTrue(any(self.bureau.short_name in t.text for t in late_units), late_units)
 
 
 class SuperiorLateUnitsTest(BaseTestCase):
