@@ -142,7 +142,11 @@ def measure_pages(args: argparse.Namespace) -> None:
         ("talks (preparer)", "preparer", reverse("talks:list", args=[meeting.pk])),
         ("我的整改 (member)", "member", reverse("rectification:mine")),
         ("meeting page (preparer)", "preparer", reverse("meetings:detail", args=[meeting.pk])),
-        ("material review with its 查重 (supervisor)", "supervisor", reverse("materials:edit", args=[meeting.pk, "team"])),
+        (
+            "material review with its 查重 (supervisor)",
+            "supervisor",
+            reverse("materials:edit", args=[meeting.pk, "team"]),
+        ),
     ]
     misses = 0
     for name, persona, url in pages:

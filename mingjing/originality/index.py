@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from mingjing.lib import lookups  # noqa: F401 - registers __in_ints
 from mingjing.materials.models import Kind, Material, MaterialVersion
+from mingjing.materials.selectors import current_version_of
 from mingjing.organizations.models import Organization, Person
 from mingjing.originality import engine
 from mingjing.originality.models import BandKey, Paragraph, Result, ShingleCount, TemplateText
@@ -200,7 +201,7 @@ def rebuild() -> tuple[int, int]:
     # The figures last: each compares with every material's current text, now all indexed.
     Result.objects.all().delete()
     for material in materials:
-        version = latest_version(material)
+        version = current_version_of(material)
         if version is not None:
             store_result(version, masks=masks)
     return versions, Paragraph.objects.count()
@@ -439,9 +440,3 @@ def store_result(version: MaterialVersion, *, masks: Masks | None = None) -> Res
         },
     )
     return result
-
-
-def latest_version(material: Material) -> MaterialVersion | None:
-    if not material.current_version:
-        return None
-    return MaterialVersion.objects.filter(material=material, number=material.current_version).first()

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from mingjing.audit.services import audit_record
 from mingjing.materials.models import Material
-from mingjing.originality.index import build_report, index_template, latest_version, thresholds
+from mingjing.materials.selectors import current_version_of
+from mingjing.originality.index import build_report, index_template, thresholds
 from mingjing.originality.models import TemplateText
 from mingjing.originality.selectors import may_manage_templates
 
@@ -60,7 +61,7 @@ def template_delete(*, actor: Any, template: TemplateText) -> None:
 def require_reason_to_approve(*, material: Material, comments: str) -> None:
     """Approving a material whose 复制比 reaches the high threshold needs a written reason (the
     review's comments, kept in its history)."""
-    version = latest_version(material)
+    version = current_version_of(material)
     if version is None or comments.strip():
         return
     report = build_report(version)

@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mingjing.materials.models import Action, Kind, Material, MaterialVersion, Reason, ReviewEvent
+from mingjing.materials.selectors import current_version_of
 from mingjing.materials.services import material_act, material_save
 from mingjing.meetings.services import meeting_create
-from mingjing.originality.index import build_report, latest_version
+from mingjing.originality.index import build_report
 from mingjing.originality.models import Paragraph, TemplateText
 from mingjing.test import BaseTestCase
 from mingjing.yearconfigs.models import YearConfig
@@ -97,7 +98,7 @@ class OriginalityTest(OriginalityCase):
     def test_rewritten_text_with_names_and_dates_changed_is_still_found(self):
         changed = LAST_YEAR.replace("2024年3月", "2025年4月").replace("12个", "15个").replace("3个", "5个")
         self._write("member", self.member_entry, changed)
-        report = build_report(latest_version(Material.objects.get(meeting=self.meeting, owner=self.member_entry)))
+        report = build_report(current_version_of(Material.objects.get(meeting=self.meeting, owner=self.member_entry)))
         self.assertEqual(report.level, "high")
 
     def test_independent_outlines_sharing_only_the_aspects_headings_give_none(self):

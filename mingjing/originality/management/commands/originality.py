@@ -4,7 +4,8 @@ from django.core.management.base import CommandError
 
 from mingjing.lib.management import MingjingCommand, table
 from mingjing.materials.models import Material
-from mingjing.originality.index import Masks, build_report, latest_version, rebuild
+from mingjing.materials.selectors import current_version_of
+from mingjing.originality.index import Masks, build_report, rebuild
 
 
 class Command(MingjingCommand):
@@ -25,7 +26,7 @@ class Command(MingjingCommand):
             masks = Masks()
             rows = []
             for material in Material.objects.filter(meeting=meeting).select_related("owner"):
-                version = latest_version(material)
+                version = current_version_of(material)
                 if version is None:
                     continue
                 report = build_report(version, masks=masks)
