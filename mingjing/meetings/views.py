@@ -95,7 +95,9 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = get_meeting_for_user(user=request.user, pk=meeting_id)
+    # With last year's meeting (the page names it and compares the rosters) and the ledger's
+    # settings (the 整改台账 button's warning days).
+    meeting = get_meeting_for_user(user=request.user, pk=meeting_id, related=("previous", "rectification_settings"))
     policy = policy_for(user=request.user, meeting=meeting)
     roster = list(meeting_roster(meeting=meeting))
     supervisors = list(meeting_supervisors(meeting=meeting))

@@ -36,3 +36,25 @@ class LedgerWarningsOnTheMeetingPageTest(BaseTestCase):
                     self.assertEqual(on_page, self.counts_on_ledger(meeting))
                     seen_any = seen_any or (persona == "member" and bool(on_page))
         self.assertTrue(seen_any, "演示数据中李华应有临近时限或逾期的整改事项")
+
+    def test_the_meeting_s_own_warning_days_are_used(self) -> None:
+        # The page reads the ledger's settings with the meeting (select_related): an item due in 30
+        # days is not yet near its deadline by the default 20 days, but is for a meeting that warns
+        # 40 days ahead, as its ledger says.
+        import datetime as dt
+
+        from mingjing.lib.dates import today
+        from mingjing.rectification.models import RectificationItem, RectificationSettings
+
+        self.login("preparer")
+        meeting = self.meeting
+        RectificationItem.objects.filter(meeting=meeting, deadline__isnull=False).update(
+            deadline=today() + dt.timedelta(days=30)
+        )
+        self.assertEqual(self.counts_on_meeting_page(meeting), {})
+        RectificationSettings.objects.update_or_create(
+            meeting=meeting, defaults={"first_warning_days": 40, "second_warning_days": 10}
+        )
+        on_page = self.counts_on_meeting_page(meeting)
+        self.assertEqual(on_page, {"soon": 1})
+        self.assertEqual(on_page, self.counts_on_ledger(meeting))

@@ -25,10 +25,12 @@ def rectification_link(context, meeting) -> str:
     if request is None:
         return link
     policy = policy_for(user=request.user, meeting=meeting)
-    settings = settings_for(meeting)
     open_items = RectificationItem.objects.filter(meeting=meeting).exclude(status__in=DONE_HERE)
     fields = ("status", "deadline", "owner", "responsible_leader", "responsible_person")
     items = visible_items(open_items.only(*fields), policy)
+    if not items:  # nothing open that he may read (a meeting not yet held, say): no warning days to read
+        return link
+    settings = settings_for(meeting)
     on = today()
     first, second = settings.first_warning_days, settings.second_warning_days
     states = [deadline_mark(i, today=on, first_days=first, second_days=second).state for i in items]
