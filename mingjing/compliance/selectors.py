@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from mingjing.documents.slots import MISSING
 from mingjing.lib.dates import cn_date, today
-from mingjing.lib.shapes import query_shape
+from mingjing.lib.shapes import PreparedQuery, prepared_query
 from mingjing.materials.models import APPROVED_OR_LATER, Action, Material, MaterialVersion, ReviewEvent
 from mingjing.meetings.models import Meeting, RosterEntry, StepCompletion
 from mingjing.meetings.timeline import STEP_BY_KEY
@@ -133,9 +133,8 @@ class Known:
     roster: list[Any]
 
 
-@query_shape
 def _shapes() -> dict[str, QuerySet]:
-    """The fact queries, built once per process (lib/shapes.py); each call adds the meetings it asks about."""
+    """The fact queries, without the meetings they ask about."""
     current_text = MaterialVersion.objects.filter(material=OuterRef("pk"), number=OuterRef("current_version"))
     missing = (Length("text") - Length(Replace("text", Value(MISSING), Value("")))) / len(MISSING)
     approved = (
@@ -178,32 +177,43 @@ def _shapes() -> dict[str, QuerySet]:
     }
 
 
+def _facts_of(name: str, meeting: str = "meeting_id") -> PreparedQuery:
+    """One fact query for a set of meetings, compiled once per process (lib/shapes.py)."""
+    return prepared_query(lambda meeting_ids: _shapes()[name].filter(**{f"{meeting}__in_ints": meeting_ids}))
+
+
+_FACTS = {
+    name: _facts_of(name)
+    for name in ("steps", "first_request", "roster", "attendance", "problems", "materials", "items")
+}
+_FACTS["criticisms"] = _facts_of("criticisms", meeting="record__meeting_id")
+
+
 def _gather(meetings: list[Meeting], known: Known | None = None) -> dict[int, _Facts]:
     facts = {m.pk: _Facts() for m in meetings}
-    ids = list(facts)
-    shapes = _shapes()
+    ids = set(facts)
     if known is not None:  # one meeting whose page has read its steps and roster already
         (only,) = ids
         facts[only].steps = dict(known.steps)
         facts[only].roster = [(e.pk, e.name, e.team_role) for e in known.roster]
     else:
-        for meeting_id, step, done_on in shapes["steps"].filter(meeting_id__in=ids):
+        for meeting_id, step, done_on in _FACTS["steps"](meeting_ids=ids):
             facts[meeting_id].steps[step] = done_on
-        for pk, meeting_id, name, role in shapes["roster"].filter(meeting_id__in=ids):
+        for pk, meeting_id, name, role in _FACTS["roster"](meeting_ids=ids):
             facts[meeting_id].roster.append((pk, name, role))
-    for meeting_id, first in shapes["first_request"].filter(meeting_id__in=ids):
+    for meeting_id, first in _FACTS["first_request"](meeting_ids=ids):
         facts[meeting_id].first_request = first
-    for meeting_id, entry_id, status in shapes["attendance"].filter(meeting_id__in=ids):
+    for meeting_id, entry_id, status in _FACTS["attendance"](meeting_ids=ids):
         facts[meeting_id].record = True
         if entry_id is not None:
             facts[meeting_id].attendance[entry_id] = status
-    for meeting_id, giver, receiver, text in shapes["criticisms"].filter(record__meeting_id__in=ids):
+    for meeting_id, giver, receiver, text in _FACTS["criticisms"](meeting_ids=ids):
         facts[meeting_id].criticisms.append((giver, receiver, text))
-    for meeting_id, member_id, n, lacking in shapes["problems"].filter(meeting_id__in=ids):
+    for meeting_id, member_id, n, lacking in _FACTS["problems"](meeting_ids=ids):
         facts[meeting_id].problems[member_id] = (n, lacking)
-    for row in shapes["materials"].filter(meeting_id__in=ids):
+    for row in _FACTS["materials"](meeting_ids=ids):
         facts[row["meeting_id"]].materials[row["owner_id"]] = row
-    for meeting_id, total, no_person, no_deadline in shapes["items"].filter(meeting_id__in=ids):
+    for meeting_id, total, no_person, no_deadline in _FACTS["items"](meeting_ids=ids):
         facts[meeting_id].items = (total, no_person, no_deadline)
     return facts
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import json
 
-from django.db.models import IntegerField, Lookup
+from django.db.models import ForeignKey, IntegerField, Lookup
 
 
+@ForeignKey.register_lookup  # a foreign key's column: `meeting_id__in_ints`
 @IntegerField.register_lookup  # and so BigIntegerField and the integer primary keys
 class InInts(Lookup):
     lookup_name = "in_ints"

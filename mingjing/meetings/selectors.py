@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 
 from mingjing.accounts.access import Perm, access_for
@@ -18,7 +19,7 @@ from mingjing.audit.services import actor_display_name
 from mingjing.lib.dates import today
 from mingjing.lib.memo import per_build
 from mingjing.lib.pagination import search_q
-from mingjing.lib.shapes import query_shape
+from mingjing.lib.shapes import ID_RANGE, PreparedQuery, prepared_query, query_shape
 from mingjing.meetings.models import Meeting, RosterEntry, StepCompletion, SupervisorAssignment
 from mingjing.meetings.timeline import StepView, build_timeline, current_step
 from mingjing.organizations.models import Division, TeamRole, team_rank
@@ -72,13 +73,32 @@ def _reachable_meetings(*, user: Any) -> QuerySet[Meeting]:
     return _meetings_with_steps().filter(access.org_q(Perm.MEETING_READ, "organization__") | Q(id__in=assigned))
 
 
+@cache
+def _meeting_by_pk_query(related: tuple[str, ...]) -> PreparedQuery[Meeting]:
+    return prepared_query(lambda pk: Meeting.objects.select_related("organization", "config", *related).filter(pk=pk))
+
+
+def _meeting_by_pk(pk: Any, related: tuple[str, ...], missing: str) -> Meeting:
+    """One meeting with its unit, configuration and `related`, and its steps done (a prepared query:
+    a meeting page's first read costs no building or compiling)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError) as exc:
+        raise Http404(missing) from exc
+    found = _meeting_by_pk_query(related)(pk=pk) if pk in ID_RANGE else []
+    if not found:
+        raise Http404(missing)
+    prefetch_related_objects(found, Prefetch("step_completions", queryset=_steps_done().all()))
+    return found[0]
+
+
 def get_meeting_for_user(
     *, user: Any, pk: Any, ability: Ability = Ability.READ, target: Any = ANY, related: tuple[str, ...] = ()
 ) -> Meeting:
     """404 when the meeting is outside the user's reach; 403 with the policy's reason when he may
     read it but not do `ability` (to `target`). `related`: more foreign keys read with it."""
     missing = "没有找到该民主生活会"
-    meeting = get_scoped(_meetings_with_steps().select_related(*related), pk, missing=missing)
+    meeting = _meeting_by_pk(pk, related, missing)
     # The same reach as _reachable_meetings, asked of the one meeting found (the roles in Python, an
     # assignment by one query only for a user whose roles do not reach it): not compiled into the read.
     access = access_for(user)
