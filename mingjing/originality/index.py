@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from mingjing.lib import lookups  # noqa: F401 - registers __in_ints
+from mingjing.lib.shapes import prepared_query
 from mingjing.materials.models import Kind, Material, MaterialVersion
 from mingjing.materials.selectors import current_version_of
 from mingjing.organizations.models import Organization, Person
@@ -60,6 +61,39 @@ SKELETON_PHRASES = (
 )
 
 
+# The report's reads, compiled once per process (lib/shapes.py): a review page shows a report each time.
+_UNIT_NAMES = prepared_query(lambda: Organization.objects.order_by().values_list("name", "short_name"))
+_PEOPLE_NAMES = prepared_query(
+    lambda organization_id: Person.objects.filter(organization_id=organization_id).values_list("name", flat=True)
+)
+
+
+def _roster_names_query(organization_id: int) -> Any:
+    from mingjing.meetings.models import RosterEntry
+
+    return RosterEntry.objects.filter(meeting__organization_id=organization_id).values_list("name", flat=True)
+
+
+_ROSTER_NAMES = prepared_query(_roster_names_query)
+_CANDIDATES = prepared_query(  # paragraphs of other materials sharing a band key
+    lambda key_ids, material_id: (
+        BandKey.objects.filter(key__in_ints=key_ids, paragraph__current=True)
+        .exclude(paragraph__material_id=material_id)
+        .values_list("paragraph_id", "key")
+    )
+)
+_SOURCES = prepared_query(
+    lambda paragraph_ids: Paragraph.objects.filter(pk__in_ints=paragraph_ids).select_related(
+        "template", "material__meeting__config", "material__meeting__organization", "material__owner"
+    )
+)
+_BOILERPLATE = prepared_query(
+    lambda hash_ids, at_least: ShingleCount.objects.filter(hash__in_ints=hash_ids, materials__gte=at_least).values_list(
+        "hash", flat=True
+    )
+)
+
+
 class Masks:
     """Names (a unit's people) and units (every unit's names) to mask, read once per use."""
 
@@ -71,18 +105,14 @@ class Masks:
     @property
     def units(self) -> tuple[str, ...]:
         if self._units is None:
-            values = Organization.objects.values_list("name", "short_name")
-            self._units = engine.mask_terms(v for pair in values for v in pair if v)
+            self._units = engine.mask_terms(v for pair in _UNIT_NAMES() for v in pair if v)
         return self._units
 
     def names(self, organization_id: int | None) -> tuple[str, ...]:
         if organization_id not in self._names:
-            from mingjing.meetings.models import RosterEntry
-
-            people = list(Person.objects.filter(organization_id=organization_id).values_list("name", flat=True))
-            people += RosterEntry.objects.filter(meeting__organization_id=organization_id).values_list(
-                "name", flat=True
-            )
+            people = []
+            if organization_id is not None:
+                people = _PEOPLE_NAMES(organization_id=organization_id) + _ROSTER_NAMES(organization_id=organization_id)
             self._names[organization_id] = engine.mask_terms(people)
         return self._names[organization_id]
 
@@ -352,23 +382,14 @@ def build_report(version: MaterialVersion, *, masks: Masks | None = None, materi
     by_key: dict[int, list[int]] = defaultdict(list)
     for i, p in enumerate(query):
         if p.comparable:
-            for k in engine.band_keys(engine.signature(p.kept)):
+            for k in engine.kept_band_keys(frozenset(p.kept)):
                 by_key[k].append(i)
     pairs: dict[int, set[int]] = defaultdict(set)  # source paragraph id → query paragraph indexes
-    rows = (
-        BandKey.objects.filter(key__in_ints=by_key.keys(), paragraph__current=True)
-        .exclude(paragraph__material_id=material.pk)
-        .values_list("paragraph_id", "key")
-    )
-    for pid, key in rows:
+    for pid, key in _CANDIDATES(key_ids=set(by_key), material_id=material.pk):
         pairs[pid].update(by_key[key])
     if not pairs:
         return report
-    sources = list(
-        Paragraph.objects.filter(pk__in_ints=pairs.keys()).select_related(
-            "template", "material__meeting__config", "material__meeting__organization", "material__owner"
-        )
-    )
+    sources = _SOURCES(paragraph_ids=set(pairs))
     kept_sources = []
     for s in sources:
         if s.template_id:
@@ -381,8 +402,7 @@ def build_report(version: MaterialVersion, *, masks: Masks | None = None, materi
     # Boilerplate: shingles in many materials, on both sides.
     for s, _src, _m in kept_sources:
         hashes.update(engine.text_shingles(s.norm))
-    boilerplate = ShingleCount.objects.filter(hash__in_ints=hashes, materials__gte=boilerplate_min())
-    common = set(boilerplate.values_list("hash", flat=True))
+    common = set(_BOILERPLATE(hash_ids=hashes, at_least=boilerplate_min()))
     q_excluded = masks.excluded(material.meeting.config) | common
     for p in query:
         p.kept = engine.keep(p.hashes, q_excluded)

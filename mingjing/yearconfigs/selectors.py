@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 
 from mingjing.accounts.access import Perm, access_for
 from mingjing.accounts.selectors import get_scoped, require
+from mingjing.lib.shapes import prepared_query
 from mingjing.organizations.models import Organization
 from mingjing.yearconfigs.models import Aspect, YearConfig
 
@@ -143,10 +144,15 @@ def usage_text(usage: list[AspectUsage]) -> str:
     return "、".join(str(u) for u in usage)
 
 
+_ASPECT_TEXTS = prepared_query(
+    lambda config_id: Aspect.objects.filter(config_id=config_id).values_list("title", "text")
+)
+
+
 def aspect_titles_and_texts(config: YearConfig) -> list[tuple[str, str]]:
     """The year's aspects as (title, text) in order, read once per configuration object (the 查重
     masks and the hints of one material both want them)."""
     cached = config.__dict__.get("_aspect_titles_and_texts")
     if cached is None:
-        cached = config.__dict__["_aspect_titles_and_texts"] = list(config.aspects.values_list("title", "text"))
+        cached = config.__dict__["_aspect_titles_and_texts"] = _ASPECT_TEXTS(config_id=config.pk)
     return cached
