@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Q
 
 from mingjing.accounts.models import THREE_ADMINS, Membership, Role
+from mingjing.lib.shapes import prepared_query
 
 
 class Perm(enum.StrEnum):
@@ -131,13 +132,21 @@ class Access:
         return None
 
 
+# Read on every request (lib/shapes.py: compiled once per process).
+_ROLES = prepared_query(
+    lambda user_id: Membership.objects.filter(user_id=user_id).values_list(
+        "role", "organization_id", "organization__path"
+    )
+)
+
+
 def access_for(user: Any) -> Access:
     """The user's roles, loaded once per request and kept on the user object."""
     if user is None or not getattr(user, "is_authenticated", False):
         return Access(user_id=None)
     cached = getattr(user, "_mingjing_access", None)
     if cached is None:
-        rows = Membership.objects.filter(user_id=user.pk).values_list("role", "organization_id", "organization__path")
+        rows = _ROLES(user_id=user.pk)
         cached = Access(user_id=user.pk, held=[Held(role, org_id, path) for role, org_id, path in rows])
         user._mingjing_access = cached
     return cached

@@ -16,6 +16,7 @@ from django.utils import timezone
 from mingjing.audit.events import EVENT_PHRASES
 from mingjing.audit.models import AuditEvent
 from mingjing.lib.dates import cn_date
+from mingjing.lib.shapes import prepared_query
 
 
 @dataclass(frozen=True)
@@ -45,9 +46,21 @@ def describe(event: AuditEvent, kind: str = "") -> str:
     return text
 
 
-def history_for_object(obj: models.Model, *, limit: int = 200) -> list[HistoryLine]:
+# The history under every record's page (lib/shapes.py: compiled once per process). The limit is a
+# constant of the statement, so it is one for every caller.
+HISTORY_LIMIT = 200
+_EVENTS_OF = prepared_query(
+    lambda content_type_id, object_id: AuditEvent.objects.filter(content_type_id=content_type_id, object_id=object_id)[
+        :HISTORY_LIMIT
+    ]
+)
+
+
+def history_for_object(obj: models.Model) -> list[HistoryLine]:
+    if obj.pk is None:  # not saved yet: no history
+        return []
     content_type = ContentType.objects.get_for_model(obj)
-    events = list(AuditEvent.objects.filter(content_type=content_type, object_id=obj.pk)[:limit])
+    events = _EVENTS_OF(content_type_id=content_type.pk, object_id=obj.pk)
     kind = str(obj._meta.verbose_name)
     return [HistoryLine(event=e, text=describe(e, kind)) for e in without_superseded(events)]
 

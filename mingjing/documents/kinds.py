@@ -140,7 +140,7 @@ def build_catalogue(meeting: Meeting, member: RosterEntry | None, overrides: dic
         key="intro",
         label="说明",
     )
-    roster = list(meeting_roster(meeting=meeting).filter(team_role__in=["principal", "member"]))
+    roster = [e for e in meeting_roster(meeting=meeting) if e.team_role in ("principal", "member")]
     rows: list[list[Any]] = []
     for kind in kinds():
         if kind.kind == "catalogue":

@@ -73,7 +73,8 @@ class _Compiled:
         self.slots: list[tuple[int, str, str]] = []  # (parameter index, argument, how it is sent)
         for index, value in enumerate(self.params):
             for name, marker in markers.items():
-                if type(value) is int and value == marker:
+                # An int, or the database's own int type (psycopg's Int4 for an IntegerField on PostgreSQL).
+                if isinstance(value, int) and not isinstance(value, bool) and value == marker:
                     self.slots.append((index, name, "id"))
                 elif value == json.dumps([marker]):  # lib/lookups.InInts on SQLite
                     self.slots.append((index, name, "json"))
@@ -109,7 +110,10 @@ class PreparedQuery(Generic[T]):
         params = list(compiled.params)
         for index, name, how in compiled.slots:
             value = self._checked(name, ids[name])
-            params[index] = value if how == "id" else json.dumps(list(value)) if how == "json" else list(value)
+            if how == "id":
+                params[index] = type(params[index])(value)  # as the compiler adapted it (int, Int4 …)
+            else:
+                params[index] = json.dumps(list(value)) if how == "json" else list(value)
         query = copy.copy(compiled.query)
         query.__class__ = _BoundQuery
         query.prepared, query.bound = compiled, params

@@ -147,14 +147,21 @@ def meeting_current_step_label(meeting: Meeting) -> str:
     return step.label if step else "已全部完成"
 
 
-@query_shape
-def _roster_in_team_order() -> QuerySet[RosterEntry]:
-    return RosterEntry.objects.select_related("branch", "person").order_by(team_rank(), "precedence", "id")
+_ROSTER_IN_TEAM_ORDER = prepared_query(
+    lambda meeting_id: (
+        RosterEntry.objects.filter(meeting_id=meeting_id)
+        .select_related("branch", "person")
+        .order_by(team_rank(), "precedence", "id")
+    )
+)
 
 
-def meeting_roster(*, meeting: Meeting) -> QuerySet[RosterEntry]:
+def meeting_roster(*, meeting: Meeting) -> list[RosterEntry]:
+    """The roster lines in team order, with their branch, person and the divisions each supervises."""
+    roster = _ROSTER_IN_TEAM_ORDER(meeting_id=meeting.pk)
     divisions = Prefetch("supervised_divisions", queryset=Division.objects.order_by("order", "id"))
-    return _roster_in_team_order().filter(meeting=meeting).prefetch_related(divisions)
+    prefetch_related_objects(roster, divisions)
+    return roster
 
 
 @per_build  # one document build reads the roster once (the report, its tallies, counts and ledger)
@@ -166,6 +173,15 @@ def roster_in_order(meeting: Meeting) -> list[RosterEntry]:
 @query_shape
 def _users_with_person() -> QuerySet:
     return get_user_model().objects.select_related("person")
+
+
+_PREPARERS = prepared_query(
+    lambda organization_id: (
+        Membership.objects.filter(organization_id=organization_id, role=Role.PREPARER)
+        .select_related("user", "user__person")
+        .order_by("id")
+    )
+)
 
 
 def meeting_timeline(
@@ -190,12 +206,7 @@ def meeting_timeline(
     responsible: dict[str, list[str]] = {
         Role.PRINCIPAL: [name for role, name in roster if role == TeamRole.PRINCIPAL],
         Role.MEMBER: [name for role, name in roster if role == TeamRole.MEMBER],
-        Role.PREPARER: [
-            actor_display_name(m.user)
-            for m in Membership.objects.filter(organization_id=meeting.organization_id, role=Role.PREPARER)
-            .select_related("user", "user__person")
-            .order_by("id")
-        ],
+        Role.PREPARER: [actor_display_name(m.user) for m in _PREPARERS(organization_id=meeting.organization_id)],
     }
     return build_timeline(
         planned_date=meeting.planned_date,
@@ -209,8 +220,13 @@ def meeting_timeline(
     )
 
 
-def meeting_supervisors(*, meeting: Meeting) -> QuerySet[SupervisorAssignment]:
-    return SupervisorAssignment.objects.filter(meeting=meeting).select_related("user", "user__person")
+_SUPERVISORS = prepared_query(
+    lambda meeting_id: SupervisorAssignment.objects.filter(meeting_id=meeting_id).select_related("user", "user__person")
+)
+
+
+def meeting_supervisors(*, meeting: Meeting) -> list[SupervisorAssignment]:
+    return _SUPERVISORS(meeting_id=meeting.pk)
 
 
 def assignable_supervisors(*, meeting: Meeting) -> QuerySet[Membership]:

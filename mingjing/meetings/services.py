@@ -15,6 +15,7 @@ from mingjing.accounts.models import Membership, Role
 from mingjing.accounts.policy import Ability, forget_policies, frozen_message, policy_for
 from mingjing.audit.services import actor_display_name, apply_changes, audit_record
 from mingjing.lib.dates import cn_date, today
+from mingjing.lib.shapes import prepared_query
 from mingjing.meetings.dates import check_meeting_date
 from mingjing.meetings.models import Meeting, RosterEntry, StepCompletion, SupervisorAssignment
 from mingjing.meetings.timeline import STEP_BY_KEY
@@ -172,10 +173,15 @@ class RosterChange:
     left: list[str] = field(default_factory=list)
 
 
+_ROSTER_NAMES = prepared_query(
+    lambda meeting_id: RosterEntry.objects.filter(meeting_id=meeting_id).values_list("person_id", "name")
+)
+
+
 def roster_change_since(previous: Meeting, meeting: Meeting, *, roster: list | None = None) -> RosterChange:
     """Who joined and who left the team between two meetings (for the 'next year' notice). `roster`:
     the meeting's roster lines when the page has loaded them already (not read again)."""
-    before = dict(previous.roster.values_list("person_id", "name"))
+    before = dict(_ROSTER_NAMES(meeting_id=previous.pk))
     if roster is None:
         after = dict(meeting.roster.values_list("person_id", "name"))
     else:

@@ -54,7 +54,7 @@ def load_demo_records(*, meeting: Meeting, actor, on: dt.date) -> None:
             document_number=f"{prefix}〔{sent_on.year}〕21号" if prefix else "",
             sent_on=sent_on,
         )
-        assignment = meeting_supervisors(meeting=meeting).first()
+        assignment = next(iter(meeting_supervisors(meeting=meeting)), None)
         if assignment is not None and request.status == RequestStatus.PENDING:
             request_reply(
                 actor=assignment.user,

@@ -49,12 +49,14 @@ TEAM_LABEL = "领导班子整改方案"
 def settings_for(meeting: Meeting) -> RectificationSettings:
     """The meeting's settings, or the defaults (unsaved) when none were set. Not read again when the
     meeting was fetched with them (`select_related("rectification_settings")`)."""
+    # The defaults are made by the meeting's id: made with the meeting itself, a one-to-one would
+    # cache them on it as if they had been read with it.
     if Meeting.rectification_settings.is_cached(meeting):
         try:
             return meeting.rectification_settings
         except RectificationSettings.DoesNotExist:
-            return RectificationSettings(meeting=meeting)
-    return RectificationSettings.objects.filter(meeting=meeting).first() or RectificationSettings(meeting=meeting)
+            return RectificationSettings(meeting_id=meeting.pk)
+    return RectificationSettings.objects.filter(meeting=meeting).first() or RectificationSettings(meeting_id=meeting.pk)
 
 
 # --- reaching an item ------------------------------------------------------------------------------

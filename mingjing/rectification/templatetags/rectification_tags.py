@@ -10,11 +10,21 @@ from django.utils.html import format_html
 
 from mingjing.accounts.policy import policy_for
 from mingjing.lib.dates import today
+from mingjing.lib.shapes import prepared_query
 from mingjing.rectification.deadlines import OVERDUE, URGENT, WARNING, deadline_mark
 from mingjing.rectification.models import DONE_HERE, RectificationItem
 from mingjing.rectification.selectors import settings_for, visible_items
 
 register = template.Library()
+
+# Read on every meeting page (lib/shapes.py: compiled once per process).
+_OPEN_ITEMS = prepared_query(
+    lambda meeting_id: (
+        RectificationItem.objects.filter(meeting_id=meeting_id)
+        .exclude(status__in=DONE_HERE)
+        .only("status", "deadline", "owner", "responsible_leader", "responsible_person")
+    )
+)
 
 
 @register.simple_tag(takes_context=True)
@@ -25,9 +35,7 @@ def rectification_link(context, meeting) -> str:
     if request is None:
         return link
     policy = policy_for(user=request.user, meeting=meeting)
-    open_items = RectificationItem.objects.filter(meeting=meeting).exclude(status__in=DONE_HERE)
-    fields = ("status", "deadline", "owner", "responsible_leader", "responsible_person")
-    items = visible_items(open_items.only(*fields), policy)
+    items = visible_items(_OPEN_ITEMS(meeting_id=meeting.pk), policy)
     if not items:  # nothing open that he may read (a meeting not yet held, say): no warning days to read
         return link
     settings = settings_for(meeting)
