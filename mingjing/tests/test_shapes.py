@@ -3,6 +3,9 @@ from gives, for every kind of result, on each database, and refuse what they can
 
 from __future__ import annotations
 
+import threading
+
+from django.db import connections
 from django.db.models import Count, Prefetch, Q
 
 from mingjing.lib.shapes import prepared_query
@@ -70,6 +73,25 @@ class PreparedQueryTest(BaseTestCase):
         before = names(meeting_id=self.meeting.pk)
         RosterEntry.objects.filter(meeting=self.meeting).update(name="改名")
         self.assertEqual(names(meeting_id=self.meeting.pk), ["改名"] * len(before))
+
+    def test_a_statement_compiled_in_one_thread_runs_on_another_thread_s_connection(self) -> None:
+        # A server thread must use its own connection, not the one the statement was compiled on.
+        prepared = prepared_query(_meeting)
+        self.assertEqual(prepared(pk=self.meeting.pk)[0].pk, self.meeting.pk)
+        found: list = []
+
+        def read() -> None:
+            try:
+                found.extend(m.title for m in prepared(pk=self.last_meeting.pk))
+            except Exception as exc:  # noqa: BLE001 - reported below
+                found.append(exc)
+            finally:
+                connections.close_all()
+
+        thread = threading.Thread(target=read)
+        thread.start()
+        thread.join()
+        self.assertEqual(found, [self.last_meeting.title])
 
     def test_what_cannot_be_bound_is_refused(self) -> None:
         prepared = prepared_query(_meeting)
