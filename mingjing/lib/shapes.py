@@ -82,6 +82,8 @@ class _Compiled:
                     self.slots.append((index, name, "array"))
         if unused := set(markers) - {name for _index, name, _how in self.slots}:
             raise TypeError(f"{label}: the query does not use {', '.join(sorted(unused))} as a parameter")
+        if walked := {name for _index, name, how in self.slots if how == "id" and name.endswith("_ids")}:
+            raise TypeError(f"{label}: {', '.join(sorted(walked))} must be used as field__in_ints")
 
 
 class PreparedQuery(Generic[T]):

@@ -103,6 +103,8 @@ class PreparedQueryTest(BaseTestCase):
         names = prepared_query(_roster_names)
         with self.assertRaisesMessage(TypeError, "meeting_ids must be a set of ids"):
             names(meeting_ids=[1, 2])
+        with self.assertRaisesMessage(TypeError, "meeting_ids must be used as field__in_ints"):
+            prepared_query(lambda meeting_ids: RosterEntry.objects.filter(meeting_id__in=meeting_ids))(meeting_ids={1})
         with self.assertRaisesMessage(TypeError, "does not use unused"):
             prepared_query(lambda pk, unused: Meeting.objects.filter(pk=pk))(pk=1, unused=2)
         steps = Prefetch("step_completions", queryset=StepCompletion.objects.all())
