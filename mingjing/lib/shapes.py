@@ -25,6 +25,8 @@ from django.db import connections, router
 from django.db.models import Prefetch, QuerySet
 from django.db.models.sql.query import Query
 
+from mingjing.lib import lookups  # noqa: F401 - registers __in_ints, which sets of ids are sent as
+
 T = TypeVar("T")
 
 
