@@ -19,7 +19,7 @@ import inspect
 import json
 from collections.abc import Callable
 from functools import cache
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from django.db import connections, router
 from django.db.models import Prefetch, QuerySet
@@ -97,9 +97,12 @@ class PreparedQuery(Generic[T]):
     value as an argument). It holds no Prefetch objects; a list comes back, so it cannot be filtered
     further (a call that needs another filter needs another prepared query)."""
 
+    every: ClassVar[list[PreparedQuery]] = []  # each one made, so a test can compile them all
+
     def __init__(self, build: Callable[..., QuerySet]) -> None:
+        PreparedQuery.every.append(self)
         self.build = build
-        self.label = f"{build.__module__}.{build.__qualname__}"
+        self.label = f"{build.__module__}.{build.__qualname__} (line {build.__code__.co_firstlineno})"
         self.names = tuple(inspect.signature(build).parameters)
         self.model: type | None = None
         self._compiled: dict[str, _Compiled] = {}

@@ -118,3 +118,22 @@ class PreparedQueryTest(BaseTestCase):
             with self.subTest(pk=pk):
                 self.assertEqual(self.client.get(f"/meetings/{pk}/").status_code, 404)
         self.assertEqual(self.client.get(f"/meetings/{self.meeting.pk}/").status_code, 200)
+
+
+class EveryPreparedQueryTest(BaseTestCase):
+    def test_each_of_the_project_s_prepared_queries_compiles_on_this_database(self) -> None:
+        # Compiled on first use otherwise: a query that cannot bind its ids (a column too small for
+        # the marker, an argument the database adapter wraps, a set walked by a plain __in) would
+        # fail on the first request after a deployment rather than here, on both databases in CI.
+        import mingjing.rectification.templatetags.rectification_tags  # noqa: F401 - the ledger button
+        import mingjing.urls  # noqa: F401 - the views, and with them every selector, loaded
+        from mingjing.lib.shapes import PreparedQuery
+        from mingjing.meetings.selectors import _meeting_by_pk_query
+
+        _meeting_by_pk_query(("previous", "rectification_settings"))
+        project = [q for q in PreparedQuery.every if q.label.startswith("mingjing.") and ".tests." not in q.label]
+        self.assertGreaterEqual(len(project), 22)
+        for query in project:
+            with self.subTest(query.label, names=query.names):
+                compiled = query._compile()
+                self.assertEqual({name for _i, name, _how in compiled.slots}, set(query.names))
