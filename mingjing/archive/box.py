@@ -110,7 +110,7 @@ def _safe(name: str) -> str:
 def _documents(box: Box, *, with_pdf: bool) -> None:
     meeting = box.meeting
     pdf_jobs: list[tuple[BoxItem, str, bytes]] = []
-    roster = list(meeting_roster(meeting=meeting))
+    roster = meeting_roster(meeting=meeting)
     overrides: dict[tuple[str, int | None], dict[str, str]] = {}
     for kind_code, member_id, key, text in ParagraphOverride.objects.filter(meeting=meeting).values_list(
         "kind", "member_id", "key", "text"

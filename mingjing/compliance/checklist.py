@@ -62,7 +62,7 @@ class Checklist:
 def document_gaps(meeting: Meeting) -> tuple[list[DocumentGap], int]:
     """Each of the meeting's documents as the box would write it (the users' edits applied), with
     the 【待补充】 it prints; (those with any left, how many documents were checked)."""
-    roster = list(meeting_roster(meeting=meeting))
+    roster = meeting_roster(meeting=meeting)
     gaps, checked = [], 0
     for kind in kinds():
         if kind.kind == CATALOGUE_KIND or not kind.docx:

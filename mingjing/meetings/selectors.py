@@ -60,11 +60,15 @@ def _steps_done() -> QuerySet[StepCompletion]:
     return StepCompletion.objects.only("meeting_id", "step", "completed_on", "note", "completed_by")
 
 
+def _steps_prefetch() -> Prefetch:
+    """The steps done, for meetings read. (Made per query: prefetching writes hints on its queryset,
+    which must not be shared.)"""
+    return Prefetch("step_completions", queryset=_steps_done().all())
+
+
 def _meetings_with_steps() -> QuerySet[Meeting]:
-    """Meetings with their unit and configuration, and the steps done. (A Prefetch is made per
-    query: prefetching writes hints on its queryset, which must not be shared.)"""
-    steps = Prefetch("step_completions", queryset=_steps_done().all())
-    return Meeting.objects.select_related("organization", "config").prefetch_related(steps)
+    """Meetings with their unit and configuration, and the steps done."""
+    return Meeting.objects.select_related("organization", "config").prefetch_related(_steps_prefetch())
 
 
 def _reachable_meetings(*, user: Any) -> QuerySet[Meeting]:
@@ -88,7 +92,7 @@ def _meeting_by_pk(pk: Any, related: tuple[str, ...], missing: str) -> Meeting:
     found = _meeting_by_pk_query(related)(pk=pk) if pk in ID_RANGE else []
     if not found:
         raise Http404(missing)
-    prefetch_related_objects(found, Prefetch("step_completions", queryset=_steps_done().all()))
+    prefetch_related_objects(found, _steps_prefetch())
     return found[0]
 
 

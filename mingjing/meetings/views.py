@@ -99,8 +99,8 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     # settings (the 整改台账 button's warning days).
     meeting = get_meeting_for_user(user=request.user, pk=meeting_id, related=("previous", "rectification_settings"))
     policy = policy_for(user=request.user, meeting=meeting)
-    roster = list(meeting_roster(meeting=meeting))
-    supervisors = list(meeting_supervisors(meeting=meeting))
+    roster = meeting_roster(meeting=meeting)
+    supervisors = meeting_supervisors(meeting=meeting)
     # His roster line and assignment, from the lines the page shows (the ledger link's rules ask).
     policy.know(
         entry=next((e for e in roster if e.person is not None and e.person.user_id == request.user.pk), None),

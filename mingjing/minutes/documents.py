@@ -262,7 +262,7 @@ def _counts(doc: OfficialDocument, minutes: Minutes | None, order: list[RosterEn
 
 def build_minutes(meeting: Meeting, member: RosterEntry | None, overrides: dict[str, str]) -> OfficialDocument:
     minutes = minutes_for_meeting(meeting)
-    order = minutes.roster if minutes else speaking_order(list(meeting_roster(meeting=meeting)))
+    order = minutes.roster if minutes else speaking_order(meeting_roster(meeting=meeting))
     order = [e for e in order if e.team_role in (TeamRole.PRINCIPAL, TeamRole.MEMBER)] or order
     principal = next((e for e in order if e.team_role == TeamRole.PRINCIPAL), None)
     unit = unit_name(meeting)

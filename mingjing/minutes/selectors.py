@@ -139,7 +139,7 @@ def minutes_for_meeting(meeting: Meeting) -> Minutes | None:
     if record is None:
         return None
     record.meeting = meeting
-    roster = speaking_order(list(meeting_roster(meeting=meeting)))
+    roster = speaking_order(meeting_roster(meeting=meeting))
     by_id = {e.pk: e for e in roster}
     attendance = {a.entry_id: a for a in Attendance.objects.filter(record=record)}
     speeches = {s.entry_id: s for s in MemberSpeech.objects.filter(record=record)}

@@ -185,7 +185,7 @@ def minutes_start(*, actor: Any, meeting: Meeting, recorder: str = "") -> Meetin
     _require_edit(actor, meeting)
     if MeetingRecord.objects.filter(meeting=meeting).exists():
         raise ValidationError({"meeting": "本次会议已有会议记录"})
-    roster = list(meeting_roster(meeting=meeting))
+    roster = meeting_roster(meeting=meeting)
     if not roster:
         raise ValidationError({"meeting": "班子名单为空，请先在会议页面冻结班子名单"})
     numerator, denominator = default_quorum()

@@ -59,7 +59,7 @@ def talk_key(talk: Talk) -> tuple | None:
 def talk_coverage(*, meeting: Meeting, talks: list[Talk] | None = None) -> Coverage:
     """Required pairs from the year's talk rules and the frozen roster; done where a record dated
     before or on the meeting day exists."""
-    roster = list(meeting_roster(meeting=meeting))
+    roster = meeting_roster(meeting=meeting)
     members = [
         Member(
             entry_id=e.pk,
